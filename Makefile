@@ -1,0 +1,45 @@
+# Every target sets up .venv on first use (Python 3.11+, pinned dependencies).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help venv serve site check test lint bench clean
+
+help:
+	@echo "make serve   validate and serve the playbook at http://127.0.0.1:8000"
+	@echo "make site    build the static site into site/"
+	@echo "make check   validate every content file"
+	@echo "make test    run every test"
+	@echo "make lint    ruff"
+	@echo "make bench   measure speed and memory (not part of make test)"
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+serve: venv
+	$(BIN)/playbook check
+	$(BIN)/mkdocs serve
+
+site: venv
+	$(BIN)/mkdocs build --strict --site-dir site
+
+check: venv
+	$(BIN)/playbook check
+
+test: venv
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: venv
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf site build .pytest_cache .ruff_cache

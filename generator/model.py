@@ -1,0 +1,92 @@
+"""The content model: records, the references between them, and the playbook as a whole."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .loader import Document
+from .schemas import Collection, RefSite
+
+
+@dataclass
+class Record:
+    """One validated YAML file, ``content/<collection>/<id>.yaml``."""
+
+    collection: str
+    id: str
+    file: str
+    doc: Document = field(repr=False)
+    refs: list[tuple[RefSite, Record]] = field(default_factory=list, repr=False)
+    backlinks: list[tuple[RefSite, Record]] = field(default_factory=list, repr=False)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.doc.data
+
+    @property
+    def title(self) -> str:
+        return str(self.data["title"])
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.collection, self.id)
+
+    @property
+    def page(self) -> str:
+        """The generated page's path inside the Markdown tree."""
+        return f"{self.collection}/{self.id}.md"
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.data.get(name, default)
+
+    def references_to(self, *, drifting: bool = False) -> list[Record]:
+        """Distinct records this record names, in document order (with ``drifting``, only
+        those whose changes should trigger a re-review of this one)."""
+        return _distinct(target for site, target in self.refs if site.drift or not drifting)
+
+    def referenced_by(self) -> list[Record]:
+        """Distinct records that name this one, by collection then title."""
+        return sorted(_distinct(source for _, source in self.backlinks), key=_sort_key)
+
+
+def _distinct(records: Any) -> list[Record]:
+    seen: dict[tuple[str, str], Record] = {}
+    for record in records:
+        seen.setdefault(record.key, record)
+    return list(seen.values())
+
+
+def _sort_key(record: Record) -> tuple[str, str]:
+    return (record.collection, record.title.casefold())
+
+
+@dataclass
+class Playbook:
+    """Every collection and record of one playbook repository."""
+
+    root: Path
+    collections: dict[str, Collection]
+    records: dict[tuple[str, str], Record] = field(default_factory=dict)
+
+    def in_collection(self, name: str) -> list[Record]:
+        """The records of one collection, in the order its schema asks for."""
+        collection = self.collections[name]
+        records = [r for r in self.records.values() if r.collection == name]
+
+        def order(record: Record) -> tuple[Any, ...]:
+            value = record.get(collection.sort)
+            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            return (value is None, 0 if numeric else 1, value if numeric else 0,
+                    str(value).casefold(), record.id)
+
+        return sorted(records, key=order)
+
+    def find(self, record_id: str, collections: tuple[str, ...] | None = None) -> Record | None:
+        """The record with this id, searching the given collections (default: all)."""
+        for name in collections or tuple(self.collections):
+            record = self.records.get((name, record_id))
+            if record is not None:
+                return record
+        return None

@@ -1,0 +1,66 @@
+"""The one located-problem type, and the renderers that print a list of them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """Something wrong (or worth a look) at a 1-based line and column of a file.
+
+    ``file`` is a POSIX path relative to the playbook's root folder.
+    """
+
+    file: str
+    line: int
+    column: int
+    message: str
+    severity: str = ERROR
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
+
+
+class PlaybookError(Exception):
+    """Raised when content problems stop an operation; carries every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__(format_text(self.problems))
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == ERROR]
+
+
+def format_text(problems: Iterable[Problem]) -> str:
+    return "".join(f"{p}\n" for p in problems)
+
+
+def format_json(problems: Iterable[Problem]) -> str:
+    return json.dumps([asdict(p) for p in problems], indent=2) + "\n"
+
+
+def _gh_escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def format_github(problems: Iterable[Problem]) -> str:
+    """GitHub workflow commands, one annotation per problem."""
+    return "".join(
+        f"::{p.severity} file={_gh_escape(p.file, prop=True)},line={p.line},"
+        f"col={p.column}::{_gh_escape(p.message)}\n"
+        for p in problems
+    )
+
+
+FORMATS = {"text": format_text, "json": format_json, "github": format_github}

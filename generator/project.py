@@ -1,0 +1,139 @@
+"""Finding a playbook's files on disk and turning them into a validated :class:`Playbook`.
+
+``load_playbook`` is the one pipeline that the CLI, the MkDocs plugin and the
+tests share: schemas -> content files -> YAML -> schema -> references. Every
+problem is collected; nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .loader import LoadError, load_yaml
+from .model import Playbook, Record
+from .problems import Problem
+from .schemas import Collection, is_valid_id, load_schemas, record_refs
+from .validate import reference_problems, schema_problems
+
+CONTENT = "content"
+SUFFIX = ".yaml"
+
+
+@dataclass(frozen=True)
+class ContentFile:
+    collection: str
+    id: str
+    file: str  # relative to the playbook root, POSIX
+    path: Path
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    with os.scandir(folder) as found:
+        return sorted((e for e in found if not e.name.startswith(".")), key=lambda e: e.name)
+
+
+def scan_content(
+    root: Path, collections: dict[str, Collection]
+) -> tuple[list[ContentFile], list[Problem]]:
+    """List ``content/<collection>/<id>.yaml`` files; never follows a symbolic link."""
+    top = root / CONTENT
+    files: list[ContentFile] = []
+    problems: list[Problem] = []
+    if not top.is_dir():
+        return files, [Problem(CONTENT, 1, 1, "no content/ folder: this does not look like a playbook")]
+    for folder in _entries(top):
+        rel = f"{CONTENT}/{folder.name}"
+        if folder.is_symlink():
+            problems.append(Problem(rel, 1, 1, "symbolic links are not allowed in content/"))
+        elif not folder.is_dir(follow_symlinks=False):
+            problems.append(Problem(rel, 1, 1, "records belong in a collection folder: "
+                                    "content/<collection>/<id>.yaml"))
+        else:
+            found, wrong = _scan_collection(root, folder, collections)
+            files += found
+            problems += wrong
+    return files, problems
+
+
+def _scan_collection(
+    root: Path, folder: os.DirEntry[str], collections: dict[str, Collection]
+) -> tuple[list[ContentFile], list[Problem]]:
+    files: list[ContentFile] = []
+    problems: list[Problem] = []
+    known = folder.name in collections
+    for entry in _entries(Path(folder.path)):
+        rel = f"{CONTENT}/{folder.name}/{entry.name}"
+        stem = entry.name.removesuffix(SUFFIX)
+        if entry.is_symlink():
+            problems.append(Problem(rel, 1, 1, "symbolic links are not allowed in content/"))
+        elif not entry.is_file(follow_symlinks=False) or not entry.name.endswith(SUFFIX):
+            problems.append(Problem(rel, 1, 1, f"unexpected entry: records are files named <id>{SUFFIX}"))
+        elif not known:
+            names = ", ".join(collections) or "none"
+            problems.append(Problem(rel, 1, 1, f"unknown collection '{folder.name}': there is no "
+                                    f"schemas/{folder.name}.schema.json (collections: {names})"))
+        elif not is_valid_id(stem):
+            problems.append(Problem(rel, 1, 1, f"invalid id '{stem}': a file name must be lower-case "
+                                    "letters and digits in words joined by single hyphens, like 'mql' "
+                                    "or 'ab-lead-follow-up'"))
+        else:
+            files.append(ContentFile(folder.name, stem, rel, Path(entry.path)))
+    return files, problems
+
+
+def read_records(
+    files: list[ContentFile], collections: dict[str, Collection]
+) -> tuple[list[Record], list[Problem]]:
+    """Parse and schema-check each file; a record is kept only when it is valid."""
+    records: list[Record] = []
+    problems: list[Problem] = []
+    for item in files:
+        try:
+            doc = load_yaml(item.path.read_bytes())
+        except OSError as exc:
+            problems.append(Problem(item.file, 1, 1, f"cannot read the file: {exc.strerror}"))
+            continue
+        except LoadError as exc:
+            problems.append(Problem(item.file, exc.line, exc.column, exc.message))
+            continue
+        found = schema_problems(collections[item.collection], item.file, doc)
+        if found:
+            problems += found
+        else:
+            records.append(Record(item.collection, item.id, item.file, doc))
+    return records, problems
+
+
+def link_records(playbook: Playbook, files: list[ContentFile]) -> list[Problem]:
+    """Resolve every ``x-ref`` value; fill ``refs`` and ``backlinks``; report the ones that fail.
+
+    Ids are known from file names, so a reference to a record whose file has
+    its own problems is not reported a second time.
+    """
+    ids: dict[str, set[str]] = {}
+    for item in files:
+        ids.setdefault(item.collection, set()).add(item.id)
+    problems: list[Problem] = []
+    for record in playbook.records.values():
+        sites = record_refs(playbook.collections[record.collection], record.data)
+        problems += reference_problems(sites, ids, record.file, record.doc)
+        for site in sites:
+            target = playbook.find(site.value, site.targets)
+            if target is not None:
+                record.refs.append((site, target))
+                target.backlinks.append((site, record))
+    return problems
+
+
+def load_playbook(root: Path) -> tuple[Playbook, list[Problem]]:
+    """Load and validate the playbook at ``root``; return it with every problem found."""
+    collections, problems = load_schemas(root)
+    files, found = scan_content(root, collections)
+    problems += found
+    records, found = read_records(files, collections)
+    problems += found
+    playbook = Playbook(root, collections, {r.key: r for r in records})
+    problems += link_records(playbook, files)
+    return playbook, sorted(problems)

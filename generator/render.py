@@ -1,0 +1,349 @@
+"""Rendering: the playbook's Markdown pages, from Jinja templates.
+
+Templates are looked up first in the playbook's own ``templates/`` folder, then
+in the package's built-in ones (``generator/templates``), so that a collection
+works with no template at all and a playbook can override any built-in page.
+
+Safety: every ``{{ expression }}`` is escaped as Markdown text on output (see
+:mod:`generator.escape`) unless a trusted helper built it; data is only ever
+passed to templates as values, never compiled as a template.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    TemplateError,
+    TemplateSyntaxError,
+    Undefined,
+    pass_context,
+)
+from markupsafe import Markup
+
+from . import escape
+from .freshness import Freshness, assess_all
+from .model import Playbook, Record
+from .problems import PlaybookError, Problem
+from .schemas import Collection
+
+TEMPLATES = "templates"
+COMMON_FIELDS = (
+    "title", "owner", "last_reviewed", "review_every_days", "summary", "tags", "audience",
+)
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Markup):
+        return value
+    if value is None or isinstance(value, Undefined):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return Markup(", ").join(_finalize(v) for v in value)
+    return escape.inline(value)
+
+
+def make_environment(root: Path) -> Environment:
+    loader = ChoiceLoader([
+        FileSystemLoader(str(root / TEMPLATES)),
+        PackageLoader("generator", "templates"),
+    ])
+    env = Environment(
+        loader=loader,
+        autoescape=False,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.loopcontrols"],
+    )
+    env.filters.update(
+        paragraphs=escape.paragraphs,
+        inline=escape.inline,
+        link=lambda url, text=None: escape.link(text or url, url),
+        ref=_ref_filter,
+        humanize=humanize,
+        long_date=long_date,
+    )
+    env.globals.update(field_title=field_title)
+    return env
+
+
+def humanize(name: str) -> str:
+    return str(name).replace("_", " ").replace("-", " ").capitalize()
+
+
+def long_date(value: date | str) -> str:
+    day = value if isinstance(value, date) else date.fromisoformat(str(value))
+    return f"{day.day} {day:%B %Y}"
+
+
+def relative(target: str, page: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+# ---------------------------------------------------------------------------
+# Page context: what a template can ask about the playbook
+
+
+@dataclass
+class Page:
+    """Where a page sits and what it shows; templates reach the playbook through it."""
+
+    path: str
+    playbook: Playbook
+    freshness: dict[tuple[str, str], Freshness]
+    record: Record | None = None
+
+    def link(self, record: Record, text: object = None) -> Markup:
+        return Markup(f"[{escape.inline(text or record.title)}]({relative(record.page, self.path)})")
+
+    def links(self, records: Iterable[Record]) -> Markup:
+        return Markup(", ").join(self.link(r) for r in records)
+
+    def url(self, page: str) -> str:
+        return relative(page, self.path)
+
+    def target(self, value: str, path: tuple[str | int, ...] | None = None) -> Record | None:
+        if self.record is not None:
+            for site, target in self.record.refs:
+                if (path is None or site.path == path) and site.value == value:
+                    return target
+        return self.playbook.find(value)
+
+    def ref(self, value: Any) -> Markup:
+        if isinstance(value, list):
+            return Markup(", ").join(self.ref(v) for v in value)
+        target = self.target(str(value)) if value is not None else None
+        return self.link(target) if target else escape.inline(value or "")
+
+    def records(self, collection: str) -> list[Record]:
+        return self.playbook.in_collection(collection)
+
+    def fresh(self, record: Record | None = None) -> Freshness:
+        chosen = record or self.record
+        assert chosen is not None
+        return self.freshness[chosen.key]
+
+
+@pass_context
+def _ref_filter(context: Any, value: Any) -> Markup:
+    return context["page"].ref(value)
+
+
+def field_title(collection: Collection, name: str) -> str:
+    prop = collection.schema.get("properties", {}).get(name, {})
+    return str(prop.get("title") or humanize(name))
+
+
+# ---------------------------------------------------------------------------
+# Generic rendering of fields, driven by the schema
+
+
+def _resolve(schema: Any, resolver: Any) -> tuple[dict[str, Any], Any]:
+    while isinstance(schema, dict) and "$ref" in schema:
+        resolved = resolver.lookup(schema["$ref"])
+        schema, resolver = resolved.contents, resolved.resolver
+    return (schema if isinstance(schema, dict) else {}), resolver
+
+
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, dict | list)
+
+
+class FieldRenderer:
+    """Renders a record's values as Markdown using their schema for titles and order."""
+
+    def __init__(self, page: Page, collection: Collection) -> None:
+        self.page = page
+        self.collection = collection
+
+    def scalar(self, value: Any, path: tuple[str | int, ...], *, block: bool = False) -> Markup:
+        if isinstance(value, str):
+            target = self._ref_at(path)
+            if target is not None:
+                return self.page.link(target)
+            return escape.paragraphs(value) if block else escape.inline(value)
+        return Markup(_finalize(value))
+
+    def _ref_at(self, path: tuple[str | int, ...]) -> Record | None:
+        record = self.page.record
+        if record is None:
+            return None
+        for site, target in record.refs:
+            if site.path == path:
+                return target
+        return None
+
+    def block(self, value: Any, schema: Any, resolver: Any, path: tuple[str | int, ...]) -> Markup:
+        schema, resolver = _resolve(schema, resolver)
+        if isinstance(value, list):
+            return self._list(value, schema.get("items", {}), resolver, path)
+        if isinstance(value, dict):
+            return self._mapping(value, schema, resolver, path)
+        return self.scalar(value, path, block=True)
+
+    def _list(self, items: list[Any], schema: Any, resolver: Any, path: tuple[str | int, ...]) -> Markup:
+        item_schema, item_resolver = _resolve(schema, resolver)
+        if items and all(isinstance(i, dict) and all(map(_is_scalar, i.values())) for i in items):
+            return self._table(items, item_schema, path)
+        lines = []
+        for index, item in enumerate(items):
+            if _is_scalar(item):
+                lines.append(f"- {self.scalar(item, (*path, index))}")
+            else:
+                body = self.block(item, item_schema, item_resolver, (*path, index))
+                lines.append("- " + body.replace("\n", "\n    "))
+        return Markup("\n".join(lines))
+
+    def _table(
+        self, items: list[dict[str, Any]], schema: dict[str, Any], path: tuple[str | int, ...]
+    ) -> Markup:
+        props = schema.get("properties", {})
+        keys = [k for k in props if any(k in i for i in items)]
+        keys += [k for i in items for k in i if k not in keys]
+        head = " | ".join(escape.inline(props.get(k, {}).get("title") or humanize(k)) for k in keys)
+        rows = [f"| {head} |", "|" + " --- |" * len(keys)]
+        for index, item in enumerate(items):
+            cells = (self.scalar(item.get(k), (*path, index, k)) for k in keys)
+            rows.append("| " + " | ".join(cells) + " |")
+        return Markup("\n".join(rows))
+
+    def _mapping(self, value: dict[str, Any], schema: dict[str, Any], resolver: Any,
+                 path: tuple[str | int, ...]) -> Markup:
+        props = schema.get("properties", {})
+        lines = []
+        for key in [k for k in props if k in value] + [k for k in value if k not in props]:
+            title = escape.inline(props.get(key, {}).get("title") or humanize(key))
+            item = value[key]
+            if _is_scalar(item):
+                lines.append(f"- **{title}:** {self.scalar(item, (*path, key))}")
+            else:
+                body = self.block(item, props.get(key, {}), resolver, (*path, key))
+                lines.append(f"- **{title}:**\n\n    " + body.replace("\n", "\n    "))
+        return Markup("\n".join(lines))
+
+    def section(self, name: str, level: int = 2, title: str | None = None) -> Markup:
+        """``## Title`` and the field's value, or nothing when the record has no value."""
+        record = self.page.record
+        assert record is not None
+        value = record.get(name)
+        if value in (None, "", [], {}):
+            return Markup("")
+        heading = escape.inline(title or field_title(self.collection, name))
+        schema = self.collection.schema.get("properties", {}).get(name, {})
+        body = self.block(value, schema, self.collection.resolver, (name,))
+        return Markup(f"{'#' * level} {heading}\n\n{body}\n")
+
+    def remaining(self, done: Iterable[str] = ()) -> Markup:
+        """Every field not shown elsewhere, as sections, in schema order."""
+        record = self.page.record
+        assert record is not None
+        skip = set(COMMON_FIELDS) | set(done)
+        props = list(self.collection.schema.get("properties", {}))
+        names = [n for n in props if n in record.data] + [n for n in record.data if n not in props]
+        return Markup("\n").join(self.section(n) for n in names if n not in skip)
+
+
+# ---------------------------------------------------------------------------
+# Pages
+
+
+def _template_problem(exc: Exception, root: Path) -> Problem:
+    if isinstance(exc, TemplateSyntaxError):
+        name, line = exc.filename or exc.name or "template", exc.lineno or 1
+    else:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+        name, line = (frames[-1].filename, frames[-1].lineno or 1) if frames else ("template", 1)
+    path = Path(name)
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else f"(built-in) {path.name}"
+    return Problem(shown, line, 1, f"template error: {type(exc).__name__}: {exc}")
+
+
+class Renderer:
+    def __init__(self, playbook: Playbook, today: date) -> None:
+        self.playbook = playbook
+        self.today = today
+        self.env = make_environment(playbook.root)
+        self.freshness = assess_all(playbook, today)
+
+    def _render(self, names: list[str], page: Page, **context: Any) -> str:
+        template = self.env.select_template(names)
+        text = template.render(page=page, playbook=self.playbook, today=self.today, **context)
+        return text.rstrip("\n") + "\n"
+
+    def record_page(self, record: Record) -> str:
+        page = Page(record.page, self.playbook, self.freshness, record)
+        collection = self.playbook.collections[record.collection]
+        return self._render(
+            [f"{record.collection}.md.j2", "_record.md.j2"], page,
+            record=record, data=record.data, collection=collection,
+            fresh=self.freshness[record.key], fields=FieldRenderer(page, collection),
+        )
+
+    def collection_page(self, collection: Collection) -> str:
+        page = Page(f"{collection.name}/index.md", self.playbook, self.freshness)
+        return self._render(
+            [f"{collection.name}.index.md.j2", "_collection.md.j2"], page,
+            collection=collection, records=self.playbook.in_collection(collection.name),
+            cell=lambda record, name: _cell(page, collection, record, name),
+        )
+
+    def extra_page(self, template: str, path: str) -> str:
+        page = Page(path, self.playbook, self.freshness)
+        return self._render([template], page)
+
+    def pages(self, extra: dict[str, str]) -> dict[str, str]:
+        """Every generated page (path -> Markdown), in a stable order."""
+        jobs: list[tuple[str, Callable[[], str]]] = []
+        for collection in self.playbook.collections.values():
+            jobs.append((f"{collection.name}/index.md", lambda c=collection: self.collection_page(c)))
+            for record in self.playbook.in_collection(collection.name):
+                jobs.append((record.page, lambda r=record: self.record_page(r)))
+        for path, template in extra.items():
+            jobs.append((path, lambda t=template, p=path: self.extra_page(t, p)))
+        out: dict[str, str] = {}
+        problems: list[Problem] = []
+        for path, job in jobs:
+            try:
+                out[path] = job()
+            except TemplateError as exc:
+                problems.append(_template_problem(exc, self.playbook.root))
+            except Exception as exc:  # a template's runtime error, e.g. a bad filter argument
+                problems.append(_template_problem(exc, self.playbook.root))
+        if problems:
+            raise PlaybookError(sorted(set(problems)))
+        return out
+
+
+def _cell(page: Page, collection: Collection, record: Record, name: str) -> Markup:
+    if name == "title":
+        return page.link(record)
+    value = record.get(name)
+    if value is None:
+        return Markup("")
+    renderer = FieldRenderer(Page(page.path, page.playbook, page.freshness, record), collection)
+    if isinstance(value, list):
+        return Markup(", ").join(
+            renderer.scalar(v, (name, i)) for i, v in enumerate(value) if _is_scalar(v)
+        )
+    if isinstance(value, dict):
+        return Markup("")
+    return renderer.scalar(value, (name,))
+
+
+def render_pages(playbook: Playbook, today: date, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Render every page. Raises :class:`PlaybookError` with located template problems."""
+    return Renderer(playbook, today).pages(extra or {})
