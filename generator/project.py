@@ -83,11 +83,20 @@ def _scan_collection(
     return files, problems
 
 
+@dataclass
+class Loaded:
+    """A content file that parsed as YAML; ``valid`` when it also passed its schema."""
+
+    item: ContentFile
+    record: Record
+    valid: bool
+
+
 def read_records(
     files: list[ContentFile], collections: dict[str, Collection]
-) -> tuple[list[Record], list[Problem]]:
-    """Parse and schema-check each file; a record is kept only when it is valid."""
-    records: list[Record] = []
+) -> tuple[list[Loaded], list[Problem]]:
+    """Parse and schema-check each file."""
+    loaded: list[Loaded] = []
     problems: list[Problem] = []
     for item in files:
         try:
@@ -99,15 +108,14 @@ def read_records(
             problems.append(Problem(item.file, exc.line, exc.column, exc.message))
             continue
         found = schema_problems(collections[item.collection], item.file, doc)
-        if found:
-            problems += found
-        else:
-            records.append(Record(item.collection, item.id, item.file, doc))
-    return records, problems
+        problems += found
+        loaded.append(Loaded(item, Record(item.collection, item.id, item.file, doc), not found))
+    return loaded, problems
 
 
-def link_records(playbook: Playbook, files: list[ContentFile]) -> list[Problem]:
-    """Resolve every ``x-ref`` value; fill ``refs`` and ``backlinks``; report the ones that fail.
+def link_records(playbook: Playbook, files: list[ContentFile], loaded: list[Loaded]) -> list[Problem]:
+    """Resolve every ``x-ref`` value; fill ``refs`` and ``backlinks`` of valid records; report
+    references that name nothing, in valid and invalid records alike.
 
     Ids are known from file names, so a reference to a record whose file has
     its own problems is not reported a second time.
@@ -116,9 +124,12 @@ def link_records(playbook: Playbook, files: list[ContentFile]) -> list[Problem]:
     for item in files:
         ids.setdefault(item.collection, set()).add(item.id)
     problems: list[Problem] = []
-    for record in playbook.records.values():
+    for entry in loaded:
+        record = entry.record
         sites = record_refs(playbook.collections[record.collection], record.data)
         problems += reference_problems(sites, ids, record.file, record.doc)
+        if not entry.valid:
+            continue
         for site in sites:
             target = playbook.find(site.value, site.targets)
             if target is not None:
@@ -132,8 +143,8 @@ def load_playbook(root: Path) -> tuple[Playbook, list[Problem]]:
     collections, problems = load_schemas(root)
     files, found = scan_content(root, collections)
     problems += found
-    records, found = read_records(files, collections)
+    loaded, found = read_records(files, collections)
     problems += found
-    playbook = Playbook(root, collections, {r.key: r for r in records})
-    problems += link_records(playbook, files)
+    playbook = Playbook(root, collections, {e.record.key: e.record for e in loaded if e.valid})
+    problems += link_records(playbook, files, loaded)
     return playbook, sorted(problems)
