@@ -12,6 +12,7 @@ passed to templates as values, never compiled as a template.
 from __future__ import annotations
 
 import posixpath
+import re
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from .problems import PlaybookError, Problem
 from .schemas import Collection
 
 TEMPLATES = "templates"
+_BLANK_LINES = re.compile(r"\n{3,}")
 COMMON_FIELDS = (
     "title", "owner", "last_reviewed", "review_every_days", "summary", "tags", "audience",
 )
@@ -282,7 +284,7 @@ class Renderer:
     def _render(self, names: list[str], page: Page, **context: Any) -> str:
         template = self.env.select_template(names)
         text = template.render(page=page, playbook=self.playbook, today=self.today, **context)
-        return text.rstrip("\n") + "\n"
+        return _BLANK_LINES.sub("\n\n", text).strip("\n") + "\n"
 
     def record_page(self, record: Record) -> str:
         page = Page(record.page, self.playbook, self.freshness, record)
