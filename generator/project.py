@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .audience import audience_problems
 from .loader import LoadError, load_yaml
 from .model import Playbook, Record
 from .problems import Problem
@@ -113,9 +114,8 @@ def read_records(
     return loaded, problems
 
 
-def link_records(playbook: Playbook, files: list[ContentFile], loaded: list[Loaded]) -> list[Problem]:
-    """Resolve every ``x-ref`` value; fill ``refs`` and ``backlinks`` of valid records; report
-    references that name nothing, in valid and invalid records alike.
+def reference_check(playbook: Playbook, files: list[ContentFile], loaded: list[Loaded]) -> list[Problem]:
+    """References that name no record, in valid and invalid records alike.
 
     Ids are known from file names, so a reference to a record whose file has
     its own problems is not reported a second time.
@@ -128,13 +128,6 @@ def link_records(playbook: Playbook, files: list[ContentFile], loaded: list[Load
         record = entry.record
         sites = record_refs(playbook.collections[record.collection], record.data)
         problems += reference_problems(sites, ids, record.file, record.doc)
-        if not entry.valid:
-            continue
-        for site in sites:
-            target = playbook.find(site.value, site.targets)
-            if target is not None:
-                record.refs.append((site, target))
-                target.backlinks.append((site, record))
     return problems
 
 
@@ -146,5 +139,7 @@ def load_playbook(root: Path) -> tuple[Playbook, list[Problem]]:
     loaded, found = read_records(files, collections)
     problems += found
     playbook = Playbook(root, collections, {e.record.key: e.record for e in loaded if e.valid})
-    problems += link_records(playbook, files, loaded)
+    problems += reference_check(playbook, files, loaded)
+    playbook.link()
+    problems += audience_problems(playbook)
     return playbook, sorted(problems)
