@@ -14,7 +14,7 @@ files included: locally that shows your edits before you commit, and in CI the
 checkout *is* the pull request, so both agree. Git is run with argument lists,
 never through a shell; blobs are read with ``git ls-tree`` and ``git cat-file``.
 A rename is a content file that disappeared while a file of the same collection
-appeared with at least half of its text in common (git's own rename rule).
+appeared with at least half of its fields unchanged (``last_reviewed`` aside).
 """
 
 from __future__ import annotations
@@ -189,15 +189,31 @@ def _version(side: Side, path: str, raw: bytes) -> Version:
     return version
 
 
+def similarity(old_raw: bytes, new_raw: bytes) -> float:
+    """How alike two versions of a record are: the share of fields (``last_reviewed`` aside) with
+    equal values, or of the text when either does not parse as a mapping. YAML keys would make any
+    two records of a collection look alike as text, so the fields decide whenever they can."""
+    if old_raw == new_raw:
+        return 1.0
+    try:
+        old, new = load_yaml(old_raw).data, load_yaml(new_raw).data
+    except LoadError:
+        old = new = None
+    if isinstance(old, dict) and isinstance(new, dict):
+        keys = ({*old, *new} - {REVIEWED}) or {REVIEWED}
+        return sum(1 for k in keys if k in old and k in new and old[k] == new[k]) / len(keys)
+    return difflib.SequenceMatcher(None, old_raw.decode("utf-8", "replace"),
+                                   new_raw.decode("utf-8", "replace"), autojunk=False).ratio()
+
+
 def _pair_renames(removed: dict[str, bytes], added: dict[str, bytes]) -> list[tuple[str, str]]:
+    """Pairs (old path, new path) of the same collection, most alike first."""
     scored = []
     for old, old_raw in removed.items():
         for new, new_raw in added.items():
-            if _RECORD.fullmatch(old).group(1) != _RECORD.fullmatch(new).group(1):  # type: ignore[union-attr]
+            if old.split("/")[1] != new.split("/")[1]:
                 continue
-            ratio = 1.0 if old_raw == new_raw else difflib.SequenceMatcher(
-                None, old_raw.decode("utf-8", "replace"), new_raw.decode("utf-8", "replace"), autojunk=False
-            ).ratio()
+            ratio = similarity(old_raw, new_raw)
             if ratio >= RENAME_SIMILARITY:
                 scored.append((-ratio, old, new))
     pairs, used = [], set()
@@ -373,7 +389,7 @@ def _canonical(value: Any) -> str:
 
 def _text_diff(old: str, new: str) -> str:
     lines = [line for line in difflib.unified_diff(old.strip().splitlines(), new.strip().splitlines(),
-                                                   lineterm="", n=1)
+                                                   lineterm="", n=0)
              if not line.startswith(("---", "+++", "@@"))]
     body = "\n".join(lines)
     longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
@@ -488,7 +504,9 @@ SECTIONS = (
 def _heading(describer: _Describer, change: Change) -> str:
     version = change.new or change.old
     assert version is not None
-    title = f"{inline(describer.kind(version))}: {inline(version.title)}"
+    readable = [v for v in (change.new, change.old) if v is not None and isinstance(v.data, dict)]
+    name = readable[0].title if readable else version.title
+    title = f"{inline(describer.kind(version))}: {inline(name)}"
     if change.kind == "renamed" and change.old and change.new:
         return f"{title} — `{change.old.path}` → `{change.new.path}`"
     return f"{title} — `{version.path}`"
