@@ -189,16 +189,19 @@ def _version(side: Side, path: str, raw: bytes) -> Version:
     return version
 
 
-def similarity(old_raw: bytes, new_raw: bytes) -> float:
+def _parsed(raw: bytes) -> Any:
+    try:
+        return load_yaml(raw).data
+    except LoadError:
+        return None
+
+
+def similarity(old_raw: bytes, new_raw: bytes, old: Any = None, new: Any = None) -> float:
     """How alike two versions of a record are: the share of fields (``last_reviewed`` aside) with
     equal values, or of the text when either does not parse as a mapping. YAML keys would make any
     two records of a collection look alike as text, so the fields decide whenever they can."""
     if old_raw == new_raw:
         return 1.0
-    try:
-        old, new = load_yaml(old_raw).data, load_yaml(new_raw).data
-    except LoadError:
-        old = new = None
     if isinstance(old, dict) and isinstance(new, dict):
         keys = ({*old, *new} - {REVIEWED}) or {REVIEWED}
         return sum(1 for k in keys if k in old and k in new and old[k] == new[k]) / len(keys)
@@ -208,12 +211,14 @@ def similarity(old_raw: bytes, new_raw: bytes) -> float:
 
 def _pair_renames(removed: dict[str, bytes], added: dict[str, bytes]) -> list[tuple[str, str]]:
     """Pairs (old path, new path) of the same collection, most alike first."""
+    data = {**{("old", p): _parsed(raw) for p, raw in removed.items()},
+            **{("new", p): _parsed(raw) for p, raw in added.items()}}
     scored = []
     for old, old_raw in removed.items():
         for new, new_raw in added.items():
             if old.split("/")[1] != new.split("/")[1]:
                 continue
-            ratio = similarity(old_raw, new_raw)
+            ratio = similarity(old_raw, new_raw, data["old", old], data["new", new])
             if ratio >= RENAME_SIMILARITY:
                 scored.append((-ratio, old, new))
     pairs, used = [], set()

@@ -270,3 +270,27 @@ def test_not_a_git_repository(tmp_path: Path, capsys) -> None:
         else:
             os.environ["GIT_CEILING_DIRECTORIES"] = env_ceiling
     assert capsys.readouterr().err == "playbook: error: not a commit in this repository: 'HEAD'\n"
+
+
+def test_playbook_in_a_subfolder_of_the_repository(tmp_path: Path, capsys) -> None:
+    outer = Repo(tmp_path / "outer")  # the fixture at the top, and a second copy in playbook/
+    shutil.copytree(FIXTURE, outer.root / "playbook")
+    outer.commit("add a playbook in a subfolder")
+    outer.edit("playbook/content/stages/sql.yaml", "order: 3", "order: 4")
+    assert main(["diff", "HEAD", "--root", str(outer.root / "playbook")]) == 0
+    out = capsys.readouterr().out
+    assert "1 changed.\n" in out
+    assert "- **Order in the funnel**: 3 → 4\n" in out
+
+
+def test_rename_pairs_the_most_similar_files(repo: Repo) -> None:
+    sql = (repo.root / "content/stages/sql.yaml").read_text()
+    repo.git("rm", "-q", "content/stages/sql.yaml")
+    repo.write("content/stages/sales-qualified.yaml", sql.replace("order: 3", "order: 4"))
+    repo.write("content/stages/other.yaml", sql.replace("order: 3", "order: 9").replace(
+        "title: Sales qualified lead", "title: Other").replace("owning_team: sales", "owning_team: revops"))
+    head = repo.commit("rename among look-alikes")
+    out = summary(repo.root, repo.base, head)
+    assert "`content/stages/sql.yaml` → `content/stages/sales-qualified.yaml`" in out
+    assert "#### Lifecycle stage: Other — `content/stages/other.yaml`" in out
+    assert "1 added, 1 renamed.\n" in out
