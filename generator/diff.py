@@ -268,7 +268,7 @@ class _Describer:
         version = _version(side, path, raw)
         return f"{inline(version.title)} (`{version.collection}/{version.id}`)"
 
-    def label(self, collection: Collection | None, node: dict[str, Any], name: str) -> str:
+    def label(self, node: dict[str, Any], name: str) -> str:
         title = node.get("title") if isinstance(node, dict) else None
         return inline(title or name.replace("_", " ").capitalize())
 
@@ -315,7 +315,7 @@ class _Describer:
                 if top and key == REVIEWED:
                     continue
                 sub = self._node(collection, properties.get(key, {}))
-                name = self.label(collection, sub, key)
+                name = self.label(sub, key)
                 lines += self._compare(collection, properties.get(key, {}),
                                        f"{label} / {name}" if label else name,
                                        old.get(key), new.get(key))
