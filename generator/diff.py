@@ -1,0 +1,567 @@
+"""``playbook diff BASE [HEAD]``: what a change does to the playbook, in business terms.
+
+Compares the records of two versions of the repository and writes Markdown for a
+reviewer (CI appends it to the job summary): records added, removed and renamed;
+for a changed record, each field's ``old → new``, the items added to or removed
+from its lists and the records it now names or no longer names, always with
+titles. It flags a record whose content changed while ``last_reviewed`` did not,
+and a record where only ``last_reviewed`` changed (the owner confirmed that it
+is still accurate).
+
+``BASE`` and ``HEAD`` are anything git names a commit by. Without ``HEAD`` the
+comparison is with the working tree as it is on disk, uncommitted and untracked
+files included: locally that shows your edits before you commit, and in CI the
+checkout *is* the pull request, so both agree. Git is run with argument lists,
+never through a shell; blobs are read with ``git ls-tree`` and ``git cat-file``.
+A rename is a content file that disappeared while a file of the same collection
+appeared with at least half of its fields unchanged (``last_reviewed`` aside).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import hashlib
+import json
+import re
+import subprocess
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from .escape import inline
+from .loader import LoadError, load_yaml
+from .project import CONTENT, SUFFIX
+from .scaffold import resolve_node
+from .schemas import SCHEMA_SUFFIX, Collection, is_valid_id, load_schemas, record_refs
+
+REVIEWED = "last_reviewed"
+RENAME_SIMILARITY = 0.5
+LONG_TEXT = 100
+_RECORD = re.compile(r"content/([^/]+)/([^/]+)\.yaml")
+
+
+class DiffError(Exception):
+    """The comparison cannot be made (not a git repository, an unknown revision)."""
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    try:
+        result = subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True,
+                                check=False)
+    except OSError as exc:
+        raise DiffError(f"cannot run git: {exc.strerror}") from None
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise DiffError(f"git {args[0]} failed: {message[-1] if message else 'no message'}")
+    return result.stdout
+
+
+def resolve_commit(root: Path, rev: str) -> str:
+    """The full commit id ``rev`` names (refusing anything that could read as an option)."""
+    if not rev or rev.startswith("-") or any(ord(c) < 32 for c in rev):
+        raise DiffError(f"not a revision: {rev!r}")
+    try:
+        out = _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    except DiffError:
+        raise DiffError(f"not a commit in this repository: {rev!r}") from None
+    return out.decode().strip()
+
+
+def _object_format(root: Path) -> str:
+    try:
+        return _git(root, "rev-parse", "--show-object-format").decode().strip() or "sha1"
+    except DiffError:
+        return "sha1"
+
+
+def blob_id(data: bytes, algorithm: str = "sha1") -> str:
+    """The id git gives a file with these bytes (so unchanged files are never read twice)."""
+    return hashlib.new(algorithm, b"blob %d\0" % len(data) + data).hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# The two sides of a comparison
+
+
+@dataclass
+class Side:
+    """One version of the playbook: a commit, or the working tree."""
+
+    root: Path
+    commit: str | None  # None: the working tree
+    files: dict[str, str] = field(default_factory=dict)  # path -> blob id
+    cache: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"`{self.commit[:12]}`" if self.commit else "the working tree"
+
+    def read(self, paths: list[str]) -> dict[str, bytes]:
+        """The bytes of these files (one ``git cat-file --batch`` for a commit)."""
+        wanted = sorted({p for p in paths if p in self.files and p not in self.cache})
+        if wanted and self.commit is None:
+            for path in wanted:
+                self.cache[path] = (self.root / path).read_bytes()
+        elif wanted:
+            stream = _git(self.root, "cat-file", "--batch",
+                          stdin="".join(f"{self.files[p]}\n" for p in wanted).encode())
+            for path in wanted:
+                header, _, stream = stream.partition(b"\n")
+                size = int(header.split()[2])
+                self.cache[path], stream = stream[:size], stream[size + 1:]
+        return {p: self.cache[p] for p in paths if p in self.cache}
+
+    def collections(self) -> dict[str, Collection]:
+        if self.commit is None:
+            return load_schemas(self.root)[0]
+        names = [p for p in self.files if p.startswith("schemas/")]
+        with tempfile.TemporaryDirectory(prefix="playbook-diff-") as tmp:
+            folder = Path(tmp) / "schemas"
+            folder.mkdir()
+            for path, data in self.read(names).items():
+                (folder / Path(path).name).write_bytes(data)
+            return load_schemas(Path(tmp))[0]
+
+
+def _wanted(path: str) -> bool:
+    if path.startswith("schemas/"):
+        return path.count("/") == 1 and path.endswith(SCHEMA_SUFFIX)
+    match = _RECORD.fullmatch(path)
+    return bool(match) and is_valid_id(match.group(1)) and is_valid_id(match.group(2))
+
+
+def commit_side(root: Path, commit: str) -> Side:
+    out = _git(root, "ls-tree", "-r", "-z", commit, "--", f"{CONTENT}/", "schemas/")
+    files = {}
+    for entry in out.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, path = entry.decode("utf-8", "replace").partition("\t")
+        mode, kind, oid = meta.split()
+        if kind == "blob" and mode != "120000" and _wanted(path):
+            files[path] = oid
+    return Side(root, commit, files)
+
+
+def worktree_side(root: Path) -> Side:
+    algorithm = _object_format(root)
+    side = Side(root, None)
+    candidates = [*(root / CONTENT).glob(f"*/*{SUFFIX}"), *(root / "schemas").glob(f"*{SCHEMA_SUFFIX}")]
+    for path in sorted(candidates):
+        rel = path.relative_to(root).as_posix()
+        if _wanted(rel) and not path.is_symlink() and not path.parent.is_symlink() and path.is_file():
+            data = path.read_bytes()
+            side.files[rel], side.cache[rel] = blob_id(data, algorithm), data
+    return side
+
+
+# ---------------------------------------------------------------------------
+# Records on each side
+
+
+@dataclass
+class Version:
+    side: Side
+    path: str
+    collection: str
+    id: str
+    data: Any = None
+    error: str | None = None
+
+    @property
+    def title(self) -> str:
+        if isinstance(self.data, dict) and isinstance(self.data.get("title"), str | int | float):
+            return str(self.data["title"])
+        return self.id
+
+
+def _version(side: Side, path: str, raw: bytes) -> Version:
+    match = _RECORD.fullmatch(path)
+    assert match
+    version = Version(side, path, match.group(1), match.group(2))
+    try:
+        version.data = load_yaml(raw).data
+    except LoadError as exc:
+        version.error = f"line {exc.line}, column {exc.column}: {exc.message}"
+    return version
+
+
+def _parsed(raw: bytes) -> Any:
+    try:
+        return load_yaml(raw).data
+    except LoadError:
+        return None
+
+
+def similarity(old_raw: bytes, new_raw: bytes, old: Any = None, new: Any = None) -> float:
+    """How alike two versions of a record are: the share of fields (``last_reviewed`` aside) with
+    equal values, or of the text when either does not parse as a mapping. YAML keys would make any
+    two records of a collection look alike as text, so the fields decide whenever they can."""
+    if old_raw == new_raw:
+        return 1.0
+    if isinstance(old, dict) and isinstance(new, dict):
+        keys = ({*old, *new} - {REVIEWED}) or {REVIEWED}
+        return sum(1 for k in keys if k in old and k in new and old[k] == new[k]) / len(keys)
+    return difflib.SequenceMatcher(None, old_raw.decode("utf-8", "replace"),
+                                   new_raw.decode("utf-8", "replace"), autojunk=False).ratio()
+
+
+def _pair_renames(removed: dict[str, bytes], added: dict[str, bytes]) -> list[tuple[str, str]]:
+    """Pairs (old path, new path) of the same collection, most alike first."""
+    data = {**{("old", p): _parsed(raw) for p, raw in removed.items()},
+            **{("new", p): _parsed(raw) for p, raw in added.items()}}
+    scored = []
+    for old, old_raw in removed.items():
+        for new, new_raw in added.items():
+            if old.split("/")[1] != new.split("/")[1]:
+                continue
+            ratio = similarity(old_raw, new_raw, data["old", old], data["new", new])
+            if ratio >= RENAME_SIMILARITY:
+                scored.append((-ratio, old, new))
+    pairs, used = [], set()
+    for _, old, new in sorted(scored):
+        if old not in used and new not in used:
+            used.update((old, new))
+            pairs.append((old, new))
+    return pairs
+
+
+# ---------------------------------------------------------------------------
+# Describing changes
+
+
+class _Describer:
+    def __init__(self, base: Side, head: Side) -> None:
+        self.base, self.head = base, head
+        self.base_collections = base.collections()
+        self.head_collections = head.collections()
+
+    # Names and titles -------------------------------------------------------
+
+    def kind(self, version: Version) -> str:
+        collection = self.collections(version.side).get(version.collection)
+        return collection.singular if collection else version.collection
+
+    def collections(self, side: Side) -> dict[str, Collection]:
+        return self.head_collections if side is self.head else self.base_collections
+
+    def order(self, version: Version) -> tuple[int, str, str]:
+        collection = self.collections(version.side).get(version.collection)
+        return (collection.order if collection else 1000, version.collection, version.id)
+
+    def find(self, side: Side, record_id: str, targets: tuple[str, ...]) -> str | None:
+        for target in targets:
+            path = f"{CONTENT}/{target}/{record_id}{SUFFIX}"
+            if path in side.files:
+                return path
+        return None
+
+    def named(self, side: Side, record_id: str, targets: tuple[str, ...]) -> str:
+        """A referenced record as 'Title (`collection/id`)'."""
+        path = self.find(side, record_id, targets)
+        if path is None:
+            return f"{inline(record_id)} (no such record)"
+        raw = side.read([path]).get(path, b"")
+        version = _version(side, path, raw)
+        return f"{inline(version.title)} (`{version.collection}/{version.id}`)"
+
+    def label(self, node: dict[str, Any], name: str) -> str:
+        title = node.get("title") if isinstance(node, dict) else None
+        return inline(title or name.replace("_", " ").capitalize())
+
+    # Values -----------------------------------------------------------------
+
+    def value(self, side: Side, node: dict[str, Any], value: Any) -> str:
+        if value is None or value == "" or value == [] or value == {}:
+            return "*(empty)*"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, str) and "x-ref" in node:
+            return self.named(side, value, _targets(node["x-ref"]))
+        if isinstance(value, str | int | float):
+            return f"“{inline(value)}”" if isinstance(value, str) else str(value)
+        if isinstance(value, dict):
+            return "; ".join(f"{inline(k)}: {self.value(side, {}, v)}" for k, v in value.items())
+        return ", ".join(self.value(side, {}, v) for v in value)
+
+    # Fields -----------------------------------------------------------------
+
+    def fields(self, collection: Collection | None, old: Any, new: Any) -> list[str]:
+        schema = collection.schema if collection else {}
+        return self._compare(collection, schema, "", old, new, top=True)
+
+    def _node(self, collection: Collection | None, schema: Any) -> dict[str, Any]:
+        if collection is None or not isinstance(schema, dict):
+            return schema if isinstance(schema, dict) else {}
+        try:
+            return resolve_node(collection, schema)
+        except Exception:  # an unresolvable $ref in a broken schema: show raw names
+            return {}
+
+    def _compare(self, collection: Collection | None, schema: Any, label: str,
+                 old: Any, new: Any, top: bool = False) -> list[str]:
+        node = self._node(collection, schema)
+        if old == new:
+            return []
+        if isinstance(old, dict) and isinstance(new, dict):
+            properties = node.get("properties", {})
+            keys = [k for k in properties if k in old or k in new]
+            keys += sorted(k for k in {*old, *new} if k not in properties)
+            lines = []
+            for key in keys:
+                if top and key == REVIEWED:
+                    continue
+                sub = self._node(collection, properties.get(key, {}))
+                name = self.label(sub, key)
+                lines += self._compare(collection, properties.get(key, {}),
+                                       f"{label} / {name}" if label else name,
+                                       old.get(key), new.get(key))
+            return lines
+        if isinstance(old, list) and isinstance(new, list):
+            return self._list(collection, node, label, old, new)
+        return self._scalar(node, label, old, new)
+
+    def _scalar(self, node: dict[str, Any], label: str, old: Any, new: Any) -> list[str]:
+        if old is None:
+            return [f"**{label}**: set to {self.value(self.head, node, new)}"]
+        if new is None:
+            return [f"**{label}**: removed (was {self.value(self.base, node, old)})"]
+        texts = isinstance(old, str) and isinstance(new, str)
+        if texts and ("\n" in old.strip() or "\n" in new.strip() or max(len(old), len(new)) > LONG_TEXT):
+            return [f"**{label}**: text changed\n\n" + _text_diff(old, new)]
+        return [f"**{label}**: {self.value(self.base, node, old)} → {self.value(self.head, node, new)}"]
+
+    def _list(self, collection: Collection | None, node: dict[str, Any], label: str,
+              old: list[Any], new: list[Any]) -> list[str]:
+        items = node.get("items", {})
+        item_node = self._node(collection, items)
+        structured = any(isinstance(v, dict | list) for v in (*old, *new))
+        if structured and len(old) == len(new):
+            lines = []
+            for number, (a, b) in enumerate(zip(old, new, strict=True), start=1):
+                lines += self._compare(collection, items, f"{label} {number}", a, b)
+            return lines
+        gone = Counter(_canonical(v) for v in old) - Counter(_canonical(v) for v in new)
+        came = Counter(_canonical(v) for v in new) - Counter(_canonical(v) for v in old)
+        parts = []
+        for value in new:
+            if came[_canonical(value)] > 0:
+                came[_canonical(value)] -= 1
+                parts.append(f"added {self.value(self.head, item_node, value)}")
+        for value in old:
+            if gone[_canonical(value)] > 0:
+                gone[_canonical(value)] -= 1
+                parts.append(f"removed {self.value(self.base, item_node, value)}")
+        return [f"**{label}**: {'; '.join(parts) if parts else 'reordered'}"]
+
+    # References -------------------------------------------------------------
+
+    def refs(self, version: Version) -> dict[str, str]:
+        """The records a version names, as path -> display name."""
+        collection = self.collections(version.side).get(version.collection)
+        if collection is None or not isinstance(version.data, dict):
+            return {}
+        found: dict[str, str] = {}
+        for site in record_refs(collection, version.data):
+            path = self.find(version.side, site.value, site.targets)
+            key = path or f"?{site.value}"
+            if key not in found:
+                found[key] = self.named(version.side, site.value, site.targets)
+        return found
+
+    def ref_changes(self, old: Version, new: Version) -> list[str]:
+        before, after = self.refs(old), self.refs(new)
+        gained = [after[k] for k in sorted(after) if k not in before]
+        lost = [before[k] for k in sorted(before) if k not in after]
+        lines = []
+        if gained:
+            lines.append(f"**References gained**: {', '.join(gained)}")
+        if lost:
+            lines.append(f"**References lost**: {', '.join(lost)}")
+        return lines
+
+
+def _targets(annotation: Any) -> tuple[str, ...]:
+    return (annotation,) if isinstance(annotation, str) else tuple(annotation)
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _text_diff(old: str, new: str) -> str:
+    lines = [line for line in difflib.unified_diff(old.strip().splitlines(), new.strip().splitlines(),
+                                                   lineterm="", n=0)
+             if not line.startswith(("---", "+++", "@@"))]
+    body = "\n".join(lines)
+    longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return "\n".join(f"  {line}" for line in [f"{fence}diff", *lines, fence])
+
+
+# ---------------------------------------------------------------------------
+# The summary
+
+
+@dataclass
+class Change:
+    kind: str  # added | removed | renamed | changed | reviewed
+    old: Version | None
+    new: Version | None
+    lines: list[str] = field(default_factory=list)
+    review_warning: bool = False
+
+
+def compare(root: Path, base: str, head: str | None = None) -> tuple[list[Change], _Describer]:
+    """Every record that differs between ``base`` and ``head`` (default: the working tree)."""
+    base_side = commit_side(root, resolve_commit(root, base))
+    head_side = commit_side(root, resolve_commit(root, head)) if head else worktree_side(root)
+    describer = _Describer(base_side, head_side)
+    old_paths = {p for p in base_side.files if p.startswith(f"{CONTENT}/")}
+    new_paths = {p for p in head_side.files if p.startswith(f"{CONTENT}/")}
+    removed = base_side.read(sorted(old_paths - new_paths))
+    added = head_side.read(sorted(new_paths - old_paths))
+    pairs = _pair_renames(removed, added)
+    for old, new in pairs:
+        removed.pop(old)
+        added.pop(new)
+    changed = sorted(p for p in old_paths & new_paths if base_side.files[p] != head_side.files[p])
+    base_side.read(changed)
+    head_side.read(changed)
+
+    changes: list[Change] = []
+    for path, raw in added.items():
+        version = _version(head_side, path, raw)
+        changes.append(Change("added", None, version, _summary_line(describer, version)))
+    for path, raw in removed.items():
+        version = _version(base_side, path, raw)
+        changes.append(Change("removed", version, None, _summary_line(describer, version)))
+    modified = [(old, new) for old, new in pairs] + [(p, p) for p in changed]
+    for old_path, new_path in modified:
+        old = _version(base_side, old_path, base_side.read([old_path])[old_path])
+        new = _version(head_side, new_path, head_side.read([new_path])[new_path])
+        change = _modification(describer, old, new, renamed=old_path != new_path)
+        if change is not None:
+            changes.append(change)
+    changes.sort(key=lambda c: (describer.order(c.new or c.old), c.kind))  # type: ignore[arg-type]
+    return changes, describer
+
+
+def _summary_line(describer: _Describer, version: Version) -> list[str]:
+    if version.error:
+        return [f"cannot be read: {inline(version.error)}"]
+    lines = []
+    data = version.data if isinstance(version.data, dict) else {}
+    collection = describer.collections(version.side).get(version.collection)
+    owner = data.get("owner")
+    if isinstance(owner, str):
+        node = describer._node(collection, collection.schema.get("properties", {}).get("owner", {})) \
+            if collection else {}
+        lines.append(f"**Owner**: {describer.value(version.side, node, owner)}")
+    if isinstance(data.get(REVIEWED), str):
+        lines.append(f"**Last reviewed**: {inline(data[REVIEWED])}")
+    return lines
+
+
+def _modification(describer: _Describer, old: Version, new: Version, renamed: bool) -> Change | None:
+    kind = "renamed" if renamed else "changed"
+    if old.error or new.error:
+        lines = [f"cannot be read in {side.label}: {inline(v.error)}"
+                 for side, v in ((describer.base, old), (describer.head, new)) if v.error]
+        return Change(kind, old, new, lines)
+    if old.data == new.data and not renamed:
+        return None  # formatting or comments only
+    collection = describer.head_collections.get(new.collection)
+    lines = describer.fields(collection, old.data, new.data)
+    lines += describer.ref_changes(old, new)
+    both = isinstance(old.data, dict) and isinstance(new.data, dict)
+    old_review = old.data.get(REVIEWED) if both else None
+    new_review = new.data.get(REVIEWED) if both else None
+    content_changed = bool(lines)
+    review_changed = old_review != new_review
+    change = Change(kind, old, new, lines)
+    if content_changed and not review_changed:
+        change.review_warning = True
+        lines.append(f"⚠️ The content changed but `{REVIEWED}` is still {inline(old_review or 'unset')}: "
+                     "if the owner has confirmed the whole record is accurate, set it to that date.")
+    elif review_changed:
+        note = (f"**Last reviewed**: {inline(old_review or 'unset')} → {inline(new_review or 'unset')}")
+        if not content_changed:
+            note += " — no other change: the owner confirms it is still accurate."
+            if not renamed:
+                change.kind = "reviewed"
+        lines.append(note)
+    return change
+
+
+SECTIONS = (
+    ("added", "Added"),
+    ("removed", "Removed"),
+    ("renamed", "Renamed"),
+    ("changed", "Changed"),
+    ("reviewed", "Confirmed still accurate"),
+)
+
+
+def _heading(describer: _Describer, change: Change) -> str:
+    version = change.new or change.old
+    assert version is not None
+    readable = [v for v in (change.new, change.old) if v is not None and isinstance(v.data, dict)]
+    name = readable[0].title if readable else version.title
+    title = f"{inline(describer.kind(version))}: {inline(name)}"
+    if change.kind == "renamed" and change.old and change.new:
+        return f"{title} — `{change.old.path}` → `{change.new.path}`"
+    return f"{title} — `{version.path}`"
+
+
+def render(changes: list[Change], describer: _Describer) -> str:
+    counts = Counter(c.kind for c in changes)
+    out = ["## Playbook changes", ""]
+    out.append(f"Compared {describer.base.label} with {describer.head.label}.")
+    out.append("")
+    if not changes:
+        out.append("No record changed.")
+        return "\n".join(out) + "\n"
+    out.append(", ".join(f"{counts[kind]} {title.lower()}" for kind, title in SECTIONS if counts[kind]) + ".")
+    warnings = [c for c in changes if c.review_warning]
+    if warnings:
+        out += ["", f"⚠️ {len(warnings)} changed record{'s' if len(warnings) > 1 else ''} kept "
+                f"{'their' if len(warnings) > 1 else 'its'} old `{REVIEWED}` date: see below."]
+    for kind, title in SECTIONS:
+        group = [c for c in changes if c.kind == kind]
+        if not group:
+            continue
+        out += ["", f"### {title} ({len(group)})"]
+        for change in group:
+            out += ["", f"#### {_heading(describer, change)}"]
+            if change.lines:
+                out.append("")
+                out += [f"- {line}" for line in change.lines]
+    return "\n".join(out) + "\n"
+
+
+def summary(root: Path, base: str, head: str | None = None) -> str:
+    changes, describer = compare(root, base, head)
+    return render(changes, describer)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    from .cli import OK, UsageError
+
+    root = Path(args.root).resolve()
+    try:
+        out.write(summary(root, args.base, args.head))
+    except DiffError as exc:
+        raise UsageError(str(exc)) from None
+    return OK
+
+
+def register(command: Any) -> None:
+    parser = command("diff", run, "Summarise, in Markdown, how the records changed between two versions.")
+    parser.add_argument("base", metavar="BASE", help="the version to compare from (a commit, branch or tag)")
+    parser.add_argument("head", metavar="HEAD", nargs="?",
+                        help="the version to compare to (default: the working tree, uncommitted files "
+                        "included)")

@@ -1,0 +1,216 @@
+"""The GitHub workflows, linted offline: JSON Schema (check-jsonschema), security (zizmor), and
+this project's own rules. Broken fixture workflows prove that each lint can fail."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.loader import load_yaml
+
+REPO = Path(__file__).parent.parent
+WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+BROKEN = Path(__file__).parent / "fixtures" / "workflows"
+BIN = Path(sys.executable).parent
+PINNED = re.compile(r"[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}")
+VERSION_COMMENT = re.compile(r"#\s*v\d+\.\d+\.\d+\s*$")
+
+
+def tool(name: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    exe = BIN / name
+    if not exe.exists():
+        pytest.fail(f"{name} is not installed in {BIN}: run `make venv` (requirements-dev.txt pins it)")
+    return subprocess.run([str(exe), *map(str, args)], cwd=REPO, capture_output=True, text=True,
+                          check=False, timeout=120)
+
+
+def load(path: Path) -> tuple[dict[str, Any], list[str], Any]:
+    raw = path.read_bytes()
+    doc = load_yaml(raw)
+    return doc.data, raw.decode().splitlines(), doc
+
+
+# ---------------------------------------------------------------------------
+# The project's own rules, for every workflow (another helper's too)
+
+
+def policy_problems(path: Path) -> list[str]:
+    """Every way a workflow breaks the rules in CONTRIBUTING.md ("How CI is kept safe")."""
+    data, lines, doc = load(path)
+    name = path.name
+    found = []
+    if data.get("permissions") != {}:
+        found.append(f"{name}: top-level permissions must be {{}} (grant per job)")
+    triggers = data.get("on")
+    triggers = [triggers] if isinstance(triggers, str) else list(triggers or [])
+    for risky in ("pull_request_target", "workflow_run"):
+        if risky in triggers:
+            found.append(f"{name}: must not run on {risky}")
+    for job_id, job in data.get("jobs", {}).items():
+        if "timeout-minutes" not in job:
+            found.append(f"{name}: job {job_id} has no timeout-minutes")
+        if not isinstance(job.get("permissions"), dict):
+            found.append(f"{name}: job {job_id} must state its permissions")
+        for index, step in enumerate(job.get("steps", [])):
+            where = f"{name}:{doc.locate(('jobs', job_id, 'steps', index))[0]}"
+            uses = step.get("uses", "")
+            if uses and not uses.startswith("./"):
+                line = lines[doc.locate(("jobs", job_id, "steps", index, "uses"))[0] - 1]
+                if not PINNED.fullmatch(uses):
+                    found.append(f"{where}: {uses} is not pinned to a full commit SHA")
+                elif not VERSION_COMMENT.search(line):
+                    found.append(f"{where}: {uses} has no '# vX.Y.Z' comment")
+            keeps_token = step.get("with", {}).get("persist-credentials") is not False
+            if uses.startswith("actions/checkout@") and keeps_token:
+                found.append(f"{where}: checkout without persist-credentials: false")
+            if "${{" in step.get("run", ""):
+                found.append(f"{where}: ${{{{ }}}} inside run: pass values through env: instead")
+    return found
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_follows_the_project_rules(path: Path) -> None:
+    assert policy_problems(path) == []
+
+
+def test_the_rules_catch_a_careless_workflow() -> None:
+    assert policy_problems(BROKEN / "insecure.yml") == [
+        "insecure.yml: top-level permissions must be {} (grant per job)",
+        "insecure.yml: must not run on pull_request_target",
+        "insecure.yml: job greet has no timeout-minutes",
+        "insecure.yml: job greet must state its permissions",
+        "insecure.yml:8: actions/checkout@v4 is not pinned to a full commit SHA",
+        "insecure.yml:8: checkout without persist-credentials: false",
+        "insecure.yml:11: ${{ }} inside run: pass values through env: instead",
+    ]
+
+
+def test_the_workflows_exist() -> None:
+    assert {"ci.yml", "publish.yml"} <= {p.name for p in WORKFLOWS}
+
+
+# ---------------------------------------------------------------------------
+# check-jsonschema: GitHub's workflow schema, plus "every job has a timeout"
+
+
+@pytest.mark.parametrize("schema", ["vendor.github-workflows", "custom.github-workflows-require-timeout"])
+def test_workflows_match_the_schema(schema: str) -> None:
+    result = tool("check-jsonschema", "--builtin-schema", schema, *WORKFLOWS)
+    assert (result.returncode, result.stdout.strip()) == (0, "ok -- validation done"), result.stdout
+
+
+def test_schema_lint_fails_on_a_misspelt_key() -> None:
+    result = tool("check-jsonschema", "--builtin-schema", "vendor.github-workflows",
+                  BROKEN / "invalid-schema.yml")
+    assert result.returncode == 1
+    assert "$.jobs.build: Additional properties are not allowed ('stpes' was unexpected)" in result.stdout
+
+
+def test_timeout_lint_fails_on_a_job_without_timeout() -> None:
+    result = tool("check-jsonschema", "--builtin-schema", "custom.github-workflows-require-timeout",
+                  BROKEN / "insecure.yml")
+    assert result.returncode == 1
+    assert "$.jobs.greet: 'timeout-minutes' is a required property" in result.stdout
+
+
+def test_dependabot_config_matches_its_schema() -> None:
+    path = REPO / ".github" / "dependabot.yml"
+    result = tool("check-jsonschema", "--builtin-schema", "vendor.dependabot", path)
+    assert result.returncode == 0, result.stdout
+    ecosystems = {u["package-ecosystem"] for u in load(path)[0]["updates"]}
+    assert ecosystems == {"github-actions", "pip"}
+
+
+# ---------------------------------------------------------------------------
+# zizmor, offline. --strict-collection: a workflow zizmor cannot parse is a failure, not a skip.
+
+
+def test_zizmor_reports_nothing() -> None:
+    result = tool("zizmor", "--offline", "--strict-collection", "--no-progress",
+                  ".github/workflows", ".github/dependabot.yml")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("No findings to report. Good job!"), result.stdout
+
+
+def test_zizmor_fails_on_the_insecure_fixture() -> None:
+    result = tool("zizmor", "--offline", "--no-progress", "--format", "json", BROKEN / "insecure.yml")
+    assert result.returncode != 0
+    found = {finding["ident"] for finding in json.loads(result.stdout)}
+    assert {"dangerous-triggers", "template-injection", "unpinned-uses", "artipacked",
+            "excessive-permissions"} <= found
+
+
+def test_zizmor_refuses_a_workflow_it_cannot_parse() -> None:
+    result = tool("zizmor", "--offline", "--strict-collection", "--no-progress",
+                  BROKEN / "invalid-schema.yml")
+    assert result.returncode != 0
+    assert "invalid-schema.yml" in result.stderr
+    assert "does not match expected validation schema" in result.stderr
+
+
+# ---------------------------------------------------------------------------
+# What each of this project's workflows must do
+
+
+def job_runs(job: dict[str, Any]) -> list[str]:
+    return [step["run"] for step in job["steps"] if "run" in step]
+
+
+def test_ci_checks_tests_builds_and_summarises_pull_requests() -> None:
+    data, _, _ = load(REPO / ".github/workflows/ci.yml")
+    assert set(data["on"]) >= {"pull_request", "push"}
+    (job,) = data["jobs"].values()
+    assert job["permissions"] == {"contents": "read"}
+    runs = "\n".join(job_runs(job))
+    for command in (".venv/bin/playbook check --format github", "make test",
+                    ".venv/bin/mkdocs build --strict", ".venv/bin/playbook codeowners --check",
+                    '.venv/bin/playbook diff "$BASE_SHA" >> "$GITHUB_STEP_SUMMARY"',
+                    "apt-get install --yes --no-install-recommends chromium"):
+        assert command in runs, command
+    diff_step = next(s for s in job["steps"] if "playbook diff" in s.get("run", ""))
+    assert diff_step["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}"}
+    upload = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"] == "site/"
+    assert data["env"]["NO_MKDOCS_2_WARNING"] == "1"
+
+
+def test_publish_builds_read_only_and_deploys_alone_with_pages_rights() -> None:
+    data, _, _ = load(REPO / ".github/workflows/publish.yml")
+    assert data["on"]["push"] == {"branches": ["main"]}
+    assert data["on"]["schedule"]  # daily, so freshness banners stay true
+    build, deploy = data["jobs"]["build"], data["jobs"]["deploy"]
+    assert build["permissions"] == {"contents": "read"}
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["needs"] == "build"
+    assert deploy["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    assert any(s.get("uses", "").startswith("actions/upload-pages-artifact@") for s in build["steps"])
+    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+    assert ".venv/bin/mkdocs build --strict --site-dir site" in job_runs(build)
+
+
+# ---------------------------------------------------------------------------
+# Editor and pre-commit wiring
+
+
+def test_editor_settings_map_every_collection_to_its_schema() -> None:
+    settings = json.loads((REPO / ".vscode" / "settings.json").read_text())
+    collections = sorted(p.name.removesuffix(".schema.json") for p in (REPO / "schemas").glob("*.schema.json")
+                         if not p.name.startswith("_"))
+    assert settings["yaml.schemas"] == {f"./schemas/{c}.schema.json": [f"content/{c}/*.yaml"]
+                                        for c in collections}
+
+
+@pytest.mark.parametrize("name", [".pre-commit-config.yaml", ".pre-commit-hooks.yaml"])
+def test_pre_commit_runs_playbook_check(name: str) -> None:
+    data = load(REPO / name)[0]
+    hooks = data if isinstance(data, list) else [h for repo in data["repos"] for h in repo["hooks"]]
+    entries = {hook["id"]: hook["entry"] for hook in hooks}
+    assert entries["playbook-check"].endswith("playbook check")
+    assert entries["playbook-codeowners"].endswith("playbook codeowners --check")
+    assert all(hook["pass_filenames"] is False for hook in hooks)
