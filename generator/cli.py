@@ -15,9 +15,11 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from .alerts import register as register_alert
 from .problems import FORMATS, PlaybookError, errors
 from .project import load_playbook
 from .site import generate, write_tree
+from .stale import register as register_stale
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 
@@ -81,7 +83,7 @@ def register_core(command: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 # Each feature module adds its commands here: one ``register`` function per module.
-REGISTRARS: list[Register] = [register_core]
+REGISTRARS: list[Register] = [register_core, register_stale, register_alert]
 
 
 def parser() -> argparse.ArgumentParser:
