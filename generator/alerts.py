@@ -37,6 +37,7 @@ from .stale import MARKER, Report, add_report_options, format_markdown, load_rep
 
 LABEL = "stale-content"
 TITLE = "Playbook content due for review"
+MAX_BODY = 60_000  # GitHub refuses an issue body over 65,536 characters
 LABEL_COLOR = "d93f0b"
 LABEL_DESCRIPTION = "Playbook records that are overdue for review or need re-review (managed by CI)"
 
@@ -172,7 +173,7 @@ def apply(decision: Decision, run: Runner, label: str = LABEL) -> list[str]:
 
 
 def decision_for(report: Report, issues: list[Issue], link: str | None) -> Decision:
-    return decide(issues, report.stale, format_markdown(report, link), report.today)
+    return decide(issues, report.stale, format_markdown(report, link, MAX_BODY), report.today)
 
 
 def _read_issues(source: str, run: Runner) -> list[Issue]:

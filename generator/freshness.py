@@ -64,6 +64,7 @@ class Owner:
     github: str | None = None  # "dana-reyes" or "example/revops", without "@"
     file: str | None = None
     via: str | None = None  # the id of the record whose handle is used, when not the owner's own
+    collection: str | None = None  # the owner record's collection ("people", "teams")
 
     @property
     def mention(self) -> str:
@@ -158,9 +159,9 @@ def owner_of(playbook: Playbook, record: Record) -> Owner | None:
         handle = github_handle(current)
         if handle:
             via = None if current is first else current.id
-            return Owner(first.id, first.title, handle, first.file, via)
+            return Owner(first.id, first.title, handle, first.file, via, first.collection)
         current = _owner_record(playbook, current)
-    return Owner(first.id, first.title, None, first.file)
+    return Owner(first.id, first.title, None, first.file, None, first.collection)
 
 
 def assess(playbook: Playbook, record: Record, today: date) -> Freshness:

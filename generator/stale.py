@@ -179,8 +179,10 @@ def _owner_heading(owner: Owner) -> str:
     return f"### {md(owner.name)}: {owner.mention}{via}"
 
 
-def format_markdown(report: Report, link_base: str | None = None) -> str:
-    """The body of the stale-content issue: deterministic for a given report."""
+def format_markdown(report: Report, link_base: str | None = None, max_chars: int | None = None) -> str:
+    """The body of the stale-content issue: deterministic for a given report. With ``max_chars``
+    (GitHub refuses issue bodies over 65,536 characters), rows that do not fit are counted
+    in a closing note instead."""
     lines = [MARKER, f"## Playbook review report, {report.today.isoformat()}", "",
              f"{summary(report).capitalize()}."]
     if not report.listed:
@@ -189,15 +191,28 @@ def format_markdown(report: Report, link_base: str | None = None) -> str:
     lines += ["", "Owners: check each record below, update it if anything changed, and set "
               "`last_reviewed` to the day you checked it. This issue is updated every week and "
               "closed when nothing is overdue or needs re-review."]
+    budget = (max_chars or 0) - 400  # room for the closing note
+    size, left_out = sum(len(line) + 1 for line in lines), 0
     for owner, items in report.by_owner():
-        lines += ["", _owner_heading(owner), "",
-                  "| Status | Record | File | Last reviewed | Due | Days overdue | Reason |",
-                  "| --- | --- | --- | --- | --- | --- | --- |"]
-        for f in items:
-            days = str(f.days_overdue) if f.status == "overdue" else ""
-            lines.append(f"| {LABELS[f.status]} | {md(f.record.title)} | "
-                         f"{_file_cell(f.record.file, link_base)} | {f.last_reviewed.isoformat()} | "
-                         f"{f.due.isoformat()} | {days} | {md(f.reason)} |")
+        head = ["", _owner_heading(owner), "",
+                "| Status | Record | File | Last reviewed | Due | Days overdue | Reason |",
+                "| --- | --- | --- | --- | --- | --- | --- |"]
+        rows = [f"| {LABELS[f.status]} | {md(f.record.title)} | "
+                f"{_file_cell(f.record.file, link_base)} | {f.last_reviewed.isoformat()} | "
+                f"{f.due.isoformat()} | {str(f.days_overdue) if f.status == 'overdue' else ''} | "
+                f"{md(f.reason)} |" for f in items]
+        for part in [head, *([row] for row in rows)]:
+            cost = sum(len(line) + 1 for line in part)
+            if left_out or (max_chars and size + cost > budget):
+                left_out += 1 if part is not head else len(rows)
+                if part is head:
+                    break
+                continue
+            lines += part
+            size += cost
+    if left_out:
+        lines += ["", f"… and {left_out} more records that do not fit here: run `playbook stale` "
+                  "for the full list."]
     return "\n".join(lines) + "\n"
 
 
