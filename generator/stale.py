@@ -191,7 +191,7 @@ def format_markdown(report: Report, link_base: str | None = None, max_chars: int
     lines += ["", "Owners: check each record below, update it if anything changed, and set "
               "`last_reviewed` to the day you checked it. This issue is updated every week and "
               "closed when nothing is overdue or needs re-review."]
-    budget = (max_chars or 0) - 400  # room for the closing note
+    budget = (max_chars or 0) - 200  # room for the closing note
     size, left_out = sum(len(line) + 1 for line in lines), 0
     for owner, items in report.by_owner():
         head = ["", _owner_heading(owner), "",
@@ -201,18 +201,17 @@ def format_markdown(report: Report, link_base: str | None = None, max_chars: int
                 f"{_file_cell(f.record.file, link_base)} | {f.last_reviewed.isoformat()} | "
                 f"{f.due.isoformat()} | {str(f.days_overdue) if f.status == 'overdue' else ''} | "
                 f"{md(f.reason)} |" for f in items]
-        for part in [head, *([row] for row in rows)]:
+        parts = [head + rows[:1], *([row] for row in rows[1:])]  # a heading never stands alone
+        for part in parts:
             cost = sum(len(line) + 1 for line in part)
             if left_out or (max_chars and size + cost > budget):
-                left_out += 1 if part is not head else len(rows)
-                if part is head:
-                    break
+                left_out += len(part) - len(head) if part is parts[0] else 1
                 continue
             lines += part
             size += cost
     if left_out:
-        lines += ["", f"… and {left_out} more records that do not fit here: run `playbook stale` "
-                  "for the full list."]
+        more = "1 more record" if left_out == 1 else f"{left_out} more records"
+        lines += ["", f"… and {more}, too many for one issue: run `playbook stale` for the full list."]
     return "\n".join(lines) + "\n"
 
 
