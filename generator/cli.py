@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .alerts import register as register_alert
+from .audience import AUDIENCES, DEFAULT
 from .problems import FORMATS, PlaybookError, errors
 from .project import load_playbook
 from .site import generate, write_tree
@@ -55,7 +56,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     root = playbook_root(args.root)
     try:
-        tree = generate(root, args.today or date.today())
+        tree = generate(root, args.today or date.today(), args.audience)
     except PlaybookError as exc:
         out.write(FORMATS[args.format](exc.problems))
         return PROBLEMS
@@ -79,6 +80,8 @@ def register_core(command: Callable[..., argparse.ArgumentParser]) -> None:
     build = command("build", cmd_build, "Write the Markdown tree (generated and hand-written pages).")
     build.add_argument("--out", required=True, help="the folder to write (new, empty, or a previous build)")
     build.add_argument("--today", type=iso_date, help="judge freshness at this date (default: today)")
+    build.add_argument("--audience", choices=AUDIENCES, default=DEFAULT,
+                       help="build only what this audience may see (default: internal)")
     build.add_argument("--format", choices=["text", "json", "github"], default="text")
 
 

@@ -190,7 +190,11 @@ def load_yaml(raw: bytes) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise LoadError(line, column, f"invalid YAML: {exc.problem or exc.context}") from None
+        message = f"invalid YAML: {exc.problem or exc.context}"
+        opened = exc.context_mark
+        if exc.problem and exc.context and opened and (opened.line + 1, opened.column + 1) != (line, column):
+            message += f" ({exc.context} started at line {opened.line + 1}, column {opened.column + 1})"
+        raise LoadError(line, column, message) from None
     except yaml.YAMLError as exc:  # ReaderError: characters YAML forbids
         position = getattr(exc, "position", 0) or 0
         before = text[:position]

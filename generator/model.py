@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .loader import Document
-from .schemas import Collection, RefSite
+from .schemas import Collection, RefSite, record_refs
 
 
 @dataclass
@@ -72,7 +72,9 @@ class Playbook:
 
     def in_collection(self, name: str) -> list[Record]:
         """The records of one collection, in the order its schema asks for."""
-        collection = self.collections[name]
+        collection = self.collections.get(name)
+        if collection is None:
+            return []
         records = [r for r in self.records.values() if r.collection == name]
 
         def order(record: Record) -> tuple[Any, ...]:
@@ -90,3 +92,15 @@ class Playbook:
             if record is not None:
                 return record
         return None
+
+    def link(self) -> None:
+        """Resolve every reference between the records present; fill ``refs`` and ``backlinks``."""
+        for record in self.records.values():
+            record.refs.clear()
+            record.backlinks.clear()
+        for record in self.records.values():
+            for site in record_refs(self.collections[record.collection], record.data):
+                target = self.find(site.value, site.targets)
+                if target is not None:
+                    record.refs.append((site, target))
+                    target.backlinks.append((site, record))

@@ -19,6 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from .audience import AUDIENCES, DEFAULT
 from .escape import page_title
 from .problems import PlaybookError
 from .site import EXTRA_PAGES, Tree, generate
@@ -31,6 +32,7 @@ class PlaybookConfig(Config):
     enabled = opt.Type(bool, default=True)
     root = opt.Optional(opt.Type(str))
     today = opt.Optional(opt.Type(str))
+    audience = opt.Optional(opt.Choice(AUDIENCES))
     nav = opt.Type(bool, default=True)
 
 
@@ -41,6 +43,14 @@ def build_date(configured: str | None) -> date:
         return date.fromisoformat(text) if text else date.today()
     except ValueError:
         raise PluginError(f"playbook: 'today' must be a date written YYYY-MM-DD, not {text!r}") from None
+
+
+def build_audience(configured: str | None) -> str:
+    """Who the site is for: config, then ``PLAYBOOK_AUDIENCE``, then ``internal``."""
+    value = configured or os.environ.get("PLAYBOOK_AUDIENCE") or DEFAULT
+    if value not in AUDIENCES:
+        raise PluginError(f"playbook: PLAYBOOK_AUDIENCE must be one of {', '.join(AUDIENCES)}, not {value!r}")
+    return value
 
 
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):
@@ -54,7 +64,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         self.root = (base / self.config.root).resolve() if self.config.root else base.resolve()
         try:
-            self.tree = generate(self.root, build_date(self.config.today))
+            audience = build_audience(self.config.audience)
+            self.tree = generate(self.root, build_date(self.config.today), audience)
         except PlaybookError as exc:
             raise PluginError(f"the playbook has problems:\n{exc}".rstrip()) from None
         for warning in self.tree.warnings:
@@ -67,9 +78,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if self.tree is None:
             return files
         docs = Path(config.docs_dir)
+        internal = self.tree.audience == "internal"
+        for file in list(files.documentation_pages()):
+            if file.src_uri not in self.tree.hand_written:
+                files.remove(file)  # a hand-written page this audience may not see
+            elif not internal:
+                file.edit_uri = None
         for path, markdown in self.tree.pages.items():
             generated = File.generated(config, path, content=markdown)
-            generated.edit_uri = self._edit_uri(path, docs)
+            generated.edit_uri = self._edit_uri(path, docs) if internal else None
             files.append(generated)
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"assets/playbook/{asset.name}", abs_src_path=str(asset)))

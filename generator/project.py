@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .audience import audience_problems
 from .loader import LoadError, load_yaml
 from .model import Playbook, Record
 from .problems import Problem
@@ -83,11 +84,20 @@ def _scan_collection(
     return files, problems
 
 
+@dataclass
+class Loaded:
+    """A content file that parsed as YAML; ``valid`` when it also passed its schema."""
+
+    item: ContentFile
+    record: Record
+    valid: bool
+
+
 def read_records(
     files: list[ContentFile], collections: dict[str, Collection]
-) -> tuple[list[Record], list[Problem]]:
-    """Parse and schema-check each file; a record is kept only when it is valid."""
-    records: list[Record] = []
+) -> tuple[list[Loaded], list[Problem]]:
+    """Parse and schema-check each file."""
+    loaded: list[Loaded] = []
     problems: list[Problem] = []
     for item in files:
         try:
@@ -99,15 +109,13 @@ def read_records(
             problems.append(Problem(item.file, exc.line, exc.column, exc.message))
             continue
         found = schema_problems(collections[item.collection], item.file, doc)
-        if found:
-            problems += found
-        else:
-            records.append(Record(item.collection, item.id, item.file, doc))
-    return records, problems
+        problems += found
+        loaded.append(Loaded(item, Record(item.collection, item.id, item.file, doc), not found))
+    return loaded, problems
 
 
-def link_records(playbook: Playbook, files: list[ContentFile]) -> list[Problem]:
-    """Resolve every ``x-ref`` value; fill ``refs`` and ``backlinks``; report the ones that fail.
+def reference_check(playbook: Playbook, files: list[ContentFile], loaded: list[Loaded]) -> list[Problem]:
+    """References that name no record, in valid and invalid records alike.
 
     Ids are known from file names, so a reference to a record whose file has
     its own problems is not reported a second time.
@@ -116,14 +124,10 @@ def link_records(playbook: Playbook, files: list[ContentFile]) -> list[Problem]:
     for item in files:
         ids.setdefault(item.collection, set()).add(item.id)
     problems: list[Problem] = []
-    for record in playbook.records.values():
+    for entry in loaded:
+        record = entry.record
         sites = record_refs(playbook.collections[record.collection], record.data)
         problems += reference_problems(sites, ids, record.file, record.doc)
-        for site in sites:
-            target = playbook.find(site.value, site.targets)
-            if target is not None:
-                record.refs.append((site, target))
-                target.backlinks.append((site, record))
     return problems
 
 
@@ -132,8 +136,10 @@ def load_playbook(root: Path) -> tuple[Playbook, list[Problem]]:
     collections, problems = load_schemas(root)
     files, found = scan_content(root, collections)
     problems += found
-    records, found = read_records(files, collections)
+    loaded, found = read_records(files, collections)
     problems += found
-    playbook = Playbook(root, collections, {r.key: r for r in records})
-    problems += link_records(playbook, files)
+    playbook = Playbook(root, collections, {e.record.key: e.record for e in loaded if e.valid})
+    problems += reference_check(playbook, files, loaded)
+    playbook.link()
+    problems += audience_problems(playbook)
     return playbook, sorted(problems)

@@ -12,6 +12,7 @@ passed to templates as values, never compiled as a template.
 from __future__ import annotations
 
 import posixpath
+import re
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,12 +33,15 @@ from jinja2 import (
 from markupsafe import Markup
 
 from . import escape
+from .audience import is_withheld
 from .freshness import Freshness, assess_all
 from .model import Playbook, Record
 from .problems import PlaybookError, Problem
 from .schemas import Collection
 
 TEMPLATES = "templates"
+_BLANK_LINES = re.compile(r"\n{3,}")
+WITHHELD_MARKDOWN = Markup("*withheld*")
 COMMON_FIELDS = (
     "title", "owner", "last_reviewed", "review_every_days", "summary", "tags", "audience",
 )
@@ -46,6 +50,8 @@ COMMON_FIELDS = (
 def _finalize(value: Any) -> Any:
     if isinstance(value, Markup):
         return value
+    if is_withheld(value):
+        return WITHHELD_MARKDOWN
     if value is None or isinstance(value, Undefined):
         return ""
     if isinstance(value, bool):
@@ -117,6 +123,8 @@ class Page:
         return relative(page, self.path)
 
     def target(self, value: str, path: tuple[str | int, ...] | None = None) -> Record | None:
+        if is_withheld(value):
+            return None
         if self.record is not None:
             for site, target in self.record.refs:
                 if (path is None or site.path == path) and site.value == value:
@@ -126,8 +134,8 @@ class Page:
     def ref(self, value: Any) -> Markup:
         if isinstance(value, list):
             return Markup(", ").join(self.ref(v) for v in value)
-        target = self.target(str(value)) if value is not None else None
-        return self.link(target) if target else escape.inline(value or "")
+        target = self.target(value) if isinstance(value, str) else None
+        return self.link(target) if target else Markup(_finalize(value))
 
     def records(self, collection: str) -> list[Record]:
         return self.playbook.in_collection(collection)
@@ -171,7 +179,7 @@ class FieldRenderer:
         self.collection = collection
 
     def scalar(self, value: Any, path: tuple[str | int, ...], *, block: bool = False) -> Markup:
-        if isinstance(value, str):
+        if isinstance(value, str) and not is_withheld(value):
             target = self._ref_at(path)
             if target is not None:
                 return self.page.link(target)
@@ -282,7 +290,7 @@ class Renderer:
     def _render(self, names: list[str], page: Page, **context: Any) -> str:
         template = self.env.select_template(names)
         text = template.render(page=page, playbook=self.playbook, today=self.today, **context)
-        return text.rstrip("\n") + "\n"
+        return _BLANK_LINES.sub("\n\n", text).strip("\n") + "\n"
 
     def record_page(self, record: Record) -> str:
         page = Page(record.page, self.playbook, self.freshness, record)

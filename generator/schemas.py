@@ -178,34 +178,46 @@ def _targets(annotation: Any) -> tuple[str, ...]:
     return (annotation,) if isinstance(annotation, str) else tuple(annotation)
 
 
-def iter_refs(
-    schema: Any, instance: Any, resolver: Any, path: tuple[str | int, ...] = ()
-) -> Iterator[RefSite]:
-    """Walk ``instance`` alongside ``schema`` and yield every value marked ``x-ref``."""
+Location = tuple[str | int, ...]
+
+
+def walk(
+    schema: Any, instance: Any, resolver: Any, path: Location = ()
+) -> Iterator[tuple[Location, Any, dict[str, Any]]]:
+    """Walk ``instance`` alongside ``schema``: yield each (location, value, subschema) pairing,
+    following ``$ref``, ``allOf``/``anyOf``/``oneOf``, properties and list items."""
     if not isinstance(schema, dict):
         return
+    yield path, instance, schema
     if "$ref" in schema:
         resolved = resolver.lookup(schema["$ref"])
-        yield from iter_refs(resolved.contents, instance, resolved.resolver, path)
-    if "x-ref" in schema and isinstance(instance, str):
-        yield RefSite(path, instance, _targets(schema["x-ref"]), schema.get("x-drift", True))
+        yield from walk(resolved.contents, instance, resolved.resolver, path)
     for keyword in ("allOf", "anyOf", "oneOf"):
         for sub in schema.get(keyword, []):
-            yield from iter_refs(sub, instance, resolver, path)
+            yield from walk(sub, instance, resolver, path)
     if isinstance(instance, dict):
         properties = schema.get("properties", {})
         extra = schema.get("additionalProperties")
         for key, value in instance.items():
-            sub = properties.get(key, extra)
-            yield from iter_refs(sub, value, resolver, (*path, key))
+            yield from walk(properties.get(key, extra), value, resolver, (*path, key))
     elif isinstance(instance, list) and "items" in schema:
         for index, value in enumerate(instance):
-            yield from iter_refs(schema["items"], value, resolver, (*path, index))
+            yield from walk(schema["items"], value, resolver, (*path, index))
+
+
+def annotations(collection: Collection, data: Any, keyword: str) -> dict[Location, Any]:
+    """The value of an ``x-...`` annotation at every location of ``data`` where it applies."""
+    found: dict[Location, Any] = {}
+    for path, _, node in walk(collection.schema, data, collection.resolver):
+        if keyword in node:
+            found.setdefault(path, node[keyword])
+    return found
 
 
 def record_refs(collection: Collection, data: Any) -> list[RefSite]:
     """Every reference in one record, deduplicated by location, in document order."""
-    seen: dict[tuple[str | int, ...], RefSite] = {}
-    for site in iter_refs(collection.schema, data, collection.resolver):
-        seen.setdefault(site.path, site)
+    seen: dict[Location, RefSite] = {}
+    for path, value, node in walk(collection.schema, data, collection.resolver):
+        if "x-ref" in node and isinstance(value, str) and path not in seen:
+            seen[path] = RefSite(path, value, _targets(node["x-ref"]), node.get("x-drift", True))
     return list(seen.values())

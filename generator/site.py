@@ -9,10 +9,11 @@ previous ``playbook build`` made (or a new, empty one).
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .audience import DEFAULT, of_page, scope, sees
 from .model import Playbook
 from .problems import PlaybookError, Problem, errors
 from .project import load_playbook
@@ -26,9 +27,11 @@ EXTRA_PAGES = {"index.md": "_home.md.j2", "freshness.md": "_freshness.md.j2"}
 
 @dataclass
 class Tree:
-    playbook: Playbook
+    playbook: Playbook  # as the audience sees it
     pages: dict[str, str]  # generated page path -> Markdown
     warnings: list[Problem]
+    audience: str = DEFAULT
+    hand_written: dict[str, Path] = field(default_factory=dict)  # docs/ pages the audience may see
 
 
 def _clashes(root: Path, pages: dict[str, str]) -> list[Problem]:
@@ -41,27 +44,40 @@ def _clashes(root: Path, pages: dict[str, str]) -> list[Problem]:
     ]
 
 
-def generate(root: Path, today: date) -> Tree:
-    """Load, validate and render the playbook. Raises :class:`PlaybookError` on any error."""
+def generate(root: Path, today: date, audience: str = DEFAULT) -> Tree:
+    """Load, validate and render the playbook as ``audience`` sees it.
+    Raises :class:`PlaybookError` on any error."""
     playbook, problems = load_playbook(root)
     if errors(problems):
         raise PlaybookError(problems)
-    extra = {path: t for path, t in EXTRA_PAGES.items() if not (root / DOCS / path).exists()}
-    pages = render_pages(playbook, today, extra)
+    visible = hand_written(root, audience)
+    extra = {path: t for path, t in EXTRA_PAGES.items() if path not in visible}
+    seen = scope(playbook, audience)
+    pages = render_pages(seen, today, extra)
     clashes = _clashes(root, {p: "" for p in pages if p not in extra})
     if clashes:
         raise PlaybookError(clashes)
-    return Tree(playbook, pages, problems)
+    return Tree(seen, pages, problems, audience, visible)
 
 
-def _hand_written(root: Path) -> dict[str, Path]:
+def _is_page(path: Path) -> bool:
+    return path.suffix in (".md", ".markdown")
+
+
+def hand_written(root: Path, audience: str = DEFAULT) -> dict[str, Path]:
+    """Files under ``docs/`` that ``audience`` may see (a page's front matter says so; other
+    files, such as images, go wherever pages go). Never follows a symbolic link."""
     docs = root / DOCS
     if not docs.is_dir():
         return {}
     found = {}
     for path in sorted(docs.rglob("*")):
-        if path.is_file() and not path.is_symlink() and not any(p.startswith(".") for p in path.parts):
-            found[path.relative_to(docs).as_posix()] = path
+        rel = path.relative_to(docs)
+        if path.is_symlink() or not path.is_file() or any(p.startswith(".") for p in rel.parts):
+            continue
+        if _is_page(path) and not sees(audience, of_page(path.read_text(encoding="utf-8"))):
+            continue
+        found[rel.as_posix()] = path
     return found
 
 
@@ -80,7 +96,7 @@ def _prepare(out: Path, root: Path) -> None:
 def write_tree(tree: Tree, root: Path, out: Path) -> tuple[int, int]:
     """Write generated and hand-written pages into ``out``; return (written, removed) counts."""
     _prepare(out, root)
-    wanted: dict[str, bytes] = {path: p.read_bytes() for path, p in _hand_written(root).items()}
+    wanted: dict[str, bytes] = {path: p.read_bytes() for path, p in tree.hand_written.items()}
     wanted.update((path, text.encode("utf-8")) for path, text in tree.pages.items())
     written = 0
     for path, content in wanted.items():

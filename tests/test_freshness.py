@@ -222,6 +222,7 @@ def test_other_pages_have_a_status_and_no_banner(site: Path, page: str, status: 
 
 def test_owner_handle_in_the_status_line(site: Path) -> None:
     assert "(@dana-reyes)" in html(site, "teams/revops")
+    assert "(via @sam-okafor)" in html(site, "stages/sql")  # the sales team has no GitHub team
 
 
 def test_dashboard_page_and_nav(site: Path) -> None:

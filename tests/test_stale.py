@@ -54,7 +54,7 @@ Sales (@sam-okafor, via sam-okafor): 2
 Sam Okafor (@sam-okafor): 1
   Status    Due         Days over  Last reviewed  File                      Id     Title  Reason
   due-soon  2026-06-30             2026-04-01     content/teams/sales.yaml  sales  Sales  review due on 2026-06-30
-"""  # noqa: E501
+"""
 
 
 def test_nothing_to_report(root: Path) -> None:
@@ -121,7 +121,7 @@ Owners: check each record below, update it if anything changed, and set `last_re
 | Status | Record | File | Last reviewed | Due | Days overdue | Reason |
 | --- | --- | --- | --- | --- | --- | --- |
 | Review due soon | Sales | [`content/teams/sales.yaml`]({LINK}/content/teams/sales.yaml) | 2026-04-01 | 2026-06-30 |  | review due on 2026-06-30 |
-"""  # noqa: E501
+"""
 
 
 def test_markdown_without_links_and_without_handles(root: Path) -> None:

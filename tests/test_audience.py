@@ -1,0 +1,155 @@
+"""Audience-scoped builds: nothing an audience may not see reaches its site, anywhere."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.audience import WITHHELD, of_page, scope, sees
+from generator.cli import main
+from generator.project import load_playbook
+
+from .conftest import FIXTURES
+
+SECRETS = {
+    # what only `internal` may see -> where it comes from
+    "SECRETSTAGETITLE": "an internal record's title",
+    "SECRETSTAGEDEFINITION": "an internal record's text",
+    "secretstage": "an internal record's id",
+    "HSX": "an internal record's abbreviation",
+    "SECRETRIVALTITLE": "an internal competitor note",
+    "SECRETRIVALPOSITIONING": "an internal competitor note's text",
+    "secretrival": "an internal competitor note's id",
+    "SECRETPRICING": "an internal-only field of a partner record",
+    "SECRETPHONE": "an internal-only field of a public record",
+    "SECRETDOCS": "a hand-written page without an audience",
+    "edit/main": "edit links into the repository",
+}
+PARTNER_ONLY = ["Marketing qualified lead", "MQL follow-up", "Open Rival Ltd", "Working with our agencies", "Sales"]
+PUBLIC = ["Dana Reyes", "Revenue operations"]
+
+
+def build(root: Path, audience: str) -> Path:
+    site = root / f"site-{audience}"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_TODAY": "2026-04-01", "PLAYBOOK_AUDIENCE": audience}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+                            cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def everything(site: Path) -> str:
+    """Every text file the build wrote: HTML, the search index, the sitemap, assets."""
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(site.rglob("*"))
+                     if p.is_file() and p.suffix in (".html", ".json", ".xml", ".txt", ".js", ".md"))
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    root = tmp_path_factory.mktemp("audience") / "playbook"
+    shutil.copytree(FIXTURES / "audience", root)
+    return {audience: everything(build(root, audience)) for audience in ("internal", "partner", "public")}
+
+
+def test_internal_sees_everything(sites: dict[str, str]) -> None:
+    for text in [*SECRETS, *PARTNER_ONLY, *PUBLIC]:
+        assert text in sites["internal"], text
+
+
+@pytest.mark.parametrize("audience", ["partner", "public"])
+def test_no_trace_of_what_the_audience_may_not_see(sites: dict[str, str], audience: str) -> None:
+    for secret, what in SECRETS.items():
+        assert secret not in sites[audience], f"{what} leaked into the {audience} site"
+
+
+def test_partner_sees_partner_and_public_content(sites: dict[str, str]) -> None:
+    for text in [*PARTNER_ONLY, *PUBLIC]:
+        assert text in sites["partner"], text
+
+
+def test_public_sees_only_public_content(sites: dict[str, str]) -> None:
+    for text in PUBLIC:
+        assert text in sites["public"], text
+    for text in ["Marketing qualified lead", "Open Rival Ltd", "Working with our agencies"]:
+        assert text not in sites["public"], text
+
+
+def test_scope_withholds_references_and_fields(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "audience", tmp_path / "p")
+    playbook, problems = load_playbook(tmp_path / "p")
+    assert problems == []
+    partner = scope(playbook, "partner")
+    assert sorted(partner.records) == [
+        ("competitors", "open-rival"), ("people", "dana-reyes"), ("slas", "mql-follow-up"),
+        ("stages", "mql"), ("teams", "revops"), ("teams", "sales"),
+    ]
+    assert partner.records[("slas", "mql-follow-up")].data["stages"] == ["mql", WITHHELD]
+    assert partner.records[("stages", "mql")].data["next_stages"] == [WITHHELD]
+    assert "pricing_notes" not in partner.records[("competitors", "open-rival")].data
+    assert "phone" not in partner.records[("people", "dana-reyes")].data
+    assert [r.id for r in partner.records[("stages", "mql")].referenced_by()] == ["open-rival", "mql-follow-up"]
+    # the full playbook is untouched
+    assert playbook.records[("competitors", "open-rival")].data["pricing_notes"].startswith("SECRETPRICING")
+    assert scope(playbook, "internal") is playbook
+
+
+def test_withheld_reference_renders_as_withheld(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "audience", tmp_path / "p")
+    out = io.StringIO()
+    assert main(["build", "--root", str(tmp_path / "p"), "--out", str(tmp_path / "md"), "--audience", "partner",
+                 "--today", "2026-04-01"], out) == 0
+    sla = (tmp_path / "md/slas/mql-follow-up.md").read_text()
+    assert "- [Marketing qualified lead](../stages/mql.md)\n- *withheld*\n" in sla
+    assert not (tmp_path / "md/how-we-work.md").exists()
+    assert (tmp_path / "md/partner-guide.md").exists()
+    assert not (tmp_path / "md/stages/secretstage.md").exists()
+
+
+def test_check_reports_text_that_would_leak(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "audience", root)
+    sla = root / "content/slas/mql-follow-up.yaml"
+    sla.write_text(sla.read_text().replace(
+        "target: First call within 4 working hours",
+        "target: First call within 4 working hours. Remind them SECRETPRICING list price 90k a year, "
+        "discounts to 60k at quarter end.",
+    ))
+    assert [str(p) for p in load_playbook(root)[1]] == [
+        "content/slas/mql-follow-up.yaml:9:9: error: target: this text is shown to partner but repeats content "
+        "it may not see, from content/competitors/open-rival.yaml (pricing_notes)",
+    ]
+
+
+def test_check_reports_an_owner_the_audience_may_not_see(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "audience", root)
+    team = root / "content/teams/sales.yaml"
+    team.write_text(team.read_text().replace("audience: partner\n", ""))
+    found = [str(p) for p in load_playbook(root)[1]]
+    assert ("content/slas/mql-follow-up.yaml:2:8: error: owner: 'sales' may be seen by internal only, but this "
+            "record is shown to partner: widen the owner's audience or narrow this record's") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "audience"),
+    [
+        ("---\naudience: partner\n---\n# Hi\n", "partner"),
+        ("---\ntitle: x\n---\n# Hi\n", "internal"),
+        ("# No front matter\n", "internal"),
+        ("---\naudience: [\n---\n", "internal"),
+        ("---\naudience: everyone\n---\n", "internal"),
+    ],
+)
+def test_page_audience_from_front_matter(text: str, audience: str) -> None:
+    assert of_page(text) == audience
+
+
+def test_sees() -> None:
+    assert sees("internal", "partner") and sees("partner", "public") and sees("public", "public")
+    assert not sees("partner", "internal") and not sees("public", "partner")

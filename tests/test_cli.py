@@ -1,0 +1,110 @@
+"""The command line: exit statuses, output formats and usage errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    return main(list(argv), out), out.getvalue()
+
+
+def break_it(root: Path) -> None:
+    (root / "content/stages/sql.yaml").write_text("title: SQL\nowner: nobody\nlast_reviewed: 2026-13-01\n")
+
+
+def test_check_clean(basic: Path) -> None:
+    assert run("check", "--root", str(basic)) == (0, "playbook check: no problems found\n")
+
+
+def test_check_text(basic: Path) -> None:
+    break_it(basic)
+    status, out = run("check", "--root", str(basic))
+    assert status == 1
+    assert out.splitlines() == [
+        "content/stages/sql.yaml:1:1: error: missing required field 'definition'",
+        "content/stages/sql.yaml:1:1: error: missing required field 'order'",
+        "content/stages/sql.yaml:1:1: error: missing required field 'owning_team'",
+        "content/stages/sql.yaml:2:8: error: owner: 'nobody' is not a known record in people or teams",
+        "content/stages/sql.yaml:3:16: error: last_reviewed: expected a real date written YYYY-MM-DD, "
+        "found the text '2026-13-01'",
+    ]
+
+
+def test_check_json(basic: Path) -> None:
+    break_it(basic)
+    status, out = run("check", "--root", str(basic), "--format", "json")
+    assert status == 1
+    found = json.loads(out)
+    assert found[3] == {
+        "file": "content/stages/sql.yaml", "line": 2, "column": 8, "severity": "error",
+        "message": "owner: 'nobody' is not a known record in people or teams",
+    }
+    assert len(found) == 5
+
+
+def test_check_json_clean_is_an_empty_list(basic: Path) -> None:
+    assert run("check", "--root", str(basic), "--format", "json") == (0, "[]\n")
+
+
+def test_check_github(basic: Path) -> None:
+    break_it(basic)
+    status, out = run("check", "--root", str(basic), "--format", "github")
+    assert status == 1
+    assert out.splitlines()[3] == (
+        "::error file=content/stages/sql.yaml,line=2,col=8::owner: 'nobody' is not a known record in people or teams"
+    )
+
+
+def test_github_format_escapes_newlines_and_properties(basic: Path) -> None:
+    from generator.problems import Problem, format_github
+
+    assert format_github([Problem("a,b:c.yaml", 1, 2, "50%\nnext")]) == (
+        "::error file=a%2Cb%3Ac.yaml,line=1,col=2::50%25%0Anext\n"
+    )
+
+
+def test_check_runs_on_the_current_folder(basic: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "generator", "check"], cwd=basic, capture_output=True, text=True)
+    assert (result.returncode, result.stdout) == (0, "playbook check: no problems found\n")
+
+
+def test_not_a_playbook_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("check", "--root", str(tmp_path)) == (2, "")
+    assert capsys.readouterr().err == (
+        f"playbook: error: {tmp_path} is not a playbook: it has no content/ or schemas/ folder\n"
+    )
+
+
+@pytest.mark.parametrize("argv", [[], ["frobnicate"], ["check", "--format", "xml"], ["build"],
+                                  ["build", "--out", "x", "--today", "2026-02-30"]])
+def test_bad_arguments_exit_2(argv: list[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+
+
+def test_build_writes_the_markdown_tree(basic: Path, tmp_path: Path) -> None:
+    out = tmp_path / "md"
+    status, text = run("build", "--root", str(basic), "--out", str(out), "--today", "2026-04-01")
+    assert (status, text) == (0, f"playbook build: 12 generated pages in {out} (13 files written, 0 removed)\n")
+    assert (out / "stages/mql.md").read_text().startswith("# Marketing qualified lead\n")
+    assert (out / "how-we-work.md").read_text() == (basic / "docs/how-we-work.md").read_text()
+
+
+def test_build_with_problems_writes_nothing(basic: Path, tmp_path: Path) -> None:
+    break_it(basic)
+    out = tmp_path / "md"
+    status, text = run("build", "--root", str(basic), "--out", str(out))
+    assert status == 1
+    assert text.startswith("content/stages/sql.yaml:1:1: error: missing required field 'definition'\n")
+    assert not out.exists()

@@ -1,0 +1,171 @@
+"""The MkDocs plugin, through real ``mkdocs build --strict`` runs of fixture playbooks."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from .conftest import FIXTURES
+
+TODAY = "2026-04-01"
+
+
+def mkdocs_build(root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_TODAY": TODAY}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(root / "site"), *extra],
+        cwd=root, env=env, capture_output=True, text=True, timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("built") / "playbook"
+    shutil.copytree(FIXTURES / "basic", root)
+    result = mkdocs_build(root)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def read(root: Path, page: str) -> str:
+    return (root / "site" / page).read_text(encoding="utf-8")
+
+
+def test_a_page_for_every_record_and_collection(built: Path) -> None:
+    pages = sorted(p.relative_to(built / "site").as_posix() for p in (built / "site").rglob("index.html"))
+    assert pages == [
+        "freshness/index.html", "how-we-work/index.html", "index.html",
+        "people/dana-reyes/index.html", "people/index.html",
+        "slas/index.html", "slas/mql-follow-up/index.html",
+        "stages/index.html", "stages/mql/index.html", "stages/sql/index.html",
+        "teams/index.html", "teams/revops/index.html", "teams/sales/index.html",
+    ]
+
+
+def test_record_page_content_and_links(built: Path) -> None:
+    html = read(built, "stages/mql/index.html")
+    assert "<title>Marketing qualified lead - Fixture playbook</title>" in html
+    assert '<h1 id="marketing-qualified-lead">Marketing qualified lead' in html
+    assert '<a href="../../teams/revops/">Revenue operations</a>' in html
+    assert '<a href="../sql/">Sales qualified lead</a>' in html  # a reference
+    assert '<a href="../../slas/mql-follow-up/">MQL follow-up</a>' in html  # a backlink
+    assert 'href="https://github.com/example/playbook/edit/main/content/stages/mql.yaml"' in html
+
+
+def test_collection_index_edit_link_opens_its_schema(built: Path) -> None:
+    html = read(built, "stages/index.html")
+    assert 'href="https://github.com/example/playbook/edit/main/schemas/stages.schema.json"' in html
+    assert '<td><a href="mql/">Marketing qualified lead</a></td>' in html
+
+
+def test_hand_written_pages_coexist_and_docs_is_untouched(built: Path) -> None:
+    assert "A hand-written page next to the generated ones." in read(built, "how-we-work/index.html")
+    assert sorted(p.name for p in (built / "docs").iterdir()) == ["how-we-work.md"]
+
+
+def nav_links(html: str) -> list[str]:
+    nav = html.split('<nav class="md-nav md-nav--primary"', 1)[1].split("</nav>", 1)[0]
+    return re.findall(r'class="md-nav__link[^"]*"[^>]*href="([^"]+)"|href="([^"]+)"[^>]*class="md-nav__link', nav)
+
+
+def test_nav_lists_collections_not_records(built: Path, tmp_path: Path) -> None:
+    nav = read(built, "stages/sql/index.html").split('<nav class="md-nav md-nav--primary"', 1)[1]
+    nav = nav.split('<nav class="md-nav md-nav--secondary"', 1)[0]
+    assert 'href="../"' in nav  # the Lifecycle stages index
+    assert "mql/" not in nav
+    # Page size does not grow with the number of records: 40 more stages, same navigation.
+    root = tmp_path / "bigger"
+    shutil.copytree(built, root, ignore=shutil.ignore_patterns("site"))
+    for n in range(40):
+        (root / f"content/stages/extra-{n}.yaml").write_text(
+            f"title: Extra {n}\nowner: revops\nlast_reviewed: 2026-03-01\norder: {10 + n}\n"
+            "definition: x\nowning_team: sales\n"
+        )
+    assert mkdocs_build(root).returncode == 0
+    bigger = read(root, "stages/sql/index.html").split('<nav class="md-nav md-nav--primary"', 1)[1]
+    assert bigger.split('<nav class="md-nav md-nav--secondary"', 1)[0] == nav
+
+
+def test_invalid_content_fails_the_build_without_touching_the_site(basic: Path) -> None:
+    (basic / "site").mkdir()
+    (basic / "site" / "keep.html").write_text("previous build")
+    (basic / "content/stages/sql.yaml").write_text("title: SQL\nowner: revops\nowner: sales\n")
+    (basic / "content/stages/bad.yaml").write_text("title: [\n")
+    result = mkdocs_build(basic)
+    assert result.returncode == 1
+    assert "content/stages/bad.yaml:2:1: error: invalid YAML: did not find expected node content" in result.stderr
+    assert "content/stages/sql.yaml:3:1: error: duplicate key 'owner' (it is already set above)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in (basic / "site").iterdir()) == ["keep.html"]
+
+
+def test_a_generated_page_never_replaces_a_hand_written_one(basic: Path) -> None:
+    (basic / "docs/stages").mkdir()
+    (basic / "docs/stages/mql.md").write_text("# My own MQL page\n")
+    result = mkdocs_build(basic)
+    assert result.returncode == 1
+    assert ("docs/stages/mql.md:1:1: error: this hand-written page has the path of a generated page "
+            "(stages/mql.md); rename or move it so that neither is lost") in result.stderr
+    assert (basic / "docs/stages/mql.md").read_text() == "# My own MQL page\n"
+
+
+def test_hand_written_home_page_wins_over_the_generated_one(basic: Path) -> None:
+    (basic / "docs/index.md").write_text("# Welcome to our playbook\n")
+    assert mkdocs_build(basic).returncode == 0
+    assert "Welcome to our playbook" in read(basic, "index.html")
+
+
+class LiveMarkup(HTMLParser):
+    """Finds what a browser would execute: event handlers, javascript: URLs, injected elements,
+    and the marker inside a script."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.findings: list[str] = []
+        self.in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.in_script = tag == "script"
+        for name, value in attrs:
+            text = (value or "").strip().lower()
+            if name.startswith("on"):
+                self.findings.append(f"<{tag} {name}=...>")
+            if name in ("href", "src", "action", "formaction") and text.startswith(("javascript:", "data:")):
+                self.findings.append(f"<{tag} {name}={value}>")
+        if tag in ("iframe", "svg", "style", "b", "div") and any("PWNED" in (v or "") for _, v in attrs):
+            self.findings.append(f"<{tag}> from data")
+        if tag == "img" and dict(attrs).get("src") == "x":
+            self.findings.append("<img src=x> from data")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_script and "PWNED" in data:
+            self.findings.append("marker inside <script>")
+
+
+def test_hostile_content_renders_inert(tmp_path: Path) -> None:
+    root = tmp_path / "hostile"
+    shutil.copytree(FIXTURES / "hostile", root)
+    result = mkdocs_build(root)
+    assert result.returncode == 0, result.stderr
+    pages = sorted((root / "site").rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        parser = LiveMarkup()
+        parser.feed(page.read_text(encoding="utf-8"))
+        assert parser.findings == [], page
+    mql = read(root, "stages/mql/index.html")
+    assert "PWNED" in mql  # the text is shown, as text
+    assert "<title>\u2039/title\u203a\u2039script\u203aalert(&#x27;PWNED&#x27;)" in mql
+    sla = read(root, "slas/mql-follow-up/index.html")
+    assert "\\{\\{" not in sla and "{{ config.repo_url }}" in sla  # shown literally, never evaluated
+    assert "[core]" not in sla  # no snippet include of .git/config
