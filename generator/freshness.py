@@ -1,20 +1,42 @@
-"""Freshness: when each record is due for review, and whether it is current.
+"""Freshness: when each record is due for review, whether it is current, and who reviews it.
 
-A record is due ``review_days`` after its ``last_reviewed`` date (the
-collection's default from its schema's ``x-playbook.review_days``, or the
-record's own ``review_every_days``). Statuses, most urgent first:
+The review policy lives in one place per concern:
 
-- ``overdue``: today is after the due date;
-- ``drifted``: a record it references was reviewed after it ("re-review: MQL
-  changed on 2026-10-01");
-- ``due-soon``: the due date is within ``DUE_SOON_DAYS`` (due today counts);
+- **Review interval of a collection**: its schema's ``x-playbook.review_days``
+  (collections are data: ``schemas/competitors.schema.json`` can say 30,
+  ``slas`` 90, ``personas`` 180). A schema without it gets
+  :data:`generator.schemas.DEFAULT_REVIEW_DAYS` (90).
+- **Per-record override**: the record's own ``review_every_days``.
+- **Due-soon window**: :data:`DUE_SOON_DAYS` (14) days before the due date,
+  the same for every collection.
+
+A record is due ``review_days`` after its ``last_reviewed`` date. Statuses,
+most urgent first (each boundary is inclusive exactly as written here):
+
+- ``overdue``: today is after the due date (the day after it is 1 day overdue;
+  on the due date itself a record is still only due soon);
+- ``drifted``: a record it references directly was reviewed after it ("re-review:
+  Marketing qualified lead changed on 2026-10-01"); a reference annotated
+  ``x-drift: false`` in the schema (the ``owner``) never causes drift, and a
+  referenced record reviewed on the same day does not either;
+- ``due-soon``: today is on or after ``due - DUE_SOON_DAYS`` (and not after ``due``);
 - ``current``: none of the above.
+
+An overdue record that has also drifted stays ``overdue`` and keeps both reasons.
+
+**Owners.** A record's ``owner`` names a person or a team. Its GitHub handle is
+the owner's ``github`` field (``user`` for people, ``org/team`` for teams). An
+owner without a (well-formed) handle is reached through *its* owner: a team
+without a GitHub team falls back to the handle of the person (or team) who owns
+the team record, and so on, a few steps at most. With no handle anywhere the
+owner is named but not mentioned.
 
 Everything takes ``today`` explicitly; nothing here reads the clock.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -28,6 +50,29 @@ LABELS = {
     "due-soon": "Review due soon",
     "current": "Current",
 }
+# GitHub user names, and ``org/team`` slugs; anything else is not mentioned.
+_HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9_.-]{0,99})?")
+_MAX_OWNER_HOPS = 5
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who keeps a record accurate: the record named by its ``owner``, and a GitHub handle."""
+
+    id: str
+    name: str
+    github: str | None = None  # "dana-reyes" or "example/revops", without "@"
+    file: str | None = None
+    via: str | None = None  # the id of the record whose handle is used, when not the owner's own
+    collection: str | None = None  # the owner record's collection ("people", "teams")
+
+    @property
+    def mention(self) -> str:
+        return f"@{self.github}" if self.github else ""
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        return (self.name.casefold(), self.id)
 
 
 @dataclass(frozen=True)
@@ -39,23 +84,38 @@ class Freshness:
     status: str
     days_overdue: int
     changed: tuple[tuple[Record, date], ...] = ()
+    owner: Owner | None = None
 
     @property
     def label(self) -> str:
         return LABELS[self.status]
 
     @property
-    def reason(self) -> str:
+    def due_soon_from(self) -> date:
+        """The first day on which the record counts as due soon."""
+        return self.due - timedelta(days=DUE_SOON_DAYS)
+
+    @property
+    def stale(self) -> bool:
+        """Overdue or drifted: someone has to act now."""
+        return self.status in ("overdue", "drifted")
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        found = []
         if self.status == "overdue":
             days = "1 day" if self.days_overdue == 1 else f"{self.days_overdue} days"
-            return f"review was due on {self.due.isoformat()} ({days} ago)"
-        if self.status == "drifted":
-            return "; ".join(
-                f"re-review: {other.title} changed on {when.isoformat()}" for other, when in self.changed
-            )
+            found.append(f"review was due on {self.due.isoformat()} ({days} ago)")
+        found += [f"re-review: {other.title} changed on {when.isoformat()}" for other, when in self.changed]
         if self.status == "due-soon":
-            return f"review due on {self.due.isoformat()}"
-        return f"next review due on {self.due.isoformat()}"
+            found.append(f"review due on {self.due.isoformat()}")
+        elif self.status == "current":
+            found.append(f"next review due on {self.due.isoformat()}")
+        return tuple(found)
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
 
 
 def review_days(playbook: Playbook, record: Record) -> int:
@@ -67,6 +127,41 @@ def review_days(playbook: Playbook, record: Record) -> int:
 
 def reviewed(record: Record) -> date:
     return date.fromisoformat(record.data["last_reviewed"])
+
+
+def github_handle(record: Record) -> str | None:
+    value = record.get("github")
+    return value if isinstance(value, str) and _HANDLE.fullmatch(value) else None
+
+
+def _owner_record(playbook: Playbook, record: Record) -> Record | None:
+    for site, target in record.refs:
+        if site.path == ("owner",):
+            return target
+    value = record.get("owner")
+    return playbook.find(value, ("people", "teams")) if isinstance(value, str) else None
+
+
+def owner_of(playbook: Playbook, record: Record) -> Owner | None:
+    """The owner of ``record``, with the nearest GitHub handle along the chain of owners."""
+    value = record.get("owner")
+    if not isinstance(value, str):
+        return None
+    first = _owner_record(playbook, record)
+    if first is None:
+        return Owner(value, value)
+    current: Record | None = first
+    seen = set()
+    for _ in range(_MAX_OWNER_HOPS):
+        if current is None or current.key in seen:
+            break
+        seen.add(current.key)
+        handle = github_handle(current)
+        if handle:
+            via = None if current is first else current.id
+            return Owner(first.id, first.title, handle, first.file, via, first.collection)
+        current = _owner_record(playbook, current)
+    return Owner(first.id, first.title, None, first.file, None, first.collection)
 
 
 def assess(playbook: Playbook, record: Record, today: date) -> Freshness:
@@ -84,8 +179,14 @@ def assess(playbook: Playbook, record: Record, today: date) -> Freshness:
         status = "due-soon"
     else:
         status = "current"
-    return Freshness(record, last, days, due, status, max(0, (today - due).days), changed)
+    return Freshness(record, last, days, due, status, max(0, (today - due).days), changed,
+                     owner_of(playbook, record))
 
 
 def assess_all(playbook: Playbook, today: date) -> dict[tuple[str, str], Freshness]:
     return {key: assess(playbook, record, today) for key, record in playbook.records.items()}
+
+
+def urgency(fresh: Freshness) -> tuple[int, date, str]:
+    """Sort key: most urgent status first, then the oldest due date, then the file."""
+    return (STATUSES.index(fresh.status), fresh.due, fresh.record.file)

@@ -111,13 +111,14 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         generated = set(self.tree.pages) - set(EXTRA_PAGES)
         pages = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in generated)
         nav: list[Any] = [p for p in pages if p == "index.md"]
-        nav += [p for p in pages if p != "index.md" and "/" not in p]
+        nav += [p for p in pages if p not in ("index.md", "freshness.md") and "/" not in p]
         folders: dict[str, list[str]] = {}
         for page in pages:
             if "/" in page:
                 folders.setdefault(page.split("/")[0], []).append(page)
         nav += [{folder.replace("-", " ").capitalize(): items} for folder, items in folders.items()]
         nav += [{c.title: f"{c.name}/index.md"} for c in self.tree.playbook.collections.values()]
+        nav += [p for p in pages if p == "freshness.md"]
         return nav
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:

@@ -22,7 +22,7 @@ from .render import render_pages
 DOCS = "docs"
 MARKER = ".playbook-build"
 # Pages made from built-in templates unless docs/ has a hand-written page of that name.
-EXTRA_PAGES = {"index.md": "_home.md.j2"}
+EXTRA_PAGES = {"index.md": "_home.md.j2", "freshness.md": "_freshness.md.j2"}
 
 
 @dataclass

@@ -94,10 +94,21 @@ def status_of(page: Any) -> tuple[str | None, str, int]:
 
 def test_current_record_stays_current_before_its_due_date(browser: Any, basic_site: str) -> None:
     w = Watched(browser)
-    w.context.clock.install(time=dt.datetime(2026, 5, 29, 12, 0))
+    w.context.clock.install(time=dt.datetime(2026, 5, 15, 12, 0))  # the day before the due-soon window
     w.page.goto(basic_site + "stages/mql/")
     assert status_of(w.page) == ("current", "Current", 0)
     w.close()
+
+
+def test_current_record_becomes_due_soon_in_the_window(browser: Any, basic_site: str) -> None:
+    """Due 2026-05-30: due soon from 2026-05-16 (14 days before) through the due date itself."""
+    for day in (16, 30):
+        w = Watched(browser)
+        w.context.clock.install(time=dt.datetime(2026, 5, day, 12, 0))
+        w.page.goto(basic_site + "stages/mql/")
+        w.page.locator(".pb-meta[data-status='due-soon']").wait_for(timeout=10_000)
+        assert status_of(w.page) == ("due-soon", "Review due soon", 0)
+        w.close()
 
 
 def test_stale_site_still_warns_when_the_clock_passes_the_due_date(browser: Any, basic_site: str) -> None:

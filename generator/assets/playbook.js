@@ -1,40 +1,92 @@
-/* Playbook: re-check a record's freshness in the reader's browser, so that a site
-   that has not been rebuilt for a while still warns when a page is overdue. */
+/* Playbook: re-check review status in the reader's browser.
+ *
+ * Every record page carries its status as built, with its dates:
+ *   <div class="pb-meta" data-status="current|due-soon|drifted|overdue"
+ *        data-due="YYYY-MM-DD" data-soon="YYYY-MM-DD"> ... <span class="pb-status">Label</span>
+ * Badges elsewhere (the freshness page) are <span class="pb-badge" data-status data-due data-soon>.
+ * A site that has not been rebuilt for months still warns its readers: once the due date
+ * has passed (by the reader's local date), the status becomes "overdue", the label changes and
+ * a .pb-overdue-banner is inserted after .pb-meta (unless the page already has one). A status is
+ * only ever made more urgent here, never less.
+ */
 (function () {
   "use strict";
 
-  function isoToday() {
-    var now = new Date();
-    var month = String(now.getMonth() + 1).padStart(2, "0");
-    var day = String(now.getDate()).padStart(2, "0");
-    return now.getFullYear() + "-" + month + "-" + day;
+  var ISO = /^\d{4}-\d{2}-\d{2}$/;
+  var RANK = { overdue: 0, drifted: 1, "due-soon": 2, current: 3 };
+  var LABELS = {
+    overdue: "Overdue for review",
+    drifted: "Needs re-review",
+    "due-soon": "Review due soon",
+    current: "Current"
+  };
+
+  function pad(n) {
+    return (n < 10 ? "0" : "") + n;
   }
 
-  function recheck() {
-    var meta = document.querySelector(".pb-meta[data-due]");
-    if (!meta || meta.getAttribute("data-status") === "overdue") return;
-    var due = meta.getAttribute("data-due");
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(due) || isoToday() <= due) return;
-    meta.setAttribute("data-status", "overdue");
-    var label = meta.querySelector(".pb-status");
-    if (label) label.textContent = "Overdue for review";
+  function isoToday() {
+    var now = new Date();
+    return now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
+  }
+
+  // The status an element should show today, or null when it needs no change.
+  function judge(element, today) {
+    var status = element.getAttribute("data-status");
+    var due = element.getAttribute("data-due");
+    var soon = element.getAttribute("data-soon");
+    if (!Object.prototype.hasOwnProperty.call(RANK, status) || !ISO.test(due || "")) return null;
+    var now = status;
+    if (today > due) now = "overdue";
+    else if (ISO.test(soon || "") && today >= soon) now = "due-soon";
+    return RANK[now] < RANK[status] ? now : null;
+  }
+
+  function relabel(element, status) {
+    element.setAttribute("data-status", status);
+    element.setAttribute("data-rechecked", "browser");
+    var label = element.classList.contains("pb-badge") ? element : element.querySelector(".pb-status");
+    if (label) label.textContent = LABELS[status];
+  }
+
+  function insertBanner(meta, due) {
     if (document.querySelector(".pb-overdue-banner")) return;
     var banner = document.createElement("div");
     banner.className = "admonition warning pb-overdue-banner";
+    banner.setAttribute("role", "alert");
     var title = document.createElement("p");
     title.className = "admonition-title";
     title.textContent = "This page is overdue for review";
     var body = document.createElement("p");
-    body.textContent = "Its review was due on " + due +
-      ". Treat it with care, and ask its owner to confirm it is still accurate.";
+    body.textContent = "Its review was due on " + due + ". Treat it with care, and ask its owner " +
+      "to confirm it is still accurate.";
     banner.appendChild(title);
     banner.appendChild(body);
     meta.parentNode.insertBefore(banner, meta.nextSibling);
   }
 
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(recheck);
-  } else {
+  function recheck() {
+    var today = isoToday();
+    var metas = document.querySelectorAll(".pb-meta[data-due][data-status]");
+    for (var i = 0; i < metas.length; i++) {
+      var status = judge(metas[i], today);
+      if (status) relabel(metas[i], status);
+      if (metas[i].getAttribute("data-status") === "overdue") {
+        insertBanner(metas[i], metas[i].getAttribute("data-due"));
+      }
+    }
+    var badges = document.querySelectorAll(".pb-badge[data-due][data-status]");
+    for (var j = 0; j < badges.length; j++) {
+      var badge = judge(badges[j], today);
+      if (badge) relabel(badges[j], badge);
+    }
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(recheck); // Material's instant navigation: every page view
+  } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", recheck);
+  } else {
+    recheck();
   }
 })();
