@@ -17,7 +17,9 @@ nothing downstream needs to know about audiences.
 
 :func:`audience_problems` reports what would leak: a record shown to an
 audience whose owner that audience may not see, and text shown to an audience
-that repeats a confidential field or record it may not see.
+that repeats a confidential field, or the text or title of a record explicitly
+marked with a narrower ``audience`` (records that are internal only by
+default are not searched for: mark a record to have its words guarded).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from .validate import field_name
 AUDIENCES = ("public", "partner", "internal")
 DEFAULT = "internal"
 MIN_QUOTE = 16  # shortest confidential text worth looking for elsewhere
+MIN_TITLE = 6  # shortest title of a record marked narrower that is looked for elsewhere
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 _SPACE = re.compile(r"\s+")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -160,6 +163,8 @@ def _confidential(playbook: Playbook, viewer: str) -> dict[str, _Text]:
         explicit = record.get("audience")
         record_hidden = explicit in AUDIENCES and not sees(viewer, explicit)
         hidden = hidden_fields(playbook, record, viewer)
+        if record_hidden and len(_normal(record.title)) >= MIN_TITLE:
+            found.setdefault(_normal(record.title), _Text(record, ("title",), record.title))
         for path, text in _strings(record.data):
             if path[:1] in (("title",), ("owner",), ("audience",), ("last_reviewed",)):
                 continue
@@ -167,6 +172,10 @@ def _confidential(playbook: Playbook, viewer: str) -> dict[str, _Text]:
                 for fragment in _fragments(text):
                     found.setdefault(fragment, _Text(record, path, text))
     return found
+
+
+def _whole_words(fragment: str, text: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", text) is not None
 
 
 def _leaks(playbook: Playbook, viewer: str) -> Iterator[Problem]:
@@ -177,12 +186,13 @@ def _leaks(playbook: Playbook, viewer: str) -> Iterator[Problem]:
         if not sees(viewer, of_record(record)):
             continue
         hidden = hidden_fields(playbook, record, viewer)
+        refs = {site.path for site in record_refs(playbook.collections[record.collection], record.data)}
         for path, text in _strings(record.data):
-            if any(path[: len(h)] == h for h in hidden):
-                continue
-            shown = _normal(text)
+            if path in refs or any(path[: len(h)] == h for h in hidden):
+                continue  # a reference is withheld, not shown; a hidden field is removed
+            shown = f" {_normal(text)} "
             for fragment, source in confidential.items():
-                if fragment in shown:
+                if fragment in shown and _whole_words(fragment, shown):
                     where = f"{source.record.file} ({field_name(source.path)})"
                     yield Problem(record.file, *record.doc.locate(path),
                                   f"{field_name(path)}: this text is shown to {viewer} but repeats "

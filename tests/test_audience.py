@@ -153,3 +153,26 @@ def test_page_audience_from_front_matter(text: str, audience: str) -> None:
 def test_sees() -> None:
     assert sees("internal", "partner") and sees("partner", "public") and sees("public", "public")
     assert not sees("partner", "internal") and not sees("public", "partner")
+
+
+def test_check_guards_the_title_of_a_record_marked_narrower(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "audience", root)
+    rival = root / "content/competitors/secretrival.yaml"
+    rival.write_text(rival.read_text().replace("last_reviewed: 2026-03-01\n", "last_reviewed: 2026-03-01\naudience: internal\n"))
+    sla = root / "content/slas/mql-follow-up.yaml"
+    sla.write_text(sla.read_text().replace("Sales calls every A or B MQL.", "Beat SECRETRIVALTITLE Systems to the call."))
+    assert [str(p) for p in load_playbook(root)[1]] == [
+        "content/slas/mql-follow-up.yaml:8:13: error: commitment: this text is shown to partner but repeats "
+        "content it may not see, from content/competitors/secretrival.yaml (title)",
+    ]
+
+
+def test_a_reference_to_a_narrower_record_is_withheld_not_a_leak(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "audience", root)
+    stage = root / "content/stages/secretstage.yaml"
+    stage.write_text(stage.read_text().replace("title: Hidden stage", "audience: internal\ntitle: Hidden stage"))
+    sla = root / "content/slas/mql-follow-up.yaml"
+    assert "stages: [mql, secretstage]" in sla.read_text()
+    assert load_playbook(root)[1] == []
