@@ -137,6 +137,22 @@ class Page:
         target = self.target(value) if isinstance(value, str) else None
         return self.link(target) if target else Markup(_finalize(value))
 
+    def related(self) -> list[tuple[Collection, list[Record]]]:
+        """The records this page's record names or is named by, grouped by collection (in nav
+        order) and sorted by title; links through ``owner`` are left out (the status line shows
+        the owner, and a person's or team's page lists what they own)."""
+        assert self.record is not None
+        others: dict[tuple[str, str], Record] = {}
+        for site, other in self.record.refs + self.record.backlinks:
+            if site.path != ("owner",) and other.key != self.record.key:
+                others.setdefault(other.key, other)
+        groups = []
+        for name, collection in self.playbook.collections.items():
+            group = sorted((o for o in others.values() if o.collection == name), key=lambda r: r.title.casefold())
+            if group:
+                groups.append((collection, group))
+        return groups
+
     def records(self, collection: str) -> list[Record]:
         return self.playbook.in_collection(collection)
 
