@@ -148,7 +148,8 @@ class Page:
                 others.setdefault(other.key, other)
         groups = []
         for name, collection in self.playbook.collections.items():
-            group = sorted((o for o in others.values() if o.collection == name), key=lambda r: r.title.casefold())
+            group = sorted((o for o in others.values() if o.collection == name),
+                           key=lambda r: r.title.casefold())
             if group:
                 groups.append((collection, group))
         return groups
