@@ -17,7 +17,7 @@ from typing import TextIO
 
 from . import alerts, codeowners, diff, scaffold, stale
 from .audience import AUDIENCES, DEFAULT
-from .problems import FORMATS, PlaybookError, errors
+from .problems import FORMATS, PlaybookError, Problem, errors
 from .project import load_playbook
 from .site import generate, write_tree
 
@@ -47,9 +47,19 @@ def playbook_root(text: str) -> Path:
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     _, problems = load_playbook(playbook_root(args.root))
     out.write(FORMATS[args.format](problems))
-    if args.format == "text" and not problems:
-        out.write("playbook check: no problems found\n")
+    if args.format == "text":
+        out.write(summary(problems))
     return PROBLEMS if errors(problems) else OK
+
+
+def summary(problems: list[Problem]) -> str:
+    if not problems:
+        return "playbook check: no problems found\n"
+    found = len(errors(problems))
+    files = len({p.file for p in problems})
+    counts = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in
+              ((found, "error"), (len(problems) - found, "warning")) if n]
+    return f"playbook check: {' and '.join(counts)} in {files} file{'' if files == 1 else 's'}\n"
 
 
 def cmd_build(args: argparse.Namespace, out: TextIO) -> int:

@@ -33,6 +33,7 @@ Mark = tuple[int, int]
 
 _INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
+_HASHTAG = re.compile(r"[ \t]+(#\S.*)")
 _NULLS = frozenset({"", "~", "null"})
 _BOOLS = {"true": True, "false": False}
 
@@ -57,6 +58,7 @@ class Document:
     data: Any
     marks: dict[Path, Mark] = field(default_factory=dict)
     key_marks: dict[Path, Mark] = field(default_factory=dict)
+    warnings: list[tuple[int, int, str]] = field(default_factory=list)
 
     def locate(self, path: Path, *, key: bool = False) -> Mark:
         """The mark of the node at ``path`` (of its key when ``key``), else of its
@@ -103,8 +105,10 @@ def _decode(raw: bytes) -> str:
 class _Builder:
     """Turns a libyaml event stream into values, marks and problems."""
 
-    def __init__(self) -> None:
+    def __init__(self, text: str) -> None:
         self.doc = Document(data=None)
+        # Only files with a " #" anywhere can lose text to a comment: look closer only then.
+        self.lines = text.split("\n") if " #" in text or "\t#" in text else None
         # Each frame: [container, path, pending key or None, set of keys seen]
         self.stack: list[list[Any]] = []
         self.documents = 0
@@ -141,6 +145,20 @@ class _Builder:
             self._key(event, value)
         else:
             self._place(value, _mark(event))
+            if self.lines is not None and event.implicit[0] and isinstance(value, str):
+                self._comment_after(event)
+
+    def _comment_after(self, event: Any) -> None:
+        """Warn when an unquoted text is followed by ``#word`` on its line: YAML reads that as a
+        comment, so "posted in #sales by 13:00" silently becomes "posted in"."""
+        end = event.end_mark
+        rest = self.lines[end.line][end.column:] if self.lines else ""
+        found = _HASHTAG.match(rest)
+        if found:
+            column = end.column + found.start(1) + 1
+            self.doc.warnings.append((end.line + 1, column, f"the text '{found.group(1).rstrip()}' "
+                                      "is read as a comment and dropped from the value; quote the whole "
+                                      "value to keep it"))
 
     def _key(self, event: Any, key: Any) -> None:
         frame = self.stack[-1]
@@ -186,7 +204,7 @@ def load_yaml(raw: bytes) -> Document:
     """Parse one content file. Raises :class:`LoadError` with a 1-based location."""
     text = _decode(raw)
     try:
-        return _Builder().run(yaml.parse(text, Loader=_Parser))
+        return _Builder(text).run(yaml.parse(text, Loader=_Parser))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)

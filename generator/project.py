@@ -14,7 +14,7 @@ from pathlib import Path
 from .audience import audience_problems
 from .loader import LoadError, load_yaml
 from .model import Playbook, Record
-from .problems import Problem
+from .problems import WARNING, Problem
 from .schemas import Collection, is_valid_id, load_schemas, record_refs
 from .validate import reference_problems, schema_problems
 
@@ -108,6 +108,7 @@ def read_records(
         except LoadError as exc:
             problems.append(Problem(item.file, exc.line, exc.column, exc.message))
             continue
+        problems += [Problem(item.file, line, col, message, WARNING) for line, col, message in doc.warnings]
         found = schema_problems(collections[item.collection], item.file, doc)
         problems += found
         loaded.append(Loaded(item, Record(item.collection, item.id, item.file, doc), not found))

@@ -37,7 +37,18 @@ def test_check_text(basic: Path) -> None:
         "content/stages/sql.yaml:2:8: error: owner: 'nobody' is not a known record in people or teams",
         "content/stages/sql.yaml:3:16: error: last_reviewed: expected a real date written YYYY-MM-DD, "
         "found the text '2026-13-01'",
+        "playbook check: 5 errors in 1 file",
     ]
+
+
+def test_check_warnings_alone_do_not_fail(basic: Path) -> None:
+    mql = basic / "content/stages/mql.yaml"
+    mql.write_text(mql.read_text().replace("  - Fit grade A or B", "  - Fit grade A or B, see #scoring"))
+    assert run("check", "--root", str(basic)) == (0, (
+        "content/stages/mql.yaml:12:27: warning: the text '#scoring' is read as a comment and dropped "
+        "from the value; quote the whole value to keep it\n"
+        "playbook check: 1 warning in 1 file\n"
+    ))
 
 
 def test_check_json(basic: Path) -> None:

@@ -107,3 +107,14 @@ def test_nesting_at_the_limit_loads() -> None:
 def test_oversized_file_is_refused_before_parsing() -> None:
     raw = b"a: '" + b"x" * MAX_BYTES + b"'\n"
     assert error_of(raw) == (1, 1, f"file is too large ({len(raw):,} bytes; the limit is {MAX_BYTES:,})")
+
+
+def test_text_lost_to_a_comment_is_warned_about() -> None:
+    doc = load_yaml(b"a: posted in #sales by 13:00\nb: x  # a real comment\nc: 'quoted #ok'\nd: 12 #n\n"
+                    b"e:\n  - item\t#tag\n")
+    assert doc.data == {"a": "posted in", "b": "x", "c": "quoted #ok", "d": 12, "e": ["item"]}
+    assert doc.warnings == [
+        (1, 14, "the text '#sales by 13:00' is read as a comment and dropped from the value; "
+                "quote the whole value to keep it"),
+        (6, 10, "the text '#tag' is read as a comment and dropped from the value; quote the whole value to keep it"),
+    ]
