@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .audience import audience_problems
-from .loader import LoadError, load_yaml
+from .loader import Document, LoadError, load_yaml
 from .model import Playbook, Record
 from .problems import WARNING, Problem
-from .schemas import Collection, is_valid_id, load_schemas, record_refs
+from .schemas import Collection, is_real_date, is_valid_id, load_schemas, record_refs
 from .validate import reference_problems, schema_problems
 
 CONTENT = "content"
@@ -84,6 +84,21 @@ def _scan_collection(
     return files, problems
 
 
+def convention_problems(item: ContentFile, doc: Document) -> list[Problem]:
+    """The record conventions every collection shares, checked in code whatever its schema says:
+    a ``title`` that is text, an ``owner`` id, and a ``last_reviewed`` that is a real date."""
+    data = doc.data
+    problems = []
+    for name in ("title", "owner"):
+        if not isinstance(data.get(name), str) or not data[name].strip():
+            problems.append(Problem(item.file, *doc.locate((name,)), f"{name}: must be non-empty text"))
+    reviewed = data.get("last_reviewed")
+    if not (isinstance(reviewed, str) and is_real_date(reviewed)):
+        problems.append(Problem(item.file, *doc.locate(("last_reviewed",)),
+                                "last_reviewed: must be a real date written YYYY-MM-DD"))
+    return problems
+
+
 @dataclass
 class Loaded:
     """A content file that parsed as YAML; ``valid`` when it also passed its schema."""
@@ -109,7 +124,8 @@ def read_records(
             problems.append(Problem(item.file, exc.line, exc.column, exc.message))
             continue
         problems += [Problem(item.file, line, col, message, WARNING) for line, col, message in doc.warnings]
-        found = schema_problems(collections[item.collection], item.file, doc)
+        collection = collections[item.collection]
+        found = schema_problems(collection, item.file, doc) or convention_problems(item, doc)
         problems += found
         loaded.append(Loaded(item, Record(item.collection, item.id, item.file, doc), not found))
     return loaded, problems

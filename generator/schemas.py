@@ -34,12 +34,17 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _FORMATS = FormatChecker(formats=())
 
 
-@_FORMATS.checks("date", raises=ValueError)
-def _is_date(value: object) -> bool:
+def is_real_date(text: str) -> bool:
     """A real calendar date written as YYYY-MM-DD (not 2024-02-30, not 20240131)."""
-    if not isinstance(value, str):
-        return True
-    return bool(_DATE.fullmatch(value)) and bool(date.fromisoformat(value))
+    try:
+        return bool(_DATE.fullmatch(text)) and bool(date.fromisoformat(text))
+    except ValueError:
+        return False
+
+
+@_FORMATS.checks("date")
+def _is_date(value: object) -> bool:
+    return not isinstance(value, str) or is_real_date(value)
 
 
 def is_valid_id(name: str) -> bool:
@@ -120,6 +125,9 @@ def _schema_problems(file: str, schema: Any) -> list[Problem]:
     if missing:
         names = ", ".join(missing)
         return [Problem(file, 1, 1, f"every collection must require {names}")]
+    if schema.get("additionalProperties") is not False:
+        return [Problem(file, 1, 1, 'a collection schema must set "additionalProperties": false, so that '
+                        "a misspelt field is reported instead of silently ignored")]
     return []
 
 
@@ -155,7 +163,11 @@ def load_schemas(root: Path) -> tuple[dict[str, Collection], list[Problem]]:
             continue
         validator = Draft202012Validator(schema, registry=registry, format_checker=_FORMATS)
         resolver = registry.resolver(base_uri=name)
-        collections[collection] = _settings(collection, file, schema, validator, resolver)
+        settings = _settings(collection, file, schema, validator, resolver)
+        if ("owner",) not in annotations(settings, {"owner": ""}, "x-ref"):
+            problems.append(Problem(file, 1, 1, 'the owner property must name people or teams with "x-ref"'))
+            continue
+        collections[collection] = settings
     ordered = sorted(collections.values(), key=lambda c: (c.order, c.name))
     return {c.name: c for c in ordered}, problems
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -203,6 +204,28 @@ def test_invalid_schema_is_reported(basic: Path) -> None:
         "schemas/things.schema.json:1:1: error: invalid JSON Schema at type: 'objekt' is not valid "
         "under any of the given schemas",
         "schemas/widgets.schema.json:2:15: error: invalid JSON: Expecting value",
+    ]
+
+
+def test_schemas_must_keep_the_record_conventions(basic: Path) -> None:
+    properties = {"title": {"type": "string"}, "owner": {"type": "string"}, "last_reviewed": {"type": "string"}}
+    loose = {"type": "object", "required": ["title", "owner", "last_reviewed"], "properties": properties}
+    write(basic, "schemas/loose.schema.json", json.dumps(loose))
+    write(basic, "schemas/unowned.schema.json", json.dumps({**loose, "additionalProperties": False}))
+    assert problems_of(basic) == [
+        'schemas/loose.schema.json:1:1: error: a collection schema must set "additionalProperties": false, '
+        "so that a misspelt field is reported instead of silently ignored",
+        'schemas/unowned.schema.json:1:1: error: the owner property must name people or teams with "x-ref"',
+    ]
+
+
+def test_conventions_hold_whatever_the_schema_says(basic: Path) -> None:
+    stages = basic / "schemas/stages.schema.json"
+    stages.write_text(stages.read_text().replace(
+        '"last_reviewed": {"$ref": "_common.schema.json#/$defs/last_reviewed"}', '"last_reviewed": {}'))
+    write(basic, "content/stages/lead.yaml", VALID_STAGE.replace("last_reviewed: 2026-01-05", "last_reviewed: soon"))
+    assert problems_of(basic) == [
+        "content/stages/lead.yaml:3:16: error: last_reviewed: must be a real date written YYYY-MM-DD",
     ]
 
 
