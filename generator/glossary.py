@@ -4,8 +4,10 @@ A collection takes part when its schema's ``x-playbook`` says which field is the
 which is its definition, e.g. ``"glossary": {"term": "abbreviation", "definition": "summary"}``.
 Built from the playbook as the build's audience sees it, so a hidden record defines nothing.
 
-Terms and definitions are untrusted text. A definition is folded to one line (it becomes a
-``title`` attribute, which Python-Markdown's ``abbr`` extension escapes) and shortened; a term
+Terms and definitions are untrusted text. A definition is folded to one line and shortened; it
+becomes a ``title`` attribute (escaped by Python-Markdown's ``abbr`` extension), which Material's
+``content.tooltips`` then inserts into the page *as HTML*: so ``<`` and ``>`` are replaced by the
+look-alike quotes U+2039 and U+203A and no tag can ever open (entities only ever decode to text). A term
 that could not be matched as plain text (markup characters, line breaks, too long) is left out.
 """
 
@@ -36,8 +38,8 @@ class Term:
 
 
 def one_line(value: object, limit: int = MAX_DEFINITION) -> str:
-    """Untrusted text folded to one line of at most ``limit`` characters."""
-    text = _SPACE.sub(" ", str(value)).strip()
+    """Untrusted text folded to one line of at most ``limit`` characters, with no angle brackets."""
+    text = _SPACE.sub(" ", str(value)).strip().replace("<", "\u2039").replace(">", "\u203a")
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text

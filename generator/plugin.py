@@ -153,7 +153,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             tags = [t for t in record.get("tags") or [] if isinstance(t, str) and is_valid_id(t)]
             if tags:
                 page.meta["tags"] = tags
-            page.meta["search"] = {"boost": 2}  # a record page outranks pages that only mention it
+            # A record page outranks pages that only mention it; a term's definition page, the rest.
+            defines = any(t.record.key == record.key for t in self.terms)
+            page.meta["search"] = {"boost": 10 if defines else 2}
         return markdown
 
     def on_post_build(self, config: Any) -> None:

@@ -35,6 +35,7 @@ from markupsafe import Markup
 from . import escape
 from .audience import is_withheld
 from .freshness import Freshness, assess_all
+from .glossary import is_plain_term
 from .model import Playbook, Record
 from .problems import PlaybookError, Problem
 from .schemas import Collection
@@ -184,6 +185,19 @@ class Page:
             if group:
                 groups.append((collection, group))
         return groups
+
+    def term(self) -> str | None:
+        """The glossary term this page's record defines (``x-playbook.glossary``), when its title
+        does not already say it: the layout shows it beside the title, so that search finds the
+        page by its abbreviation."""
+        if self.record is None:
+            return None
+        spec = self.playbook.collections[self.record.collection].annotations.get("glossary")
+        term = self.record.get(spec.get("term", "")) if isinstance(spec, dict) else None
+        if not is_plain_term(term):
+            return None
+        words = re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
+        return None if words.search(self.record.title) else term
 
     def records(self, collection: str) -> list[Record]:
         return self.playbook.in_collection(collection)

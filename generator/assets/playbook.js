@@ -96,7 +96,7 @@
  * The build marks terms with <abbr title="definition"> (Python-Markdown's abbr extension, fed
  * from the collections that declare x-playbook.glossary) and publishes
  * assets/playbook/glossary.json, a map term -> definition page relative to the site root. Here
- * each <abbr> whose text is a known term, and that is not already inside a link, is wrapped in
+ * each <abbr> whose text is a known term, not already inside a link or a heading, is wrapped in
  * a link to that page (not on the definition page itself). Only text and URLs from that map are
  * used; no HTML is built from strings.
  */
@@ -115,7 +115,9 @@
     for (var i = 0; i < terms.length; i++) {
       var abbr = terms[i];
       var term = abbr.textContent;
-      if (!Object.prototype.hasOwnProperty.call(links, term) || abbr.closest("a")) continue;
+      if (!Object.prototype.hasOwnProperty.call(links, term) || abbr.closest("a, h1, h2, h3, h4, h5, h6")) {
+        continue; // already a link, or a heading (its own anchor)
+      }
       var target = new URL(links[term], root);
       if (target.origin !== root.origin || target.pathname === here) continue;
       var a = document.createElement("a");
