@@ -143,12 +143,17 @@ def test_hostile_content_runs_no_script(browser: Any, tmp_path: Path) -> None:
     pages = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
     with serve(site) as url:
         w = Watched(browser)
+        w.context.add_init_script(OPEN_SHADOW_ROOTS)
         for page in pages:
             w.page.goto(url + ("" if page == "." else page + "/"))
             w.page.wait_for_load_state("load")
             for element in w.page.locator("a, b, span, p, li, td, h1").all()[:200]:
                 if element.is_visible():
                     element.hover(timeout=2_000, force=True)
+        w.page.goto(url + "stages/")  # the funnel, drawn from hostile titles: shown as text
+        w.page.locator(".mermaid svg").first.wait_for(timeout=15_000)
+        assert "<script>alert('PWNED')</script>" in (w.page.locator(".mermaid svg").first.text_content() or "")
+        assert w.page.locator(".mermaid svg script, .mermaid svg img").count() == 0
         w.page.goto(url + "stages/mql/")
         screenshot(w.page, "fixture-hostile")
         assert w.dialogs == []
