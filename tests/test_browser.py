@@ -287,6 +287,8 @@ def test_starter_record_prints_without_site_chrome(browser: Any, starter_site: s
     w.page.emulate_media(media="print")
     assert w.page.locator(".md-header").is_hidden()
     assert w.page.locator(".md-sidebar--primary").is_hidden()
+    assert w.page.locator(".md-tags").is_hidden()
+    assert "(http" not in w.page.locator("article").inner_text()  # glossary links print as words
     assert w.page.locator("article h1").is_visible()
     screenshot(w.page, "starter-sla-print")
     w.close()
