@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from . import alerts, codeowners, diff, scaffold, stale
+from . import alerts, codeowners, diff, export, scaffold, stale
 from .audience import AUDIENCES, DEFAULT
 from .problems import FORMATS, PlaybookError, Problem, errors
 from .project import load_playbook
@@ -97,6 +97,7 @@ def register_core(command: Callable[..., argparse.ArgumentParser]) -> None:
 # Each feature module adds its commands here: one ``register`` function per module.
 REGISTRARS: list[Register] = [
     register_core, stale.register, alerts.register, diff.register, codeowners.register, scaffold.register,
+    export.register,
 ]
 
 

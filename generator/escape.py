@@ -66,3 +66,22 @@ def link(text: object, url: object) -> Markup:
     if target is None:
         return label
     return Markup(f"[{label}]({target})")
+
+
+_MERMAID_PLAIN = re.compile(r"[ .,:'/+?!-]")
+
+
+def mermaid_label(value: object) -> Markup:
+    """A quoted Mermaid label; a list gives one line per item (joined with ``<br>``).
+
+    Letters, digits, spaces and a little punctuation stay as they are; every other character
+    (quotes, brackets, ``<>``, ``#``, ``%``, ``;``, backticks...) becomes a Mermaid entity code
+    such as ``#34;``, so the label cannot end its quotes or start a directive, a comment, a
+    Markdown string or an HTML tag. Line breaks fold into spaces."""
+    lines = value if isinstance(value, list | tuple) else [value]
+    out = "<br>".join(
+        "".join(c if c.isalnum() or _MERMAID_PLAIN.fullmatch(c) else f"#{ord(c)};"
+                for c in _SPACE.sub(" ", str(line)).strip())
+        for line in lines
+    )
+    return Markup(f'"{out}"')

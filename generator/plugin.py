@@ -8,6 +8,7 @@ content fails the build with every located problem.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import date
 from pathlib import Path
@@ -15,17 +16,22 @@ from typing import Any
 
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from . import export, glossary
 from .audience import AUDIENCES, DEFAULT
 from .escape import page_title
 from .problems import PlaybookError
+from .schemas import is_valid_id
 from .site import EXTRA_PAGES, Tree, generate
 
 log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).parent / "assets"
+MERMAID = "assets/playbook/vendor/mermaid.min.js"
+GLOSSARY_LINKS = "assets/playbook/glossary.json"  # term -> definition page, read by playbook.js
 
 
 class PlaybookConfig(Config):
@@ -57,6 +63,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def __init__(self) -> None:
         self.tree: Tree | None = None
         self.root = Path.cwd()
+        self.today = date.today()
+        self.terms: list[glossary.Term] = []
 
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled:
@@ -65,12 +73,24 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.root = (base / self.config.root).resolve() if self.config.root else base.resolve()
         try:
             audience = build_audience(self.config.audience)
-            self.tree = generate(self.root, build_date(self.config.today), audience)
+            self.today = build_date(self.config.today)
+            self.tree = generate(self.root, self.today, audience)
         except PlaybookError as exc:
             raise PluginError(f"the playbook has problems:\n{exc}".rstrip()) from None
         for warning in self.tree.warnings:
             log.warning(str(warning))
+        self.terms = glossary.terms(self.tree.playbook)
+        # Hover definitions: Python-Markdown's abbr extension, fed from the data (never from text
+        # appended to a page, so a definition cannot inject Markdown).
+        if "abbr" not in config.markdown_extensions:
+            config.markdown_extensions.append("abbr")
+        abbr = config.mdx_configs.setdefault("abbr", {})
+        abbr["glossary"] = {**glossary.abbreviations(self.terms), **abbr.get("glossary", {})}
         config.extra_css.append("assets/playbook/playbook.css")
+        # Material loads Mermaid from a CDN unless window.mermaid exists: ship it (deferred,
+        # so it is defined before Material looks for diagrams on DOMContentLoaded).
+        config.extra_javascript.append(ExtraScriptValue(MERMAID))
+        config.extra_javascript[-1].defer = True
         config.extra_javascript.append("assets/playbook/playbook.js")
         return config
 
@@ -88,8 +108,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             generated = File.generated(config, path, content=markdown)
             generated.edit_uri = self._edit_uri(path, docs) if internal else None
             files.append(generated)
-        for asset in sorted(ASSETS.iterdir()):
-            files.append(File.generated(config, f"assets/playbook/{asset.name}", abs_src_path=str(asset)))
+        for asset in sorted(ASSETS.rglob("*")):
+            if asset.is_file() and asset.suffix != ".md":
+                name = asset.relative_to(ASSETS).as_posix()
+                files.append(File.generated(config, f"assets/playbook/{name}", abs_src_path=str(asset)))
+        files.append(File.generated(config, GLOSSARY_LINKS, content=json.dumps(glossary.links(self.terms))))
         if self.config.nav and config.nav is None:
             config.nav = self._nav(files)
         return files
@@ -111,21 +134,38 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         generated = set(self.tree.pages) - set(EXTRA_PAGES)
         pages = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in generated)
         nav: list[Any] = [p for p in pages if p == "index.md"]
-        nav += [p for p in pages if p not in ("index.md", "freshness.md") and "/" not in p]
+        nav += [p for p in pages if p not in ("index.md", "freshness.md", "tags.md") and "/" not in p]
         folders: dict[str, list[str]] = {}
         for page in pages:
             if "/" in page:
                 folders.setdefault(page.split("/")[0], []).append(page)
         nav += [{folder.replace("-", " ").capitalize(): items} for folder, items in folders.items()]
         nav += [{c.title: f"{c.name}/index.md"} for c in self.tree.playbook.collections.values()]
-        nav += [p for p in pages if p == "freshness.md"]
+        nav += [p for p in pages if p in ("tags.md", "freshness.md")]
         return nav
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
         record = self._record_for(page.file.src_uri)
         if record is not None:
             page.meta["title"] = page_title(record.title)
+            # Material's tags plugin reads page.meta after this (its priority is lower); tags are
+            # lower-case slugs by schema, anything else is left out.
+            tags = [t for t in record.get("tags") or [] if isinstance(t, str) and is_valid_id(t)]
+            if tags:
+                page.meta["tags"] = tags
+            # A record page outranks pages that only mention it; a term's definition page, the rest.
+            defines = any(t.record.key == record.key for t in self.terms)
+            page.meta["search"] = {"boost": 10 if defines else 2}
         return markdown
+
+    def on_post_build(self, config: Any) -> None:
+        """Publish ``playbook.json`` and its JSON Schema next to the site's pages."""
+        if self.tree is None:
+            return
+        site = Path(config.site_dir)
+        data = export.export(self.tree.playbook, self.today, self.tree.audience)
+        (site / export.FILE).write_text(export.dumps(data), encoding="utf-8")
+        (site / export.SCHEMA_FILE).write_bytes(export.SCHEMA.read_bytes())
 
     def _record_for(self, page: str) -> Any:
         if self.tree is None:

@@ -16,7 +16,7 @@ import re
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from markupsafe import Markup
 from . import escape
 from .audience import is_withheld
 from .freshness import Freshness, assess_all
+from .glossary import is_plain_term
 from .model import Playbook, Record
 from .problems import PlaybookError, Problem
 from .schemas import Collection
@@ -82,6 +83,8 @@ def make_environment(root: Path) -> Environment:
         ref=_ref_filter,
         humanize=humanize,
         long_date=long_date,
+        mermaid=escape.mermaid_label,
+        next_date=next_date,
     )
     env.globals.update(field_title=field_title)
     return env
@@ -94,6 +97,35 @@ def humanize(name: str) -> str:
 def long_date(value: date | str) -> str:
     day = value if isinstance(value, date) else date.fromisoformat(str(value))
     return f"{day.day} {day:%B %Y}"
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKS = ("first", "second", "third", "fourth", "last")
+
+
+def next_date(schedule: Any, today: date) -> date | None:
+    """The first day on or after ``today`` that a recurring schedule names, or None.
+
+    ``schedule`` is ``{weekday, week?, months?}``: without ``week`` it is every such weekday;
+    with it, the first..fourth or last such weekday of the month, in ``months`` (1-12) if given.
+    """
+    if not isinstance(schedule, dict) or schedule.get("weekday") not in WEEKDAYS:
+        return None
+    weekday = WEEKDAYS.index(schedule["weekday"])
+    week = schedule.get("week")
+    months = schedule.get("months") or range(1, 13)
+    for offset in range(0, 400):
+        day = today + timedelta(days=offset)
+        if day.weekday() != weekday or day.month not in months:
+            continue
+        if week is None:
+            return day
+        if week == "last":
+            if (day + timedelta(days=7)).month != day.month:
+                return day
+        elif week in WEEKS and (day.day - 1) // 7 == WEEKS.index(week):
+            return day
+    return None
 
 
 def relative(target: str, page: str) -> str:
@@ -153,6 +185,19 @@ class Page:
             if group:
                 groups.append((collection, group))
         return groups
+
+    def term(self) -> str | None:
+        """The glossary term this page's record defines (``x-playbook.glossary``), when its title
+        does not already say it: the layout shows it beside the title, so that search finds the
+        page by its abbreviation."""
+        if self.record is None:
+            return None
+        spec = self.playbook.collections[self.record.collection].annotations.get("glossary")
+        term = self.record.get(spec.get("term", "")) if isinstance(spec, dict) else None
+        if not is_plain_term(term):
+            return None
+        words = re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
+        return None if words.search(self.record.title) else term
 
     def records(self, collection: str) -> list[Record]:
         return self.playbook.in_collection(collection)
@@ -298,15 +343,17 @@ def _template_problem(exc: Exception, root: Path) -> Problem:
 
 
 class Renderer:
-    def __init__(self, playbook: Playbook, today: date) -> None:
+    def __init__(self, playbook: Playbook, today: date, documents: dict[str, str] | None = None) -> None:
         self.playbook = playbook
         self.today = today
+        self.documents = documents or {}  # top-level hand-written page path -> its title
         self.env = make_environment(playbook.root)
         self.freshness = assess_all(playbook, today)
 
     def _render(self, names: list[str], page: Page, **context: Any) -> str:
         template = self.env.select_template(names)
-        text = template.render(page=page, playbook=self.playbook, today=self.today, **context)
+        text = template.render(page=page, playbook=self.playbook, today=self.today,
+                               documents=self.documents, **context)
         return _BLANK_LINES.sub("\n\n", text).strip("\n") + "\n"
 
     def record_page(self, record: Record) -> str:
@@ -369,6 +416,8 @@ def _cell(page: Page, collection: Collection, record: Record, name: str) -> Mark
     return renderer.scalar(value, (name,))
 
 
-def render_pages(playbook: Playbook, today: date, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """Render every page. Raises :class:`PlaybookError` with located template problems."""
-    return Renderer(playbook, today).pages(extra or {})
+def render_pages(playbook: Playbook, today: date, extra: dict[str, str] | None = None,
+                 documents: dict[str, str] | None = None) -> dict[str, str]:
+    """Render every page. Raises :class:`PlaybookError` with located template problems.
+    ``documents`` (top-level hand-written page -> title) is offered to templates as ``documents``."""
+    return Renderer(playbook, today, documents).pages(extra or {})

@@ -8,6 +8,7 @@ previous ``playbook build`` made (or a new, empty one).
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,9 +21,10 @@ from .project import load_playbook
 from .render import render_pages
 
 DOCS = "docs"
+_HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 MARKER = ".playbook-build"
 # Pages made from built-in templates unless docs/ has a hand-written page of that name.
-EXTRA_PAGES = {"index.md": "_home.md.j2", "freshness.md": "_freshness.md.j2"}
+EXTRA_PAGES = {"index.md": "_home.md.j2", "freshness.md": "_freshness.md.j2", "tags.md": "_tags.md.j2"}
 
 
 @dataclass
@@ -53,11 +55,24 @@ def generate(root: Path, today: date, audience: str = DEFAULT) -> Tree:
     visible = hand_written(root, audience)
     extra = {path: t for path, t in EXTRA_PAGES.items() if path not in visible}
     seen = scope(playbook, audience)
-    pages = render_pages(seen, today, extra)
+    if not any(r.get("tags") for r in seen.records.values()):
+        extra.pop("tags.md", None)  # no tag index without tags
+    pages = render_pages(seen, today, extra, documents(visible))
     clashes = _clashes(root, {p: "" for p in pages if p not in extra})
     if clashes:
         raise PlaybookError(clashes)
     return Tree(seen, pages, problems, audience, visible)
+
+
+def documents(visible: dict[str, Path]) -> dict[str, str]:
+    """Top-level hand-written pages (not the home page) -> their first heading, for the home page."""
+    found = {}
+    for rel, path in visible.items():
+        if "/" not in rel and _is_page(path) and rel != "index.md":
+            heading = _HEADING.search(path.read_text(encoding="utf-8"))
+            stem = Path(rel).stem.replace("-", " ").capitalize()
+            found[rel] = heading.group(1).strip() if heading else stem
+    return found
 
 
 def _is_page(path: Path) -> bool:

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import markdown
 import pytest
 
-from generator.escape import inline, link, page_title, paragraphs, safe_url
+from generator.escape import inline, link, mermaid_label, page_title, paragraphs, safe_url
 
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "abbr", "def_list", "toc"]
 
@@ -111,3 +111,19 @@ def test_page_title_cannot_close_the_title_element() -> None:
     assert page_title('</title><script>alert("x")</script>') == (
         "\u2039/title\u203a\u2039script\u203aalert(&quot;x&quot;)\u2039/script\u203a"
     )
+
+
+@pytest.mark.parametrize("value, label", [
+    ("Lead (inquiry)", '"Lead #40;inquiry#41;"'),
+    ('say "hi"', '"say #34;hi#34;"'),
+    ("a]b[c", '"a#93;b#91;c"'),
+    ("<script>x</script>", '"#60;script#62;x#60;/script#62;"'),
+    ("%%{init: {'securityLevel': 'loose'}}%%", "\"#37;#37;#123;init: #123;'securityLevel': 'loose'#125;#125;#37;#37;\""),
+    ("`**md**`", '"#96;#42;#42;md#42;#42;#96;"'),
+    ("a;b#c&d|e", '"a#59;b#35;c#38;d#124;e"'),
+    ("two\n\nlines", '"two lines"'),
+    ("Équipe — ventes", '"Équipe #8212; ventes"'),
+    (["MQL: Marketing qualified lead", "Sales <b>"], '"MQL: Marketing qualified lead<br>Sales #60;b#62;"'),
+])
+def test_mermaid_label_is_quoted_and_entity_coded(value: object, label: str) -> None:
+    assert mermaid_label(value) == label

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -52,10 +53,11 @@ def test_a_page_for_every_record_and_collection(built: Path) -> None:
 def test_record_page_content_and_links(built: Path) -> None:
     html = read(built, "stages/mql/index.html")
     assert "<title>Marketing qualified lead - Fixture playbook</title>" in html
-    assert '<h1 id="marketing-qualified-lead">Marketing qualified lead' in html
+    assert '<h1 id="marketing-qualified-lead-mql">Marketing qualified lead (<abbr' in html  # found by MQL
     assert '<a href="../../teams/revops/">Revenue operations</a>' in html
     assert '<a href="../sql/">Sales qualified lead</a>' in html  # a reference
-    assert '<a href="../../slas/mql-follow-up/">MQL follow-up</a>' in html  # a backlink
+    assert ('<a href="../../slas/mql-follow-up/"><abbr title="A lead marketing judges ready for a sales '
+            'conversation.">MQL</abbr> follow-up</a>') in html  # a backlink, with the glossary term marked
     assert 'href="https://github.com/example/playbook/edit/main/content/stages/mql.yaml"' in html
 
 
@@ -166,6 +168,12 @@ def test_hostile_content_renders_inert(tmp_path: Path) -> None:
     mql = read(root, "stages/mql/index.html")
     assert "PWNED" in mql  # the text is shown, as text
     assert "<title>\u2039/title\u203a\u2039script\u203aalert(&#x27;PWNED&#x27;)" in mql
+    sql = read(root, "stages/sql/index.html")  # a hostile glossary definition, as one escaped title
+    assert ('<abbr title="Qualified]: *[SQL]: \u2039script\u203aalert(\'PWNED\')\u2039/script\u203a &quot; '
+            'onmouseover=&quot;alert(\'PWNED\')&quot; ![x](javascript:alert(\'PWNED\')) second paragraph '
+            '\u2039img src=x onerror=alert(\'PWNED\')\u203a">SQL</abbr>') in sql
+    tags = json.loads(read(root, "tags.json"))  # only slug tags reach the tags plugin
+    assert tags["mappings"] == [{"item": {"url": "stages/sql/", "title": "Sales qualified lead"}, "tags": ["qualified"]}]
     sla = read(root, "slas/mql-follow-up/index.html")
     assert "\\{\\{" not in sla and "{{ config.repo_url }}" in sla  # shown literally, never evaluated
     assert "[core]" not in sla  # no snippet include of .git/config

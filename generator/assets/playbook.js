@@ -90,3 +90,53 @@
     recheck();
   }
 })();
+
+/* Playbook: every glossary term on a page links to its definition.
+ *
+ * The build marks terms with <abbr title="definition"> (Python-Markdown's abbr extension, fed
+ * from the collections that declare x-playbook.glossary) and publishes
+ * assets/playbook/glossary.json, a map term -> definition page relative to the site root. Here
+ * each <abbr> whose text is a known term, not already inside a link or a heading, is wrapped in
+ * a link to that page (not on the definition page itself). Only text and URLs from that map are
+ * used; no HTML is built from strings.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  if (!script || !window.fetch || !window.URL) return;
+  var root = new URL("../../", script.src);
+  var links = null;
+
+  function linkTerms() {
+    if (!links) return;
+    var here = window.location.pathname.replace(/index\.html$/, "");
+    var terms = document.querySelectorAll(".md-content abbr");
+    for (var i = 0; i < terms.length; i++) {
+      var abbr = terms[i];
+      var term = abbr.textContent;
+      if (!Object.prototype.hasOwnProperty.call(links, term) || abbr.closest("a, h1, h2, h3, h4, h5, h6")) {
+        continue; // already a link, or a heading (its own anchor)
+      }
+      var target = new URL(links[term], root);
+      if (target.origin !== root.origin || target.pathname === here) continue;
+      var a = document.createElement("a");
+      a.className = "pb-term";
+      a.href = target.href;
+      abbr.parentNode.insertBefore(a, abbr);
+      a.appendChild(abbr);
+    }
+  }
+
+  fetch(new URL("assets/playbook/glossary.json", root).href)
+    .then(function (response) { return response.ok ? response.json() : {}; })
+    .then(function (data) {
+      links = data && typeof data === "object" ? data : {};
+      if (window.document$ && typeof window.document$.subscribe === "function") {
+        window.document$.subscribe(linkTerms);
+      } else {
+        linkTerms();
+      }
+    })
+    .catch(function () { /* no links: the tooltips still work */ });
+})();

@@ -1,0 +1,108 @@
+"""``playbook.json``: every record an audience may see, with its freshness, for other tools.
+
+The format is versioned (``version``) and described by a JSON Schema,
+``generator/schemas/export.schema.json``, published next to ``playbook.json`` as
+``playbook.schema.json``. A value the audience may not see (a reference to a hidden
+record) is exported as ``null``; hidden records and fields are absent. The MkDocs
+plugin writes it into the built site; ``playbook export`` writes it to a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from .audience import AUDIENCES, DEFAULT, is_withheld
+from .freshness import assess_all
+from .model import Playbook
+
+FORMAT = "playbook-export"
+VERSION = 1
+SCHEMA = Path(__file__).parent / "schemas" / "export.schema.json"
+FILE, SCHEMA_FILE = "playbook.json", "playbook.schema.json"
+
+
+def _plain(value: Any) -> Any:
+    if is_withheld(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def export(playbook: Playbook, today: date, audience: str = DEFAULT) -> dict[str, Any]:
+    """The export of ``playbook``, which must already be scoped to ``audience``."""
+    freshness = assess_all(playbook, today)
+    records = []
+    for name in playbook.collections:
+        for record in playbook.in_collection(name):
+            fresh = freshness[record.key]
+            records.append({
+                "collection": name,
+                "id": record.id,
+                "title": record.title,
+                "page": record.page.removesuffix(".md") + "/",
+                "owner": _plain(record.get("owner")),
+                "last_reviewed": fresh.last_reviewed.isoformat(),
+                "due": fresh.due.isoformat(),
+                "status": fresh.status,
+                "data": _plain(record.data),
+            })
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "generated": today.isoformat(),
+        "audience": audience,
+        "collections": [
+            {"name": c.name, "title": c.title, "singular": c.singular, "description": c.description or ""}
+            for c in playbook.collections.values()
+        ],
+        "records": records,
+    }
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    from .cli import OK, PROBLEMS, UsageError, playbook_root
+    from .problems import FORMATS, PlaybookError
+    from .site import generate
+
+    root = playbook_root(args.root)
+    today = args.today or date.today()
+    try:
+        tree = generate(root, today, args.audience)
+    except PlaybookError as exc:
+        out.write(FORMATS["text"](exc.problems))
+        return PROBLEMS
+    text = dumps(export(tree.playbook, today, tree.audience))
+    if args.out == "-":
+        out.write(text)
+        return OK
+    target = Path(args.out)
+    if target.is_dir():
+        raise UsageError(f"{target} is a folder; name the file to write, e.g. {target / FILE}")
+    target.write_text(text, encoding="utf-8")
+    out.write(f"playbook export: {len(tree.playbook.records)} records for the {tree.audience} audience "
+              f"in {target}\n")
+    return OK
+
+
+def register(command: Callable[..., argparse.ArgumentParser]) -> None:
+    from .cli import iso_date
+
+    p = command("export", cmd_export, f"Write every record as JSON ({FILE}, format version {VERSION}).")
+    p.add_argument("--out", required=True, help="the file to write ('-' for standard output)")
+    p.add_argument("--today", type=iso_date, help="judge freshness at this date (default: today)")
+    p.add_argument("--audience", choices=AUDIENCES, default=DEFAULT,
+                   help="export only what this audience may see (default: internal)")

@@ -1,0 +1,77 @@
+"""The playbook's glossary: every term a collection defines, for hover tooltips and links.
+
+A collection takes part when its schema's ``x-playbook`` says which field is the term and
+which is its definition, e.g. ``"glossary": {"term": "abbreviation", "definition": "summary"}``.
+Built from the playbook as the build's audience sees it, so a hidden record defines nothing.
+
+Terms and definitions are untrusted text. A definition is folded to one line and shortened; it
+becomes a ``title`` attribute (escaped by Python-Markdown's ``abbr`` extension), which Material's
+``content.tooltips`` then inserts into the page *as HTML*: so ``<`` and ``>`` are replaced by the
+look-alike quotes U+2039 and U+203A and no tag can ever open (entities only ever decode to text). A term
+that could not be matched as plain text (markup characters, line breaks, too long) is left out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .audience import is_withheld
+from .model import Playbook, Record
+
+MAX_TERM = 40
+MAX_DEFINITION = 300
+_SPACE = re.compile(r"\s+")
+_PLAIN_TERM = re.compile(r"[^\W_](?:[\w .&/'+-]*[^\W_])?")
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    definition: str
+    record: Record
+
+    @property
+    def url(self) -> str:
+        """The definition page, relative to the site root (directory URLs)."""
+        return self.record.page.removesuffix(".md") + "/"
+
+
+def one_line(value: object, limit: int = MAX_DEFINITION) -> str:
+    """Untrusted text folded to one line of at most ``limit`` characters, with no angle brackets."""
+    text = _SPACE.sub(" ", str(value)).strip().replace("<", "\u2039").replace(">", "\u203a")
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def is_plain_term(value: object) -> bool:
+    return isinstance(value, str) and len(value) <= MAX_TERM and _PLAIN_TERM.fullmatch(value) is not None
+
+
+def terms(playbook: Playbook) -> list[Term]:
+    """Every usable term, sorted case-insensitively; the first definition of a term wins
+    (collections in nav order, records in collection order)."""
+    found: dict[str, Term] = {}
+    for name, collection in playbook.collections.items():
+        spec = collection.annotations.get("glossary")
+        if not isinstance(spec, dict) or not spec.get("term") or not spec.get("definition"):
+            continue
+        for record in playbook.in_collection(name):
+            term, definition = record.get(spec["term"]), record.get(spec["definition"])
+            if is_withheld(term) or is_withheld(definition) or not is_plain_term(term) or not definition:
+                continue
+            text = one_line(definition)
+            if text and term not in found:
+                found[term] = Term(term, text, record)
+    return sorted(found.values(), key=lambda t: (t.term.casefold(), t.term))
+
+
+def abbreviations(found: list[Term]) -> dict[str, str]:
+    """The glossary for Python-Markdown's ``abbr`` extension: term -> one-line definition."""
+    return {t.term: t.definition for t in found}
+
+
+def links(found: list[Term]) -> dict[str, str]:
+    """Term -> definition page URL relative to the site root, for playbook.js."""
+    return {t.term: t.url for t in found}

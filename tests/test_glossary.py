@@ -1,0 +1,59 @@
+"""The glossary: terms from collections that declare x-playbook.glossary, for tooltips and links."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.glossary import abbreviations, is_plain_term, links, one_line, terms
+from generator.project import load_playbook
+
+from .conftest import FIXTURES
+
+
+def test_terms_come_from_the_annotated_field_and_link_to_their_page(basic: Path) -> None:
+    playbook, problems = load_playbook(basic)
+    assert problems == []
+    found = terms(playbook)
+    assert [(t.term, t.definition, t.url) for t in found] == [
+        ("MQL", "A lead marketing judges ready for a sales conversation.", "stages/mql/"),
+    ]
+    assert abbreviations(found) == {"MQL": "A lead marketing judges ready for a sales conversation."}
+    assert links(found) == {"MQL": "stages/mql/"}
+
+
+def test_a_collection_without_the_annotation_defines_nothing(basic: Path) -> None:
+    schema = basic / "schemas/stages.schema.json"
+    schema.write_text(schema.read_text().replace('"glossary"', '"not-glossary"'))
+    playbook, _ = load_playbook(basic)
+    assert terms(playbook) == []
+
+
+def test_hostile_terms_are_left_out_and_definitions_fold_to_one_line(tmp_path: Path) -> None:
+    root = tmp_path / "hostile"
+    shutil.copytree(FIXTURES / "hostile", root)
+    playbook, _ = load_playbook(root)
+    found = terms(playbook)
+    assert [t.term for t in found] == ["SQL"]  # "MQL<svg onload=...>" is no plain term
+    assert found[0].definition == (
+        "Qualified]: *[SQL]: \u2039script\u203aalert('PWNED')\u2039/script\u203a \" onmouseover=\"alert('PWNED')\" "
+        "![x](javascript:alert('PWNED')) second paragraph \u2039img src=x onerror=alert('PWNED')\u203a"
+    )
+    assert "\n" not in found[0].definition
+
+
+@pytest.mark.parametrize("term, plain", [
+    ("MQL", True), ("Speed to lead", True), ("Closed-won", True), ("R&D", True),
+    ("MQL<svg>", False), ("a]b", False), ("two\nlines", False), ("*[X]", False), ("", False),
+    (" MQL", False), ("x" * 41, False), (42, False),
+])
+def test_plain_terms(term: object, plain: bool) -> None:
+    assert is_plain_term(term) is plain
+
+
+def test_one_line_folds_and_shortens() -> None:
+    assert one_line("a\n\n  b\tc") == "a b c"
+    assert one_line("<b>x</b> &lt;i&gt;") == "\u2039b\u203ax\u2039/b\u203a &lt;i&gt;"  # Material's tooltip is innerHTML
+    assert one_line("word " * 100, limit=12) == "word word w…"
