@@ -19,6 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from .cache import Cache
 from .escape import page_title
 from .problems import PlaybookError
 from .site import EXTRA_PAGES, Tree, generate
@@ -47,16 +48,25 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def __init__(self) -> None:
         self.tree: Tree | None = None
         self.root = Path.cwd()
+        self.cache: Cache | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining this hook makes MkDocs keep this instance across the rebuilds of `serve`,
+        # so the cache lives as long as the server; `build` always starts cold.
+        self.cache = Cache() if command == "serve" else None
 
     def on_config(self, config: Any) -> Any:
+        self.tree = None
         if not self.config.enabled:
             return config
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         self.root = (base / self.config.root).resolve() if self.config.root else base.resolve()
         try:
-            self.tree = generate(self.root, build_date(self.config.today))
+            self.tree = generate(self.root, build_date(self.config.today), self.cache)
         except PlaybookError as exc:
             raise PluginError(f"the playbook has problems:\n{exc}".rstrip()) from None
+        if self.cache is not None:
+            log.info(f"rendered {len(self.cache.rendered):,} of {len(self.tree.pages):,} pages")
         for warning in self.tree.warnings:
             log.warning(str(warning))
         config.extra_css.append("assets/playbook/playbook.css")

@@ -307,8 +307,9 @@ class Renderer:
         page = Page(path, self.playbook, self.freshness)
         return self._render([template], page)
 
-    def pages(self, extra: dict[str, str]) -> dict[str, str]:
-        """Every generated page (path -> Markdown), in a stable order."""
+    def pages(self, extra: dict[str, str], only: set[str] | None = None) -> dict[str, str]:
+        """Every generated page (path -> Markdown), in a stable order; with ``only``, just those
+        of these paths (see :mod:`generator.cache`)."""
         jobs: list[tuple[str, Callable[[], str]]] = []
         for collection in self.playbook.collections.values():
             jobs.append((f"{collection.name}/index.md", lambda c=collection: self.collection_page(c)))
@@ -316,6 +317,8 @@ class Renderer:
                 jobs.append((record.page, lambda r=record: self.record_page(r)))
         for path, template in extra.items():
             jobs.append((path, lambda t=template, p=path: self.extra_page(t, p)))
+        if only is not None:
+            jobs = [(path, job) for path, job in jobs if path in only]
         out: dict[str, str] = {}
         problems: list[Problem] = []
         for path, job in jobs:

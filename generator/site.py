@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .cache import Cache
 from .model import Playbook
 from .problems import PlaybookError, Problem, errors
 from .project import load_playbook
@@ -41,13 +42,19 @@ def _clashes(root: Path, pages: dict[str, str]) -> list[Problem]:
     ]
 
 
-def generate(root: Path, today: date) -> Tree:
-    """Load, validate and render the playbook. Raises :class:`PlaybookError` on any error."""
-    playbook, problems = load_playbook(root)
+def generate(root: Path, today: date, cache: Cache | None = None) -> Tree:
+    """Load, validate and render the playbook. Raises :class:`PlaybookError` on any error.
+
+    With a ``cache`` (``mkdocs serve``), only what changed since its last call is read and
+    rendered again; the result is the same."""
+    playbook, problems = load_playbook(root) if cache is None else cache.load_playbook(root)
     if errors(problems):
         raise PlaybookError(problems)
     extra = {path: t for path, t in EXTRA_PAGES.items() if not (root / DOCS / path).exists()}
-    pages = render_pages(playbook, today, extra)
+    if cache is None:
+        pages = render_pages(playbook, today, extra)
+    else:
+        pages = cache.render_pages(playbook, today, extra)
     clashes = _clashes(root, {p: "" for p in pages if p not in extra})
     if clashes:
         raise PlaybookError(clashes)
