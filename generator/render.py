@@ -40,6 +40,7 @@ from .schemas import Collection
 
 TEMPLATES = "templates"
 _BLANK_LINES = re.compile(r"\n{3,}")
+_UNUSUAL = frozenset({"", ".", ".."})
 COMMON_FIELDS = (
     "title", "owner", "last_reviewed", "review_every_days", "summary", "tags", "audience",
 )
@@ -69,6 +70,7 @@ def make_environment(root: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # an environment lives for one render; no need to stat templates per page
         extensions=["jinja2.ext.loopcontrols"],
     )
     env.filters.update(
@@ -93,7 +95,18 @@ def long_date(value: date | str) -> str:
 
 
 def relative(target: str, page: str) -> str:
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+    """``posixpath.relpath(target, dirname(page))``, by string work alone for the usual case
+    (plain relative paths): ``relpath`` asks the OS for the working folder on every call."""
+    start = posixpath.dirname(page)
+    parts, base = target.split("/"), start.split("/") if start else []
+    if target.startswith("/") or start.startswith("/") or _UNUSUAL.intersection(parts + base):
+        return posixpath.relpath(target, start or ".")
+    common = 0
+    for a, b in zip(parts, base, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
 
 
 # ---------------------------------------------------------------------------
