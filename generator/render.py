@@ -181,9 +181,20 @@ def _is_scalar(value: Any) -> bool:
 class FieldRenderer:
     """Renders a record's values as Markdown using their schema for titles and order."""
 
-    def __init__(self, page: Page, collection: Collection) -> None:
+    def __init__(self, page: Page, collection: Collection, resolved: dict[Any, Any] | None = None) -> None:
         self.page = page
         self.collection = collection
+        # (id(schema), id(resolver)) -> (schema, resolver, resolved): shared by a render's pages
+        self.resolved = {} if resolved is None else resolved
+
+    def _resolve(self, schema: Any, resolver: Any) -> tuple[dict[str, Any], Any]:
+        if not (isinstance(schema, dict) and "$ref" in schema):
+            return _resolve(schema, resolver)
+        key = (id(schema), id(resolver))
+        hit = self.resolved.get(key)
+        if hit is None:  # the entry keeps schema and resolver alive, so their ids stay theirs
+            hit = self.resolved[key] = (schema, resolver, _resolve(schema, resolver))
+        return hit[2]
 
     def scalar(self, value: Any, path: tuple[str | int, ...], *, block: bool = False) -> Markup:
         if isinstance(value, str):
@@ -203,7 +214,7 @@ class FieldRenderer:
         return None
 
     def block(self, value: Any, schema: Any, resolver: Any, path: tuple[str | int, ...]) -> Markup:
-        schema, resolver = _resolve(schema, resolver)
+        schema, resolver = self._resolve(schema, resolver)
         if isinstance(value, list):
             return self._list(value, schema.get("items", {}), resolver, path)
         if isinstance(value, dict):
@@ -211,7 +222,7 @@ class FieldRenderer:
         return self.scalar(value, path, block=True)
 
     def _list(self, items: list[Any], schema: Any, resolver: Any, path: tuple[str | int, ...]) -> Markup:
-        item_schema, item_resolver = _resolve(schema, resolver)
+        item_schema, item_resolver = self._resolve(schema, resolver)
         if items and all(isinstance(i, dict) and all(map(_is_scalar, i.values())) for i in items):
             return self._table(items, item_schema, path)
         lines = []
@@ -293,9 +304,14 @@ class Renderer:
         self.today = today
         self.env = make_environment(playbook.root)
         self.freshness = assess_all(playbook, today)
+        self.templates: dict[tuple[str, ...], Any] = {}
+        self.resolved: dict[Any, Any] = {}
 
     def _render(self, names: list[str], page: Page, **context: Any) -> str:
-        template = self.env.select_template(names)
+        key = tuple(names)
+        if key not in self.templates:  # one lookup per list of names, not a failed lookup per page
+            self.templates[key] = self.env.select_template(names)
+        template = self.templates[key]
         text = template.render(page=page, playbook=self.playbook, today=self.today, **context)
         return _BLANK_LINES.sub("\n\n", text).strip("\n") + "\n"
 
@@ -305,7 +321,7 @@ class Renderer:
         return self._render(
             [f"{record.collection}.md.j2", "_record.md.j2"], page,
             record=record, data=record.data, collection=collection,
-            fresh=self.freshness[record.key], fields=FieldRenderer(page, collection),
+            fresh=self.freshness[record.key], fields=FieldRenderer(page, collection, self.resolved),
         )
 
     def collection_page(self, collection: Collection) -> str:

@@ -189,3 +189,35 @@ def test_one_edit_in_a_large_playbook_renders_a_few_pages(tmp_path: Path) -> Non
     # the record, its neighbours (owner, personas it targets and those that list it, team) and indexes
     assert 3 < len(cache.rendered) < 20 < total
     assert f"competitors/{target.stem}.md" in cache.rendered
+
+
+def test_mkdocs_serve_keeps_the_plugin_and_its_cache_across_rebuilds(
+    basic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What ``mkdocs serve`` does: on_startup('serve') once, then a new config per rebuild."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("PLAYBOOK_TODAY", "2026-04-01")
+    site = tmp_path / "site"
+
+    def config():  # type: ignore[no-untyped-def]
+        return load_config(config_file=str(basic / "mkdocs.yml"), site_dir=str(site))
+
+    first = config()
+    first.plugins.on_startup(command="serve", dirty=False)
+    try:
+        build(first)
+        plugin = first.plugins["playbook"]
+        assert sorted(plugin.cache.rendered) == sorted(plugin.tree.pages)
+        _edit(basic, "content/stages/sql.yaml", "title: Sales qualified lead", "title: Sales-accepted lead")
+        second = config()
+        assert second.plugins["playbook"] is plugin
+        build(second)
+        assert sorted(plugin.cache.rendered) == [
+            "index.md", "stages/index.md", "stages/mql.md", "stages/sql.md", "teams/index.md", "teams/sales.md",
+        ]
+        assert "Sales-accepted lead" in (site / "stages" / "mql" / "index.html").read_text(encoding="utf-8")
+    finally:
+        first.plugins.on_startup(command="build", dirty=False)  # `build` runs start cold again
+    assert plugin.cache is None
