@@ -11,6 +11,7 @@ passed to templates as values, never compiled as a template.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import traceback
@@ -46,6 +47,17 @@ COMMON_FIELDS = (
 )
 
 
+@functools.lru_cache(maxsize=65536)
+def _inline_text(text: str) -> Markup:
+    return escape.inline(text)
+
+
+def _inline(value: Any) -> Markup:
+    """:func:`escape.inline`, remembered for plain text (a title is escaped on every page that
+    links it). Only exact ``str`` values: equal values of other types may escape differently."""
+    return _inline_text(value) if type(value) is str else escape.inline(value)
+
+
 def _finalize(value: Any) -> Any:
     if isinstance(value, Markup):
         return value
@@ -55,7 +67,7 @@ def _finalize(value: Any) -> Any:
         return "yes" if value else "no"
     if isinstance(value, list):
         return Markup(", ").join(_finalize(v) for v in value)
-    return escape.inline(value)
+    return _inline(value)
 
 
 def make_environment(root: Path) -> Environment:
@@ -123,7 +135,7 @@ class Page:
     record: Record | None = None
 
     def link(self, record: Record, text: object = None) -> Markup:
-        return Markup(f"[{escape.inline(text or record.title)}]({relative(record.page, self.path)})")
+        return Markup(f"[{_inline(text or record.title)}]({relative(record.page, self.path)})")
 
     def links(self, records: Iterable[Record]) -> Markup:
         return Markup(", ").join(self.link(r) for r in records)
@@ -201,7 +213,7 @@ class FieldRenderer:
             target = self._ref_at(path)
             if target is not None:
                 return self.page.link(target)
-            return escape.paragraphs(value) if block else escape.inline(value)
+            return escape.paragraphs(value) if block else _inline(value)
         return Markup(_finalize(value))
 
     def _ref_at(self, path: tuple[str | int, ...]) -> Record | None:
