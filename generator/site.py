@@ -16,7 +16,7 @@ from pathlib import Path
 from .cache import Cache
 from .model import Playbook
 from .problems import PlaybookError, Problem, errors
-from .project import load_playbook
+from .project import fewer_gc_passes, load_playbook
 from .render import render_pages
 
 DOCS = "docs"
@@ -47,14 +47,15 @@ def generate(root: Path, today: date, cache: Cache | None = None) -> Tree:
 
     With a ``cache`` (``mkdocs serve``), only what changed since its last call is read and
     rendered again; the result is the same."""
-    playbook, problems = load_playbook(root) if cache is None else cache.load_playbook(root)
-    if errors(problems):
-        raise PlaybookError(problems)
-    extra = {path: t for path, t in EXTRA_PAGES.items() if not (root / DOCS / path).exists()}
-    if cache is None:
-        pages = render_pages(playbook, today, extra)
-    else:
-        pages = cache.render_pages(playbook, today, extra)
+    with fewer_gc_passes():
+        playbook, problems = load_playbook(root) if cache is None else cache.load_playbook(root)
+        if errors(problems):
+            raise PlaybookError(problems)
+        extra = {path: t for path, t in EXTRA_PAGES.items() if not (root / DOCS / path).exists()}
+        if cache is None:
+            pages = render_pages(playbook, today, extra)
+        else:
+            pages = cache.render_pages(playbook, today, extra)
     clashes = _clashes(root, {p: "" for p in pages if p not in extra})
     if clashes:
         raise PlaybookError(clashes)
