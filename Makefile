@@ -41,5 +41,9 @@ test: venv
 lint: venv
 	$(BIN)/ruff check .
 
+# BENCH_SIZES=100,1000 shortens it; BENCH_BUILD_MAX=10000 also builds the site at 10,000 (minutes).
+bench: venv
+	$(BIN)/python -m bench.run
+
 clean:
 	rm -rf site build .pytest_cache .ruff_cache

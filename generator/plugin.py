@@ -67,6 +67,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.terms: list[glossary.Term] = []
 
     def on_config(self, config: Any) -> Any:
+        self.tree = None
         if not self.config.enabled:
             return config
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()

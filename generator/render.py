@@ -11,6 +11,7 @@ passed to templates as values, never compiled as a template.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import traceback
@@ -43,9 +44,21 @@ from .schemas import Collection
 TEMPLATES = "templates"
 _BLANK_LINES = re.compile(r"\n{3,}")
 WITHHELD_MARKDOWN = Markup("*withheld*")
+_UNUSUAL = frozenset({"", ".", ".."})
 COMMON_FIELDS = (
     "title", "owner", "last_reviewed", "review_every_days", "summary", "tags", "audience",
 )
+
+
+@functools.lru_cache(maxsize=65536)
+def _inline_text(text: str) -> Markup:
+    return escape.inline(text)
+
+
+def _inline(value: Any) -> Markup:
+    """:func:`escape.inline`, remembered for plain text (a title is escaped on every page that
+    links it). Only exact ``str`` values: equal values of other types may escape differently."""
+    return _inline_text(value) if type(value) is str else escape.inline(value)
 
 
 def _finalize(value: Any) -> Any:
@@ -59,7 +72,7 @@ def _finalize(value: Any) -> Any:
         return "yes" if value else "no"
     if isinstance(value, list):
         return Markup(", ").join(_finalize(v) for v in value)
-    return escape.inline(value)
+    return _inline(value)
 
 
 def make_environment(root: Path) -> Environment:
@@ -74,6 +87,7 @@ def make_environment(root: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # an environment lives for one render; no need to stat templates per page
         extensions=["jinja2.ext.loopcontrols"],
     )
     env.filters.update(
@@ -129,7 +143,18 @@ def next_date(schedule: Any, today: date) -> date | None:
 
 
 def relative(target: str, page: str) -> str:
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+    """``posixpath.relpath(target, dirname(page))``, by string work alone for the usual case
+    (plain relative paths): ``relpath`` asks the OS for the working folder on every call."""
+    start = posixpath.dirname(page)
+    parts, base = target.split("/"), start.split("/") if start else []
+    if target.startswith("/") or start.startswith("/") or _UNUSUAL.intersection(parts + base):
+        return posixpath.relpath(target, start or ".")
+    common = 0
+    for a, b in zip(parts, base, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
 
 
 # ---------------------------------------------------------------------------
@@ -146,7 +171,7 @@ class Page:
     record: Record | None = None
 
     def link(self, record: Record, text: object = None) -> Markup:
-        return Markup(f"[{escape.inline(text or record.title)}]({relative(record.page, self.path)})")
+        return Markup(f"[{_inline(text or record.title)}]({relative(record.page, self.path)})")
 
     def links(self, records: Iterable[Record]) -> Markup:
         return Markup(", ").join(self.link(r) for r in records)
@@ -236,16 +261,27 @@ def _is_scalar(value: Any) -> bool:
 class FieldRenderer:
     """Renders a record's values as Markdown using their schema for titles and order."""
 
-    def __init__(self, page: Page, collection: Collection) -> None:
+    def __init__(self, page: Page, collection: Collection, resolved: dict[Any, Any] | None = None) -> None:
         self.page = page
         self.collection = collection
+        # (id(schema), id(resolver)) -> (schema, resolver, resolved): shared by a render's pages
+        self.resolved = {} if resolved is None else resolved
+
+    def _resolve(self, schema: Any, resolver: Any) -> tuple[dict[str, Any], Any]:
+        if not (isinstance(schema, dict) and "$ref" in schema):
+            return _resolve(schema, resolver)
+        key = (id(schema), id(resolver))
+        hit = self.resolved.get(key)
+        if hit is None:  # the entry keeps schema and resolver alive, so their ids stay theirs
+            hit = self.resolved[key] = (schema, resolver, _resolve(schema, resolver))
+        return hit[2]
 
     def scalar(self, value: Any, path: tuple[str | int, ...], *, block: bool = False) -> Markup:
         if isinstance(value, str) and not is_withheld(value):
             target = self._ref_at(path)
             if target is not None:
                 return self.page.link(target)
-            return escape.paragraphs(value) if block else escape.inline(value)
+            return escape.paragraphs(value) if block else _inline(value)
         return Markup(_finalize(value))
 
     def _ref_at(self, path: tuple[str | int, ...]) -> Record | None:
@@ -258,7 +294,7 @@ class FieldRenderer:
         return None
 
     def block(self, value: Any, schema: Any, resolver: Any, path: tuple[str | int, ...]) -> Markup:
-        schema, resolver = _resolve(schema, resolver)
+        schema, resolver = self._resolve(schema, resolver)
         if isinstance(value, list):
             return self._list(value, schema.get("items", {}), resolver, path)
         if isinstance(value, dict):
@@ -266,7 +302,7 @@ class FieldRenderer:
         return self.scalar(value, path, block=True)
 
     def _list(self, items: list[Any], schema: Any, resolver: Any, path: tuple[str | int, ...]) -> Markup:
-        item_schema, item_resolver = _resolve(schema, resolver)
+        item_schema, item_resolver = self._resolve(schema, resolver)
         if items and all(isinstance(i, dict) and all(map(_is_scalar, i.values())) for i in items):
             return self._table(items, item_schema, path)
         lines = []
@@ -349,11 +385,15 @@ class Renderer:
         self.documents = documents or {}  # top-level hand-written page path -> its title
         self.env = make_environment(playbook.root)
         self.freshness = assess_all(playbook, today)
+        self.templates: dict[tuple[str, ...], Any] = {}
+        self.resolved: dict[Any, Any] = {}
 
     def _render(self, names: list[str], page: Page, **context: Any) -> str:
-        template = self.env.select_template(names)
-        text = template.render(page=page, playbook=self.playbook, today=self.today,
-                               documents=self.documents, **context)
+        key = tuple(names)
+        if key not in self.templates:  # one lookup per list of names, not a failed lookup per page
+            self.templates[key] = self.env.select_template(names)
+        text = self.templates[key].render(page=page, playbook=self.playbook, today=self.today,
+                                          documents=self.documents, **context)
         return _BLANK_LINES.sub("\n\n", text).strip("\n") + "\n"
 
     def record_page(self, record: Record) -> str:
@@ -362,7 +402,7 @@ class Renderer:
         return self._render(
             [f"{record.collection}.md.j2", "_record.md.j2"], page,
             record=record, data=record.data, collection=collection,
-            fresh=self.freshness[record.key], fields=FieldRenderer(page, collection),
+            fresh=self.freshness[record.key], fields=FieldRenderer(page, collection, self.resolved),
         )
 
     def collection_page(self, collection: Collection) -> str:

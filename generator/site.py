@@ -17,7 +17,7 @@ from pathlib import Path
 from .audience import DEFAULT, of_page, scope, sees
 from .model import Playbook
 from .problems import PlaybookError, Problem, errors
-from .project import load_playbook
+from .project import fewer_gc_passes, load_playbook
 from .render import render_pages
 
 DOCS = "docs"
@@ -57,7 +57,8 @@ def generate(root: Path, today: date, audience: str = DEFAULT) -> Tree:
     seen = scope(playbook, audience)
     if not any(r.get("tags") for r in seen.records.values()):
         extra.pop("tags.md", None)  # no tag index without tags
-    pages = render_pages(seen, today, extra, documents(visible))
+    with fewer_gc_passes():
+        pages = render_pages(seen, today, extra, documents(visible))
     clashes = _clashes(root, {p: "" for p in pages if p not in extra})
     if clashes:
         raise PlaybookError(clashes)

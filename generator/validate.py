@@ -105,6 +105,12 @@ def _problems_for(error: ValidationError, file: str, doc: Document) -> Iterator[
 
 def schema_problems(collection: Collection, file: str, doc: Document) -> list[Problem]:
     """Every schema violation in one record, located in its YAML file."""
+    if collection.fast is not None:
+        try:
+            if collection.fast.is_valid(doc.data):
+                return []
+        except Exception:  # anything it cannot take, the slow path judges
+            pass
     try:
         errors = list(collection.validator.iter_errors(doc.data))
     except Unresolvable as exc:

@@ -1,0 +1,470 @@
+"""``make bench``: what the product costs as a playbook grows.
+
+For each size N (``BENCH_SIZES``, default 100,1000,10000) it writes a synthetic playbook
+(:mod:`bench.synth`) into a temporary folder and measures, in this one run:
+
+- ``parse``: the bare parse of the same YAML files with PyYAML's C loader (the floor of check);
+- ``check``: ``playbook check`` (the CLI's own entry point);
+- ``render``: loading and rendering every page (``generator.site.generate``);
+- ``build``: a full ``mkdocs build`` of the generated site, and inside it the generator's time;
+- ``floor``: ``mkdocs build`` of the already-rendered Markdown tree (same nav, no plugin);
+- ``serve``: a real ``mkdocs serve`` on 127.0.0.1: one record is edited and the rebuild that
+  follows is timed (from MkDocs' own "Documentation built in" line) and compared with the
+  first build;
+- ``incremental``: the same one-record edit through the generator alone, in-process: its
+  cost in a rebuild (it loads and renders every page again), against its cold cost.
+
+Each measurement runs in its own child process, so peak memory (``ru_maxrss``) is that
+step's alone; quick steps are repeated (``BENCH_REPEAT``, default 3) and the median kept.
+Full site builds and serve are skipped above ``BENCH_BUILD_MAX`` records (default 1000:
+at 10,000 a build takes minutes on two cores). Prints a table and writes
+``bench/results.json``: absolute seconds and the ratios the targets are stated in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+TODAY = "2026-11-23"
+SERVE_TIMEOUT = 600
+
+
+# ---------------------------------------------------------------------------
+# Steps: each runs in a child process and prints one JSON object
+
+
+def _maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def step_parse(root: Path, _: Path) -> dict[str, Any]:
+    import yaml
+
+    start = time.perf_counter()
+    count = 0
+    for path in sorted((root / "content").glob("*/*.yaml")):
+        yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+        count += 1
+    return {"seconds": time.perf_counter() - start, "files": count}
+
+
+def step_check(root: Path, _: Path) -> dict[str, Any]:
+    from generator import cli
+
+    out = io.StringIO()
+    start = time.perf_counter()
+    code = cli.main(["check", "--root", str(root)], out=out)
+    seconds = time.perf_counter() - start
+    if code != 0:
+        raise SystemExit(f"playbook check failed:\n{out.getvalue()}")
+    return {"seconds": seconds}
+
+
+def step_render(root: Path, out: Path) -> dict[str, Any]:
+    from datetime import date
+
+    from generator.project import load_playbook
+    from generator.render import render_pages
+    from generator.site import EXTRA_PAGES, generate, write_tree
+
+    start = time.perf_counter()
+    playbook, _ = load_playbook(root)
+    loaded = time.perf_counter()
+    pages = render_pages(playbook, date.fromisoformat(TODAY), dict(EXTRA_PAGES))
+    rendered = time.perf_counter()
+    tree = generate(root, date.fromisoformat(TODAY))
+    write_tree(tree, root, out)  # the Markdown tree for the floor build (not timed)
+    return {"seconds": rendered - loaded, "load_seconds": loaded - start, "pages": len(pages),
+            "markdown_bytes": sum(len(t.encode()) for t in pages.values())}
+
+
+def _mkdocs_build(config: Path, site: Path) -> float:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    cfg = load_config(config_file=str(config), site_dir=str(site))
+    cfg.plugins.on_startup(command="build", dirty=False)
+    start = time.perf_counter()
+    build(cfg)
+    seconds = time.perf_counter() - start
+    cfg.plugins.on_shutdown()
+    return seconds
+
+
+def _site_pages(site: Path) -> tuple[int, int]:
+    pages = [p for p in site.rglob("index.html")]
+    return len(pages), sum(p.stat().st_size for p in pages)
+
+
+def _timed(function: Any, spent: list[float]) -> Any:
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent.append(time.perf_counter() - start)
+
+    return timed
+
+
+def step_build(root: Path, out: Path) -> dict[str, Any]:
+    """The full build; the generator's time is all the time spent in the playbook plugin's
+    hooks (loading, validating and rendering in ``on_config``, files, nav, page titles)."""
+    import generator.plugin as plugin
+
+    generate: list[float] = []
+    hooks: list[float] = []
+    plugin.generate = _timed(plugin.generate, generate)
+    for name in [n for n in vars(plugin.PlaybookPlugin) if n.startswith("on_")]:
+        setattr(plugin.PlaybookPlugin, name, _timed(getattr(plugin.PlaybookPlugin, name), hooks))
+    seconds = _mkdocs_build(root / "mkdocs.yml", out)
+    pages, html = _site_pages(out)
+    return {"seconds": seconds, "generator_seconds": sum(hooks), "generate_seconds": sum(generate),
+            "html_pages": pages, "html_bytes": html}
+
+
+def step_floor(root: Path, out: Path) -> dict[str, Any]:
+    seconds = _mkdocs_build(root / "mkdocs-floor.yml", out)
+    pages, html = _site_pages(out)
+    return {"seconds": seconds, "html_pages": pages, "html_bytes": html}
+
+
+def step_incremental(root: Path, _: Path) -> dict[str, Any]:
+    from datetime import date
+
+    from generator.site import generate
+
+    today = date.fromisoformat(TODAY)
+    start = time.perf_counter()
+    before = generate(root, today)
+    cold = time.perf_counter() - start
+    edited = _edit_one(root)
+    start = time.perf_counter()
+    tree = generate(root, today)
+    warm = time.perf_counter() - start
+    changed = sum(1 for path, text in tree.pages.items() if before.pages.get(path) != text)
+    _edit_one(root, undo=edited)
+    return {"seconds": warm, "cold_seconds": cold, "rendered": len(tree.pages),
+            "changed": changed, "pages": len(tree.pages)}
+
+
+STEPS = {"parse": step_parse, "check": step_check, "render": step_render, "build": step_build,
+         "floor": step_floor, "incremental": step_incremental}
+
+
+def _edit_one(root: Path, undo: str | None = None) -> str:
+    """Change one competitor's summary (or put it back); return the original text."""
+    path = sorted((root / "content" / "competitors").glob("*.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    if undo is not None:
+        path.write_text(undo, encoding="utf-8")
+        return text
+    path.write_text(text.replace("summary: ", "summary: Edited. ", 1), encoding="utf-8")
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000))
+    return text
+
+
+def child(step: str, root: Path, out: Path) -> None:
+    sys.path.insert(0, str(REPO))
+    result = STEPS[step](root, out)
+    result["maxrss_mb"] = _maxrss_mb()
+    print(json.dumps(result))
+
+
+# ---------------------------------------------------------------------------
+# The parent: runs the steps, the serve measurement, and reports
+
+
+def run_step(step: str, root: Path, out: Path) -> dict[str, Any]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--step", step, "--root", str(root), "--out", str(out)],
+        cwd=REPO, env=env, capture_output=True, text=True, check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"bench step {step} failed:\n{done.stdout}\n{done.stderr}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["process_seconds"] = time.perf_counter() - start
+    return result
+
+
+def repeated(step: str, root: Path, out: Path, times: int) -> dict[str, Any]:
+    return _median([run_step(step, root, out) for _ in range(times)])
+
+
+def paired(root: Path, out: Path, times: int) -> tuple[dict[str, Any], dict[str, Any], float]:
+    """Bare parse and check, alternately, so that both see the same load on a shared machine;
+    the ratio is the median of the ratios of each pair."""
+    parses, checks = [], []
+    for _ in range(times):
+        parses.append(run_step("parse", root, out))
+        checks.append(run_step("check", root, out))
+    ratio = statistics.median(c["seconds"] / p["seconds"] for p, c in zip(parses, checks, strict=True))
+    return _median(parses), _median(checks), ratio
+
+
+def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    best = dict(sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2])
+    best["runs"] = [round(r["seconds"], 4) for r in runs]
+    best["maxrss_mb"] = max(r["maxrss_mb"] for r in runs)
+    return best
+
+
+def write_floor_config(root: Path, tree: Path) -> None:
+    """mkdocs.yml for the rendered Markdown tree: the plugin's nav (collections, not records)."""
+    from generator.schemas import load_schemas
+
+    collections, _ = load_schemas(root)
+    nav = ["  - index.md", "  - how-we-work.md"]
+    nav += [f"  - {json.dumps(c.title)}: {c.name}/index.md" for c in collections.values()]
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("  - playbook:\n      today: \"2026-11-23\"\n", "")
+    config += f"docs_dir: {tree}\nnav:\n" + "\n".join(nav) + "\n"
+    (root / "mkdocs-floor.yml").write_text(config, encoding="utf-8")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def measure_serve(root: Path) -> dict[str, Any]:
+    """Start ``mkdocs serve``, wait for its first build, edit one record, time the rebuild."""
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    proc = subprocess.Popen(
+        [str(mkdocs), "serve", "-a", f"127.0.0.1:{port}", "-f", str(root / "mkdocs.yml")],
+        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )
+    built = re.compile(r"Documentation built in ([0-9.]+) seconds")
+    rendered = re.compile(r"rendered ([0-9,]+) of ([0-9,]+) pages")
+    result: dict[str, Any] = {}
+    log: list[str] = []
+    edited: str | None = None
+    watchdog = threading.Timer(SERVE_TIMEOUT, lambda: os.killpg(proc.pid, signal.SIGKILL))
+    watchdog.start()
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            log.append(line)
+            if match := rendered.search(line):
+                key = "first_rendered" if "first_seconds" not in result else "rebuild_rendered"
+                result[key] = int(match.group(1).replace(",", ""))
+            if "Serving on" in line and edited is None:
+                time.sleep(1.0)
+                result["edit_at"] = time.monotonic()
+                edited = _edit_one(root)
+            elif match := built.search(line):
+                if "first_seconds" not in result:
+                    result["first_seconds"] = float(match.group(1))
+                elif edited is not None:
+                    result["rebuild_seconds"] = float(match.group(1))
+                    result["edit_to_built_seconds"] = time.monotonic() - result.pop("edit_at")
+                    break
+    finally:
+        watchdog.cancel()
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        if edited is not None:
+            _edit_one(root, undo=edited)
+    if "rebuild_seconds" not in result:
+        raise SystemExit("mkdocs serve did not rebuild:\n" + "".join(log[-30:]))
+    return result
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = 0.0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "cpu": cpu, "ram_gb": round(ram, 1),
+            "python": platform.python_version(), "platform": platform.platform()}
+
+
+def bench_size(n: int, work: Path, repeat: int, build_max: int) -> dict[str, Any]:
+    from bench.synth import write_playbook
+
+    root = work / f"playbook-{n}"
+    counts = write_playbook(root, n)
+    tree = work / f"markdown-{n}"
+    result: dict[str, Any] = {"records": n, "collections": counts,
+                              "content_bytes": sum(p.stat().st_size for p in root.glob("content/*/*.yaml"))}
+    print(f"  {n:,} records: parse, check ...", flush=True)
+    result["parse"], result["check"], result["check_over_parse"] = paired(root, tree, repeat)
+    print(f"  {n:,} records: render ...", flush=True)
+    result["render"] = repeated("render", root, tree, repeat)
+    if n <= build_max:
+        print(f"  {n:,} records: mkdocs build (full, then the Markdown floor) ...", flush=True)
+        write_floor_config(root, tree)
+        result["build"] = run_step("build", root, work / f"site-{n}")
+        result["floor"] = run_step("floor", root, work / f"site-floor-{n}")
+        print(f"  {n:,} records: one-record edit (in-process, then mkdocs serve) ...", flush=True)
+        result["incremental"] = run_step("incremental", root, tree)
+        result["serve"] = measure_serve(root)
+    else:
+        result["skipped"] = f"full site build and serve (over BENCH_BUILD_MAX={build_max} records)"
+        result["incremental"] = run_step("incremental", root, tree)
+    return result
+
+
+def ratios(results: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for n, r in results.items():
+        x: dict[str, Any] = {"check_over_parse": r["check_over_parse"]}
+        if "build" in r:
+            b, f = r["build"], r["floor"]
+            x["generator_share_of_build"] = b["generator_seconds"] / b["seconds"]
+            x["build_over_floor"] = b["seconds"] / f["seconds"]
+            x["seconds_per_page"] = b["seconds"] / b["html_pages"]
+            x["html_bytes_per_page"] = b["html_bytes"] / b["html_pages"]
+            x["serve_rebuild_over_full_build"] = r["serve"]["rebuild_seconds"] / b["seconds"]
+        inc = r["incremental"]
+        x["incremental_generate_over_cold"] = inc["seconds"] / inc["cold_seconds"]
+        out[str(n)] = x
+    if "100" in out and "1000" in out and "seconds_per_page" in out["1000"]:
+        out["per_page_time_1000_over_100"] = out["1000"]["seconds_per_page"] / out["100"]["seconds_per_page"]
+        out["per_page_html_1000_over_100"] = (
+            out["1000"]["html_bytes_per_page"] / out["100"]["html_bytes_per_page"])
+    return out
+
+
+def targets(results: dict[int, dict[str, Any]], r: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    def get(n: int, *keys: str) -> Any:
+        value: Any = results.get(n)
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value
+
+    rows: list[tuple[str, str, bool | None]] = []
+    big = max(results)
+    cp = r[str(big)]["check_over_parse"]
+    rows.append((f"check of {big:,} records within 2x of the bare C-loader parse", f"{cp:.2f}x", cp <= 2))
+    if "1000" in r and "generator_share_of_build" in r["1000"]:
+        share = r["1000"]["generator_share_of_build"]
+        rows.append(("generator share of a full build of 1,000 records under 10%", f"{share:.1%}",
+                     share < 0.10))
+    if "per_page_time_1000_over_100" in r:
+        t, h = r["per_page_time_1000_over_100"], r["per_page_html_1000_over_100"]
+        rows.append(("per-page build time, 1,000 vs 100 records, within 1.5x", f"{t:.2f}x", t <= 1.5))
+        rows.append(("per-page HTML size, 1,000 vs 100 records, within 1.5x", f"{h:.2f}x", h <= 1.5))
+    inc = results[max(results)]["incremental"]
+    rows.append(("one-record edit re-renders only affected pages",
+                 f"renders all {inc['pages']:,} ({inc['changed']} change), "
+                 f"{inc['seconds']:.2f} s vs {inc['cold_seconds']:.2f} s cold", False))
+    rebuild, full = get(1000, "serve", "rebuild_seconds"), get(1000, "build", "seconds")
+    if rebuild is not None:
+        rows.append(("serve rebuild after a one-record edit, 1,000 records (vs full build)",
+                     f"{rebuild:.2f} s vs {full:.2f} s", None))
+    mem = get(big, "check", "maxrss_mb")
+    rows.append((f"check of {big:,} records under 500 MB peak memory", f"{mem:.0f} MB", mem < 500))
+    return rows
+
+
+def table(results: dict[int, dict[str, Any]]) -> str:
+    head = ("records", "parse s", "check s", "check/parse", "check MB", "render s", "build s", "floor s",
+            "gen share", "s/page", "KB/page", "serve rebuild s", "edit changes")
+    rows = [head]
+    for n, r in results.items():
+        b, f, s = r.get("build"), r.get("floor"), r.get("serve")
+        rows.append((
+            f"{n:,}", f"{r['parse']['seconds']:.2f}", f"{r['check']['seconds']:.2f}",
+            f"{r['check_over_parse']:.2f}x", f"{r['check']['maxrss_mb']:.0f}",
+            f"{r['render']['seconds']:.2f}",
+            f"{b['seconds']:.1f}" if b else "skipped", f"{f['seconds']:.1f}" if f else "skipped",
+            f"{b['generator_seconds'] / b['seconds']:.1%}" if b else "-",
+            f"{b['seconds'] / b['html_pages'] * 1000:.1f} ms" if b else "-",
+            f"{b['html_bytes'] / b['html_pages'] / 1024:.1f}" if b else "-",
+            f"{s['rebuild_seconds']:.2f}" if s else "-",
+            f"{r['incremental']['changed']} of {r['incremental']['pages']:,} change",
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    lines = ["| " + " | ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--step", choices=sorted(STEPS))
+    parser.add_argument("--root", type=Path)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--json", type=Path, default=HERE / "results.json")
+    args = parser.parse_args()
+    if args.step:
+        child(args.step, args.root, args.out)
+        return 0
+    sys.path.insert(0, str(REPO))
+    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "100,1000,10000").split(",") if s.strip()]
+    repeat = int(os.environ.get("BENCH_REPEAT", "3"))
+    build_max = int(os.environ.get("BENCH_BUILD_MAX", "1000"))
+    info = machine()
+    print(f"Benchmark: sizes {sizes}, {repeat} runs of the quick steps; {info['nproc']} cores, "
+          f"{info['cpu']}, {info['ram_gb']} GB RAM", flush=True)
+    work = Path(tempfile.mkdtemp(prefix="playbook-bench-"))
+    try:
+        results = {n: bench_size(n, work, repeat, build_max) for n in sizes}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    r = ratios(results)
+    rows = targets(results, r)
+    report = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": info,
+              "sizes": sizes, "results": {str(n): v for n, v in results.items()}, "ratios": r,
+              "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in rows]}
+    args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print()
+    print(table(results))
+    skipped = [f"{n:,}" for n, v in results.items() if "skipped" in v]
+    if skipped:
+        print(f"\nFull mkdocs build and serve skipped at {', '.join(skipped)} records "
+              f"(BENCH_BUILD_MAX={build_max}; raise it to measure them).")
+    print("\nTargets:")
+    for target, measured, ok in rows:
+        mark = "n/a " if ok is None else ("met " if ok else "MISS")
+        print(f"  [{mark}] {target}: {measured}")
+    print(f"\nWrote {args.json.relative_to(REPO) if args.json.is_relative_to(REPO) else args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
