@@ -33,7 +33,7 @@ from typing import Any
 from .loader import Document, LoadError, load_yaml
 from .model import Playbook, Record
 from .problems import Problem
-from .schemas import Location, annotations, record_refs
+from .schemas import Location, annotations
 from .validate import field_name
 
 AUDIENCES = ("public", "partner", "internal")
@@ -110,7 +110,7 @@ def scope(playbook: Playbook, viewer: str) -> Playbook:
     scoped = Playbook(playbook.root, playbook.collections)
     for key, record in visible.items():
         data = copy.deepcopy(record.data)
-        for site in record_refs(playbook.collections[record.collection], record.data):
+        for site in playbook.sites_of(record):
             target = playbook.find(site.value, site.targets)
             if target is not None and target.key not in visible:
                 _set(data, site.path, WITHHELD)
@@ -163,6 +163,8 @@ def _confidential(playbook: Playbook, viewer: str) -> dict[str, _Text]:
         explicit = record.get("audience")
         record_hidden = explicit in AUDIENCES and not sees(viewer, explicit)
         hidden = hidden_fields(playbook, record, viewer)
+        if not record_hidden and not hidden:
+            continue
         if record_hidden and len(_normal(record.title)) >= MIN_TITLE:
             found.setdefault(_normal(record.title), _Text(record, ("title",), record.title))
         for path, text in _strings(record.data):
@@ -186,7 +188,7 @@ def _leaks(playbook: Playbook, viewer: str) -> Iterator[Problem]:
         if not sees(viewer, of_record(record)):
             continue
         hidden = hidden_fields(playbook, record, viewer)
-        refs = {site.path for site in record_refs(playbook.collections[record.collection], record.data)}
+        refs = {site.path for site in playbook.sites_of(record)}
         for path, text in _strings(record.data):
             if path in refs or any(path[: len(h)] == h for h in hidden):
                 continue  # a reference is withheld, not shown; a hidden field is removed

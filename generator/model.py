@@ -18,6 +18,7 @@ class Record:
     id: str
     file: str
     doc: Document = field(repr=False)
+    sites: list[RefSite] | None = field(default=None, repr=False)  # its x-ref values, once found
     refs: list[tuple[RefSite, Record]] = field(default_factory=list, repr=False)
     backlinks: list[tuple[RefSite, Record]] = field(default_factory=list, repr=False)
 
@@ -93,13 +94,19 @@ class Playbook:
                 return record
         return None
 
+    def sites_of(self, record: Record) -> list[RefSite]:
+        """The values in ``record`` that name other records (found once, then kept)."""
+        if record.sites is None:
+            record.sites = record_refs(self.collections[record.collection], record.data)
+        return record.sites
+
     def link(self) -> None:
         """Resolve every reference between the records present; fill ``refs`` and ``backlinks``."""
         for record in self.records.values():
             record.refs.clear()
             record.backlinks.clear()
         for record in self.records.values():
-            for site in record_refs(self.collections[record.collection], record.data):
+            for site in self.sites_of(record):
                 target = self.find(site.value, site.targets)
                 if target is not None:
                     record.refs.append((site, target))

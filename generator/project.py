@@ -18,7 +18,7 @@ from .audience import audience_problems
 from .loader import Document, LoadError, load_yaml
 from .model import Playbook, Record
 from .problems import WARNING, Problem
-from .schemas import Collection, is_real_date, is_valid_id, load_schemas, record_refs
+from .schemas import Collection, is_real_date, is_valid_id, load_schemas
 from .validate import reference_problems, schema_problems
 
 CONTENT = "content"
@@ -146,7 +146,7 @@ def reference_check(playbook: Playbook, files: list[ContentFile], loaded: list[L
     problems: list[Problem] = []
     for entry in loaded:
         record = entry.record
-        sites = record_refs(playbook.collections[record.collection], record.data)
+        sites = playbook.sites_of(record)
         problems += reference_problems(sites, ids, record.file, record.doc)
     return problems
 

@@ -22,6 +22,7 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 from referencing import Registry, Resource
+from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from .problems import Problem
@@ -78,6 +79,8 @@ class Collection:
     # A compiled validator (jsonschema-rs) for the clean path: when it accepts a record, so would
     # ``validator``; when it does not, ``validator`` explains why. None: ``validator`` alone.
     fast: Any = field(default=None, repr=False)
+    inlined: Any = field(default=None, repr=False)  # the schema with its references resolved
+    keywords: frozenset[str] = frozenset()  # the x- annotations it uses
 
     @property
     def template(self) -> str:
@@ -274,6 +277,8 @@ def load_schemas(root: Path) -> tuple[dict[str, Collection], list[Problem]]:
         validator = Draft202012Validator(schema, registry=registry, format_checker=_FORMATS)
         resolver = registry.resolver(base_uri=name)
         settings = _settings(collection, file, schema, validator, resolver)
+        settings.inlined = inline_refs(schema, resolver)
+        settings.keywords = frozenset(_keywords(settings.inlined))
         if ("owner",) not in annotations(settings, {"owner": ""}, "x-ref"):
             problems.append(Problem(file, 1, 1, 'the owner property must name people or teams with "x-ref"'))
             continue
@@ -304,34 +309,75 @@ def _targets(annotation: Any) -> tuple[str, ...]:
 Location = tuple[str | int, ...]
 
 
-def walk(
-    schema: Any, instance: Any, resolver: Any, path: Location = ()
-) -> Iterator[tuple[Location, Any, dict[str, Any]]]:
-    """Walk ``instance`` alongside ``schema``: yield each (location, value, subschema) pairing,
-    following ``$ref``, ``allOf``/``anyOf``/``oneOf``, properties and list items."""
+def inline_refs(schema: Any, resolver: Any, memo: dict[int, Any] | None = None) -> Any:
+    """A copy of ``schema`` in which each ``$ref`` holds the schema it points to, resolved once,
+    so that walking records asks no resolver. Shared and recursive references stay shared; one
+    that cannot be resolved becomes ``{}`` (validation reports it)."""
+    if not isinstance(schema, dict):
+        return schema
+    memo = {} if memo is None else memo
+    if id(schema) in memo:
+        return memo[id(schema)]
+    out = memo[id(schema)] = dict(schema)
+    if isinstance(schema.get("$ref"), str):
+        try:
+            resolved = resolver.lookup(schema["$ref"])
+            out["$ref"] = inline_refs(resolved.contents, resolved.resolver, memo)
+        except Unresolvable:
+            out["$ref"] = {}
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        if isinstance(schema.get(keyword), list):
+            out[keyword] = [inline_refs(sub, resolver, memo) for sub in schema[keyword]]
+    if isinstance(schema.get("properties"), dict):
+        out["properties"] = {k: inline_refs(v, resolver, memo) for k, v in schema["properties"].items()}
+    for keyword in ("additionalProperties", "items"):
+        if isinstance(schema.get(keyword), dict):
+            out[keyword] = inline_refs(schema[keyword], resolver, memo)
+    return out
+
+
+def _keywords(schema: Any, seen: set[int] | None = None) -> set[str]:
+    """Every ``x-...`` annotation used anywhere in an inlined schema."""
+    seen = set() if seen is None else seen
+    if not isinstance(schema, dict) or id(schema) in seen:
+        return set()
+    seen.add(id(schema))
+    found = {k for k in schema if k.startswith("x-")}
+    for value in schema.values():
+        for sub in value if isinstance(value, list) else value.values() if isinstance(value, dict) else []:
+            found |= _keywords(sub, seen)
+        found |= _keywords(value, seen)
+    return found
+
+
+def walk(schema: Any, instance: Any, path: Location = ()) -> Iterator[tuple[Location, Any, dict[str, Any]]]:
+    """Walk ``instance`` alongside an inlined ``schema`` (see :func:`inline_refs`): yield each
+    (location, value, subschema) pairing, following ``$ref``, ``allOf``/``anyOf``/``oneOf``,
+    properties and list items."""
     if not isinstance(schema, dict):
         return
     yield path, instance, schema
-    if "$ref" in schema:
-        resolved = resolver.lookup(schema["$ref"])
-        yield from walk(resolved.contents, instance, resolved.resolver, path)
+    if isinstance(schema.get("$ref"), dict):
+        yield from walk(schema["$ref"], instance, path)
     for keyword in ("allOf", "anyOf", "oneOf"):
-        for sub in schema.get(keyword, []):
-            yield from walk(sub, instance, resolver, path)
+        for sub in schema.get(keyword, ()):
+            yield from walk(sub, instance, path)
     if isinstance(instance, dict):
         properties = schema.get("properties", {})
         extra = schema.get("additionalProperties")
         for key, value in instance.items():
-            yield from walk(properties.get(key, extra), value, resolver, (*path, key))
+            yield from walk(properties.get(key, extra), value, (*path, key))
     elif isinstance(instance, list) and "items" in schema:
         for index, value in enumerate(instance):
-            yield from walk(schema["items"], value, resolver, (*path, index))
+            yield from walk(schema["items"], value, (*path, index))
 
 
 def annotations(collection: Collection, data: Any, keyword: str) -> dict[Location, Any]:
     """The value of an ``x-...`` annotation at every location of ``data`` where it applies."""
     found: dict[Location, Any] = {}
-    for path, _, node in walk(collection.schema, data, collection.resolver):
+    if keyword not in collection.keywords:
+        return found
+    for path, _, node in walk(collection.inlined, data):
         if keyword in node:
             found.setdefault(path, node[keyword])
     return found
@@ -340,7 +386,7 @@ def annotations(collection: Collection, data: Any, keyword: str) -> dict[Locatio
 def record_refs(collection: Collection, data: Any) -> list[RefSite]:
     """Every reference in one record, deduplicated by location, in document order."""
     seen: dict[Location, RefSite] = {}
-    for path, value, node in walk(collection.schema, data, collection.resolver):
+    for path, value, node in walk(collection.inlined, data):
         if "x-ref" in node and isinstance(value, str) and path not in seen:
             seen[path] = RefSite(path, value, _targets(node["x-ref"]), node.get("x-drift", True))
     return list(seen.values())

@@ -10,8 +10,6 @@ import functools
 import http.server
 import os
 import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,15 +28,6 @@ def require_chromium() -> None:
         if os.environ.get("CI"):
             pytest.fail("Debian's chromium is not installed: .ci/run installs it")
         pytest.skip("Debian's chromium is not installed (apt-get install --no-install-recommends chromium)")
-
-
-def build_site(root: Path, today: str, audience: str = "internal") -> Path:
-    site = root / "site"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_TODAY": today, "PLAYBOOK_AUDIENCE": audience}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-                            cwd=root, env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr
-    return site
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

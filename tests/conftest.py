@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,3 +20,22 @@ def basic(tmp_path: Path) -> Path:
     root = tmp_path / "playbook"
     shutil.copytree(FIXTURES / "basic", root)
     return root
+
+
+def mkdocs_build(root: Path, *extra: str, today: str = "2026-04-01", audience: str = "internal",
+                 site: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """A real ``mkdocs build --strict`` of the playbook at ``root``, judged at ``today`` and built
+    for ``audience``, into ``site`` (default ``root/site``)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_TODAY": today, "PLAYBOOK_AUDIENCE": audience}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site or root / "site"), *extra],
+        cwd=root, env=env, capture_output=True, text=True, timeout=600,
+    )
+
+
+def build_site(root: Path, *, today: str = "2026-04-01", audience: str = "internal",
+               site: Path | None = None) -> Path:
+    """:func:`mkdocs_build`, which must succeed; returns the site folder."""
+    result = mkdocs_build(root, today=today, audience=audience, site=site)
+    assert result.returncode == 0, result.stderr
+    return site or root / "site"

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +12,7 @@ from generator.audience import WITHHELD, of_page, scope, sees
 from generator.cli import main
 from generator.project import load_playbook
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, build_site
 
 SECRETS = {
     # what only `internal` may see -> where it comes from
@@ -35,15 +32,6 @@ PARTNER_ONLY = ["Marketing qualified lead", "MQL follow-up", "Open Rival Ltd", "
 PUBLIC = ["Dana Reyes", "Revenue operations"]
 
 
-def build(root: Path, audience: str) -> Path:
-    site = root / f"site-{audience}"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_TODAY": "2026-04-01", "PLAYBOOK_AUDIENCE": audience}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-                            cwd=root, env=env, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    return site
-
-
 def everything(site: Path) -> str:
     """Every text file the build wrote: HTML, the search index, the sitemap, assets."""
     return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(site.rglob("*"))
@@ -54,7 +42,8 @@ def everything(site: Path) -> str:
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     root = tmp_path_factory.mktemp("audience") / "playbook"
     shutil.copytree(FIXTURES / "audience", root)
-    return {audience: everything(build(root, audience)) for audience in ("internal", "partner", "public")}
+    return {audience: everything(build_site(root, audience=audience, site=root / f"site-{audience}"))
+            for audience in ("internal", "partner", "public")}
 
 
 def test_internal_sees_everything(sites: dict[str, str]) -> None:

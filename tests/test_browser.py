@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from .browser import ARGS, CHROMIUM, build_site, require_chromium, screenshot, serve
-from .conftest import FIXTURES, REPO
+from .browser import ARGS, CHROMIUM, require_chromium, screenshot, serve
+from .conftest import FIXTURES, REPO, build_site
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 

@@ -15,8 +15,7 @@ from generator.cli import main
 from generator.export import SCHEMA, export
 from generator.site import generate
 
-from .conftest import FIXTURES
-from .test_plugin import mkdocs_build
+from .conftest import FIXTURES, mkdocs_build
 
 TODAY = date(2026, 4, 1)
 VALIDATOR = Draft202012Validator(json.loads(SCHEMA.read_text()), format_checker=Draft202012Validator.FORMAT_CHECKER)

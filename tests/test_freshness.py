@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +12,9 @@ import pytest
 from generator.freshness import DUE_SOON_DAYS, LABELS, assess, assess_all, github_handle, owner_of
 from generator.project import load_playbook
 
-FIXTURE = Path(__file__).parent / "fixtures" / "fresh"
+from .conftest import FIXTURES, build_site
+
+FIXTURE = FIXTURES / "fresh"
 ASSETS = Path(__file__).parent.parent / "generator" / "assets"
 TODAY = date(2026, 6, 30)
 
@@ -170,13 +169,7 @@ def test_malformed_handles_are_not_mentioned(root: Path) -> None:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("fresh-site") / "playbook"
     shutil.copytree(FIXTURE, root)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_TODAY": TODAY.isoformat()}
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(root / "site")],
-        cwd=root, env=env, capture_output=True, text=True, check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return root / "site"
+    return build_site(root, today=TODAY.isoformat())
 
 
 def html(site: Path, page: str) -> str:

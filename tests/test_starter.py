@@ -6,15 +6,12 @@ the starter content may change freely, so nothing here pins its wording or numbe
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from generator.cli import main
 from generator.project import load_playbook
 
-REPO = Path(__file__).parent.parent
+from .conftest import REPO, mkdocs_build
 
 
 def test_starter_playbook_checks_clean(capsys) -> None:
@@ -24,12 +21,7 @@ def test_starter_playbook_checks_clean(capsys) -> None:
 
 def test_starter_playbook_builds_a_page_for_every_record(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_TODAY": "2026-11-23"}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-         "--config-file", str(REPO / "mkdocs.yml"), "--site-dir", str(site)],
-        cwd=REPO, env=env, capture_output=True, text=True, check=False,
-    )
+    result = mkdocs_build(REPO, "--quiet", today="2026-11-23", site=site)
     assert result.returncode == 0, result.stderr
     playbook, _ = load_playbook(REPO)
     assert playbook.records
