@@ -26,7 +26,7 @@ from .audience import AUDIENCES, DEFAULT
 from .escape import page_title
 from .problems import PlaybookError
 from .schemas import is_valid_id
-from .site import EXTRA_PAGES, Tree, generate
+from .site import Tree, generate, navigation
 
 log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).parent / "assets"
@@ -115,7 +115,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 files.append(File.generated(config, f"assets/playbook/{name}", abs_src_path=str(asset)))
         files.append(File.generated(config, GLOSSARY_LINKS, content=json.dumps(glossary.links(self.terms))))
         if self.config.nav and config.nav is None:
-            config.nav = self._nav(files)
+            config.nav = navigation(self.tree, [f.src_uri for f in files.documentation_pages()])
         return files
 
     def _edit_uri(self, page: str, docs: Path) -> str | None:
@@ -127,23 +127,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             source = record.file if record else playbook.collections[collection].file
             return Path(os.path.relpath(self.root / source, docs)).as_posix()
         return None
-
-    def _nav(self, files: Files) -> list[Any]:
-        """Hand-written pages, then one entry per collection: the nav does not list records,
-        so a page's size does not grow with the number of records."""
-        assert self.tree is not None
-        generated = set(self.tree.pages) - set(EXTRA_PAGES)
-        pages = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in generated)
-        nav: list[Any] = [p for p in pages if p == "index.md"]
-        nav += [p for p in pages if p not in ("index.md", "freshness.md", "tags.md") and "/" not in p]
-        folders: dict[str, list[str]] = {}
-        for page in pages:
-            if "/" in page:
-                folders.setdefault(page.split("/")[0], []).append(page)
-        nav += [{folder.replace("-", " ").capitalize(): items} for folder, items in folders.items()]
-        nav += [{c.title: f"{c.name}/index.md"} for c in self.tree.playbook.collections.values()]
-        nav += [p for p in pages if p in ("tags.md", "freshness.md")]
-        return nav
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
         record = self._record_for(page.file.src_uri)

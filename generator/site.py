@@ -13,6 +13,7 @@ import shutil
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .audience import DEFAULT, of_page, scope, sees
 from .model import Playbook
@@ -74,6 +75,24 @@ def documents(visible: dict[str, Path]) -> dict[str, str]:
             stem = Path(rel).stem.replace("-", " ").capitalize()
             found[rel] = heading.group(1).strip() if heading else stem
     return found
+
+
+def navigation(tree: Tree, pages: list[str]) -> list[Any]:
+    """The nav, when ``mkdocs.yml`` sets none: the home page, hand-written pages (folders as
+    sections), one entry per collection, then the freshness dashboard and the tag index.
+    Records are not listed, so a page's size does not grow with the number of records."""
+    generated = set(tree.pages) - set(EXTRA_PAGES)
+    own = sorted(p for p in pages if p not in generated)
+    last = ("freshness.md", "tags.md")
+    nav: list[Any] = [p for p in own if p == "index.md"]
+    nav += [p for p in own if p != "index.md" and p not in last and "/" not in p]
+    folders: dict[str, list[str]] = {}
+    for page in own:
+        if "/" in page:
+            folders.setdefault(page.split("/")[0], []).append(page)
+    nav += [{folder.replace("-", " ").capitalize(): items} for folder, items in folders.items()]
+    nav += [{c.title: f"{c.name}/index.md"} for c in tree.playbook.collections.values()]
+    return nav + [p for p in last if p in own]
 
 
 def _is_page(path: Path) -> bool:
