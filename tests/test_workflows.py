@@ -132,14 +132,14 @@ def test_dependabot_config_matches_its_schema() -> None:
 
 
 def test_zizmor_reports_nothing() -> None:
-    result = tool("zizmor", "--offline", "--strict-collection", "--no-progress",
+    result = tool("zizmor", "--offline", "--color", "never", "--strict-collection", "--no-progress",
                   ".github/workflows", ".github/dependabot.yml")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("No findings to report. Good job!"), result.stdout
 
 
 def test_zizmor_fails_on_the_insecure_fixture() -> None:
-    result = tool("zizmor", "--offline", "--no-progress", "--format", "json", BROKEN / "insecure.yml")
+    result = tool("zizmor", "--offline", "--color", "never", "--no-progress", "--format", "json", BROKEN / "insecure.yml")
     assert result.returncode != 0
     found = {finding["ident"] for finding in json.loads(result.stdout)}
     assert {"dangerous-triggers", "template-injection", "unpinned-uses", "artipacked",
@@ -147,7 +147,7 @@ def test_zizmor_fails_on_the_insecure_fixture() -> None:
 
 
 def test_zizmor_refuses_a_workflow_it_cannot_parse() -> None:
-    result = tool("zizmor", "--offline", "--strict-collection", "--no-progress",
+    result = tool("zizmor", "--offline", "--color", "never", "--strict-collection", "--no-progress",
                   BROKEN / "invalid-schema.yml")
     assert result.returncode != 0
     assert "invalid-schema.yml" in result.stderr
