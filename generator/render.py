@@ -44,7 +44,6 @@ from .schemas import Collection
 TEMPLATES = "templates"
 _BLANK_LINES = re.compile(r"\n{3,}")
 WITHHELD_MARKDOWN = Markup("*withheld*")
-_UNUSUAL = frozenset({"", ".", ".."})
 COMMON_FIELDS = (
     "title", "owner", "last_reviewed", "review_every_days", "summary", "tags", "audience",
 )
@@ -142,19 +141,11 @@ def next_date(schedule: Any, today: date) -> date | None:
     return None
 
 
+@functools.lru_cache(maxsize=65536)
 def relative(target: str, page: str) -> str:
-    """``posixpath.relpath(target, dirname(page))``, by string work alone for the usual case
-    (plain relative paths): ``relpath`` asks the OS for the working folder on every call."""
-    start = posixpath.dirname(page)
-    parts, base = target.split("/"), start.split("/") if start else []
-    if target.startswith("/") or start.startswith("/") or _UNUSUAL.intersection(parts + base):
-        return posixpath.relpath(target, start or ".")
-    common = 0
-    for a, b in zip(parts, base, strict=False):
-        if a != b:
-            break
-        common += 1
-    return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
+    """The link from ``page`` to ``target``; remembered, as pages share a handful of folders
+    (``relpath`` asks the OS for the working folder on every call)."""
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
 
 
 # ---------------------------------------------------------------------------

@@ -98,3 +98,12 @@ def test_template_runtime_error_is_located(basic: Path) -> None:
 ])
 def test_next_date_of_a_schedule(schedule: object, expected: date | None) -> None:
     assert next_date(schedule, date(2026, 11, 23)) == expected
+
+
+def test_relative_links_between_pages() -> None:
+    from generator.render import relative
+
+    assert relative("teams/sales.md", "stages/mql.md") == "../teams/sales.md"
+    assert relative("stages/sql.md", "stages/mql.md") == "sql.md"
+    assert relative("stages/index.md", "index.md") == "stages/index.md"
+    assert relative("index.md", "index.md") == "index.md"
