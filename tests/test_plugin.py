@@ -166,3 +166,20 @@ def test_hostile_content_renders_inert(tmp_path: Path) -> None:
     sla = read(root, "slas/mql-follow-up/index.html")
     assert "\\{\\{" not in sla and "{{ config.repo_url }}" in sla  # shown literally, never evaluated
     assert "[core]" not in sla  # no snippet include of .git/config
+
+
+def test_serve_watches_content_schemas_and_templates(basic: Path) -> None:
+    from generator.plugin import PlaybookPlugin
+
+    class Server:
+        def __init__(self) -> None:
+            self.watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    plugin = PlaybookPlugin()
+    plugin.root = basic
+    server = Server()
+    assert plugin.on_serve(server, config=None, builder=None) is server
+    assert server.watched == [str(basic / "content"), str(basic / "schemas"), str(basic / "templates")]
