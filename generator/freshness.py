@@ -164,10 +164,18 @@ def owner_of(playbook: Playbook, record: Record) -> Owner | None:
     return Owner(first.id, first.title, None, first.file, None, first.collection)
 
 
+def _plus_days(day: date, days: int) -> date:
+    """``day + days``, or the last representable date when that is past year 9999."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max
+
+
 def assess(playbook: Playbook, record: Record, today: date) -> Freshness:
     last = reviewed(record)
     days = review_days(playbook, record)
-    due = last + timedelta(days=days)
+    due = _plus_days(last, days)
     changed = tuple(
         (other, reviewed(other)) for other in record.references_to(drifting=True) if reviewed(other) > last
     )

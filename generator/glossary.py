@@ -7,7 +7,8 @@ Built from the playbook as the build's audience sees it, so a hidden record defi
 Terms and definitions are untrusted text. A definition is folded to one line and shortened; it
 becomes a ``title`` attribute (escaped by Python-Markdown's ``abbr`` extension), which Material's
 ``content.tooltips`` then inserts into the page *as HTML*: so ``<`` and ``>`` are replaced by the
-look-alike quotes U+2039 and U+203A and no tag can ever open (entities only ever decode to text). A term
+look-alike quotes U+2039 and U+203A, and ``&`` is written ``&amp;`` so that an entity typed in the
+data (``&lt;``) decodes to text, never to a tag. A term
 that could not be matched as plain text (markup characters, line breaks, too long) is left out.
 """
 
@@ -38,11 +39,13 @@ class Term:
 
 
 def one_line(value: object, limit: int = MAX_DEFINITION) -> str:
-    """Untrusted text folded to one line of at most ``limit`` characters, with no angle brackets."""
+    """Untrusted text folded to one line of at most ``limit`` characters, with no angle brackets
+    and every ``&`` written as ``&amp;``: Python-Markdown keeps an entity such as ``&lt;`` as it
+    is in the attribute, the browser would decode it to ``<``, and the tooltip would parse it."""
     text = _SPACE.sub(" ", str(value)).strip().replace("<", "\u2039").replace(">", "\u203a")
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    return text
+    return text.replace("&", "&amp;")
 
 
 def is_plain_term(value: object) -> bool:

@@ -59,6 +59,12 @@ def build_audience(configured: str | None) -> str:
     return value
 
 
+def _in_folder(path: str | None, folder: Path) -> bool:
+    """Whether ``path`` lies in ``folder``, judged by name (a symbolic link is where it is, not
+    where it points)."""
+    return path is not None and Path(os.path.abspath(path)).is_relative_to(os.path.abspath(folder))
+
+
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def __init__(self) -> None:
         self.tree: Tree | None = None
@@ -100,9 +106,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             return files
         docs = Path(config.docs_dir)
         internal = self.tree.audience == "internal"
-        for file in list(files.documentation_pages()):
+        for file in list(files):
+            if not _in_folder(file.abs_src_path, docs):
+                continue  # a theme file or a generated one
             if file.src_uri not in self.tree.hand_written:
-                files.remove(file)  # a hand-written page this audience may not see
+                files.remove(file)  # not for this audience, or a symbolic link MkDocs would follow
             elif not internal:
                 file.edit_uri = None
         for path, markdown in self.tree.pages.items():

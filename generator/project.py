@@ -22,6 +22,7 @@ from .schemas import Collection, is_real_date, is_valid_id, load_schemas
 from .validate import reference_problems, schema_problems
 
 CONTENT = "content"
+MAX_REVIEW_DAYS = 3650
 SUFFIX = ".yaml"
 
 
@@ -89,12 +90,17 @@ def _scan_collection(
 
 def convention_problems(item: ContentFile, doc: Document) -> list[Problem]:
     """The record conventions every collection shares, checked in code whatever its schema says:
-    a ``title`` that is text, an ``owner`` id, and a ``last_reviewed`` that is a real date."""
+    a ``title`` that is text, an ``owner`` id, a ``last_reviewed`` that is a real date, and a
+    ``review_every_days``, if any, of at most ten years."""
     data = doc.data
     problems = []
     for name in ("title", "owner"):
         if not isinstance(data.get(name), str) or not data[name].strip():
             problems.append(Problem(item.file, *doc.locate((name,)), f"{name}: must be non-empty text"))
+    interval = data.get("review_every_days")
+    if "review_every_days" in data and not (type(interval) is int and 1 <= interval <= MAX_REVIEW_DAYS):
+        problems.append(Problem(item.file, *doc.locate(("review_every_days",)), "review_every_days: must "
+                                f"be a whole number of days from 1 to {MAX_REVIEW_DAYS}"))
     reviewed = data.get("last_reviewed")
     if not (isinstance(reviewed, str) and is_real_date(reviewed)):
         problems.append(Problem(item.file, *doc.locate(("last_reviewed",)),

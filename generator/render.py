@@ -128,6 +128,8 @@ def next_date(schedule: Any, today: date) -> date | None:
     week = schedule.get("week")
     months = schedule.get("months") or range(1, 13)
     for offset in range(0, 400):
+        if today > date.max - timedelta(days=offset):
+            return None  # past year 9999
         day = today + timedelta(days=offset)
         if day.weekday() != weekday or day.month not in months:
             continue

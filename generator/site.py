@@ -34,7 +34,7 @@ class Tree:
     pages: dict[str, str]  # generated page path -> Markdown
     warnings: list[Problem]
     audience: str = DEFAULT
-    hand_written: dict[str, Path] = field(default_factory=dict)  # docs/ pages the audience may see
+    hand_written: dict[str, Path] = field(default_factory=dict)  # docs/ files the audience may see
 
 
 def _clashes(root: Path, pages: dict[str, str]) -> list[Problem]:
@@ -95,13 +95,21 @@ def navigation(tree: Tree, pages: list[str]) -> list[Any]:
     return nav + [p for p in last if p in own]
 
 
+# The suffixes MkDocs renders as pages (mkdocs.utils.markdown_extensions).
+PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+# Files that cannot declare an audience but are safe to ship with any page: images, styles, scripts.
+ASSET_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico", ".css", ".js")
+
+
 def _is_page(path: Path) -> bool:
-    return path.suffix in (".md", ".markdown")
+    return path.suffix.lower() in PAGE_SUFFIXES
 
 
 def hand_written(root: Path, audience: str = DEFAULT) -> dict[str, Path]:
-    """Files under ``docs/`` that ``audience`` may see (a page's front matter says so; other
-    files, such as images, go wherever pages go). Never follows a symbolic link."""
+    """Files under ``docs/`` that ``audience`` may see. A page says so in its front matter
+    (``audience: partner``; none means internal). Other files cannot say: outside internal builds
+    only images, styles and scripts go out, never a raw HTML page, a PDF or a spreadsheet.
+    Never follows a symbolic link."""
     docs = root / DOCS
     if not docs.is_dir():
         return {}
@@ -110,7 +118,10 @@ def hand_written(root: Path, audience: str = DEFAULT) -> dict[str, Path]:
         rel = path.relative_to(docs)
         if path.is_symlink() or not path.is_file() or any(p.startswith(".") for p in rel.parts):
             continue
-        if _is_page(path) and not sees(audience, of_page(path.read_text(encoding="utf-8"))):
+        if _is_page(path):
+            if not sees(audience, of_page(path.read_text(encoding="utf-8"))):
+                continue
+        elif audience != DEFAULT and path.suffix.lower() not in ASSET_SUFFIXES:
             continue
         found[rel.as_posix()] = path
     return found

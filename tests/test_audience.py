@@ -165,3 +165,23 @@ def test_a_reference_to_a_narrower_record_is_withheld_not_a_leak(tmp_path: Path)
     sla = root / "content/slas/mql-follow-up.yaml"
     assert "stages: [mql, secretstage]" in sla.read_text()
     assert load_playbook(root)[1] == []
+
+
+def test_docs_files_that_cannot_say_their_audience_stay_internal(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "audience", root)
+    docs = root / "docs"
+    (docs / "plan.mdown").write_text("---\naudience: internal\n---\n# Plan\n\nSECRETMDOWN\n")
+    (docs / "board.html").write_text("<p>SECRETHTML</p>")
+    (docs / "prices.csv").write_text("SECRETCSV\n")
+    (docs / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><title>logo</title></svg>')
+    (tmp_path / "outside.md").write_text("---\naudience: partner\n---\n# Linked\n\nSECRETLINK\n")
+    (docs / "linked.md").symlink_to(tmp_path / "outside.md")
+    partner = build_site(root, audience="partner", site=root / "site-partner")
+    text = everything(partner) + "\n".join(p.name for p in partner.rglob("*"))
+    for secret in ("SECRETMDOWN", "SECRETHTML", "SECRETCSV", "SECRETLINK", "board.html", "prices.csv"):
+        assert secret not in text, secret
+    assert (partner / "logo.svg").exists()
+    internal = build_site(root, site=root / "site-internal")
+    assert "SECRETMDOWN" in everything(internal) and (internal / "prices.csv").exists()
+    assert "SECRETLINK" not in everything(internal)  # a symbolic link in docs/ is never followed

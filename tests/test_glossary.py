@@ -55,5 +55,31 @@ def test_plain_terms(term: object, plain: bool) -> None:
 
 def test_one_line_folds_and_shortens() -> None:
     assert one_line("a\n\n  b\tc") == "a b c"
-    assert one_line("<b>x</b> &lt;i&gt;") == "\u2039b\u203ax\u2039/b\u203a &lt;i&gt;"  # Material's tooltip is innerHTML
+    assert one_line("<b>x</b> &lt;i&gt; R&D") == "\u2039b\u203ax\u2039/b\u203a &amp;lt;i&amp;gt; R&amp;D"
     assert one_line("word " * 100, limit=12) == "word word w…"
+
+
+@pytest.mark.parametrize("definition", [
+    "<img src=x onerror=alert(1)>",
+    "&lt;img src=x onerror=alert(1)&gt;",
+    "&#60;img src=x onerror=alert(1)&#62;",
+    "&#x3C;script&#x3E;alert(1)&#x3C;/script&#x3E;",
+])
+def test_a_tooltip_decodes_to_text_never_to_a_tag(definition: str) -> None:
+    """The browser decodes the title attribute once and Material's tooltip parses the result as
+    HTML: after that decoding there must be no '<' left to open a tag."""
+    from html.parser import HTMLParser
+
+    import markdown
+
+    out = markdown.markdown("ICP here.", extensions=["abbr"],
+                            extension_configs={"abbr": {"glossary": {"ICP": one_line(definition)}}})
+    titles: list[str] = []
+
+    class Titles(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            titles.extend(v or "" for k, v in attrs if k == "title")
+
+    Titles().feed(out)
+    assert len(titles) == 1
+    assert "<" not in titles[0]  # what the browser hands to the tooltip's innerHTML

@@ -232,3 +232,22 @@ def test_conventions_hold_whatever_the_schema_says(basic: Path) -> None:
 def test_missing_content_folder(tmp_path: Path) -> None:
     (tmp_path / "schemas").mkdir()
     assert problems_of(tmp_path) == ["content:1:1: error: no content/ folder: this does not look like a playbook"]
+
+
+def test_review_interval_is_bounded(basic: Path) -> None:
+    write(basic, "content/stages/lead.yaml", VALID_STAGE + "review_every_days: 3000000\n")
+    assert problems_of(basic) == [
+        "content/stages/lead.yaml:7:20: error: review_every_days: must be a whole number of days from 1 to 3650",
+    ]
+
+
+def test_dates_near_the_end_of_the_calendar_do_not_crash(basic: Path) -> None:
+    import io
+
+    from generator.cli import main
+
+    write(basic, "content/stages/lead.yaml", VALID_STAGE.replace("2026-01-05", "9999-12-30"))
+    assert problems_of(basic) == []
+    for argv in (["stale", "--today", "2026-11-23"], ["export", "--out", "-", "--today", "2026-11-23"],
+                 ["build", "--out", str(basic / "md"), "--today", "9999-12-31"]):
+        assert main([*argv, "--root", str(basic)], io.StringIO()) == 0, argv
