@@ -147,7 +147,7 @@ def test_hostile_content_runs_no_script(browser: Any, tmp_path: Path) -> None:
         for page in pages:
             w.page.goto(url + ("" if page == "." else page + "/"))
             w.page.wait_for_load_state("load")
-            for element in w.page.locator("a, b, span, p, li, td, h1").all()[:200]:
+            for element in w.page.locator("abbr, a, b, span, p, li, td, h1").all()[:200]:
                 if element.is_visible():
                     element.hover(timeout=2_000, force=True)
         w.page.goto(url + "stages/")  # the funnel, drawn from hostile titles: shown as text

@@ -38,6 +38,7 @@ def test_hostile_terms_are_left_out_and_definitions_fold_to_one_line(tmp_path: P
     found = terms(playbook)
     assert [t.term for t in found] == ["SQL"]  # "MQL<svg onload=...>" is no plain term
     assert found[0].definition == (
+        "&amp;lt;img src=x onerror=alert('PWNED')&amp;gt; &amp;#60;img src=x onerror=alert('PWNED')&amp;#62; "
         "Qualified]: *[SQL]: \u2039script\u203aalert('PWNED')\u2039/script\u203a \" onmouseover=\"alert('PWNED')\" "
         "![x](javascript:alert('PWNED')) second paragraph \u2039img src=x onerror=alert('PWNED')\u203a"
     )

@@ -158,7 +158,7 @@ def test_hostile_content_renders_inert(tmp_path: Path) -> None:
     assert "PWNED" in mql  # the text is shown, as text
     assert "<title>\u2039/title\u203a\u2039script\u203aalert(&#x27;PWNED&#x27;)" in mql
     sql = read(root, "stages/sql/index.html")  # a hostile glossary definition, as one escaped title
-    assert ('<abbr title="Qualified]: *[SQL]: \u2039script\u203aalert(\'PWNED\')\u2039/script\u203a &quot; '
+    assert ('<abbr title="&amp;lt;img src=x onerror=alert(\'PWNED\')&amp;gt; &amp;#60;img src=x onerror=alert(\'PWNED\')&amp;#62; Qualified]: *[SQL]: \u2039script\u203aalert(\'PWNED\')\u2039/script\u203a &quot; '
             'onmouseover=&quot;alert(\'PWNED\')&quot; ![x](javascript:alert(\'PWNED\')) second paragraph '
             '\u2039img src=x onerror=alert(\'PWNED\')\u203a">SQL</abbr>') in sql
     tags = json.loads(read(root, "tags.json"))  # only slug tags reach the tags plugin
