@@ -143,11 +143,16 @@ def next_date(schedule: Any, today: date) -> date | None:
     return None
 
 
-@functools.lru_cache(maxsize=65536)
 def relative(target: str, page: str) -> str:
-    """The link from ``page`` to ``target``; remembered, as pages share a handful of folders
-    (``relpath`` asks the OS for the working folder on every call)."""
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+    """The link from ``page`` to ``target``, both paths inside the site."""
+    return _relpath(target, posixpath.dirname(page))
+
+
+@functools.lru_cache(maxsize=65536)
+def _relpath(target: str, start: str) -> str:
+    # Both made absolute against a virtual root, so relpath never asks the OS for the working
+    # folder; remembered, as a site's pages sit in a handful of folders.
+    return posixpath.relpath("/" + target, "/" + start)
 
 
 # ---------------------------------------------------------------------------
