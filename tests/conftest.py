@@ -39,3 +39,13 @@ def build_site(root: Path, *, today: str = "2026-04-01", audience: str = "intern
     result = mkdocs_build(root, today=today, audience=audience, site=site)
     assert result.returncode == 0, result.stderr
     return site or root / "site"
+
+
+@pytest.fixture(scope="session")
+def built_basic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ``basic`` fixture built once by a real ``mkdocs build --strict`` (into ``root/site``);
+    tests only read it."""
+    root = tmp_path_factory.mktemp("built") / "playbook"
+    shutil.copytree(FIXTURES / "basic", root)
+    build_site(root)
+    return root

@@ -15,7 +15,7 @@ from generator.cli import main
 from generator.export import SCHEMA, export
 from generator.site import generate
 
-from .conftest import FIXTURES, mkdocs_build
+from .conftest import FIXTURES
 
 TODAY = date(2026, 4, 1)
 VALIDATOR = Draft202012Validator(json.loads(SCHEMA.read_text()), format_checker=Draft202012Validator.FORMAT_CHECKER)
@@ -82,13 +82,9 @@ def test_export_command_reports_problems(basic: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "x.json").exists()
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("export") / "playbook"
-    shutil.copytree(FIXTURES / "basic", root)
-    result = mkdocs_build(root)
-    assert result.returncode == 0, result.stderr
-    return root / "site"
+@pytest.fixture
+def site(built_basic: Path) -> Path:
+    return built_basic / "site"
 
 
 def test_site_publishes_the_export_and_its_schema(site: Path) -> None:

@@ -12,16 +12,10 @@ import pytest
 
 from .conftest import FIXTURES, mkdocs_build
 
-TODAY = "2026-04-01"
 
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("built") / "playbook"
-    shutil.copytree(FIXTURES / "basic", root)
-    result = mkdocs_build(root)
-    assert result.returncode == 0, result.stderr
-    return root
+@pytest.fixture
+def built(built_basic: Path) -> Path:
+    return built_basic
 
 
 def read(root: Path, page: str) -> str:
