@@ -6,13 +6,14 @@ STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv serve site check test lint bench clean
+.PHONY: help venv serve site check test test-fast lint bench clean
 
 help:
 	@echo "make serve   validate and serve the playbook at http://127.0.0.1:8000"
 	@echo "make site    build the static site into site/"
 	@echo "make check   validate every content file"
 	@echo "make test    run every test"
+	@echo "make test-fast  every test except real browsers and full-site builds"
 	@echo "make lint    ruff"
 	@echo "make bench   measure speed and memory (not part of make test)"
 
@@ -37,6 +38,10 @@ check: venv
 test: venv
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+test-fast: venv
+	$(BIN)/ruff check .
+	$(BIN)/pytest -m "not browser and not site" -q
 
 lint: venv
 	$(BIN)/ruff check .

@@ -13,6 +13,8 @@ import pytest
 from .browser import ARGS, CHROMIUM, require_chromium, screenshot, serve
 from .conftest import FIXTURES, REPO, build_site
 
+pytestmark = pytest.mark.browser
+
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 
