@@ -21,19 +21,17 @@ always through ``--body-file``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from .stale import MARKER, Report, add_report_options, format_markdown, load_report, printable
+from .stale import MARKER, Report, format_markdown, printable
 
 LABEL = "stale-content"
 TITLE = "Playbook content due for review"
@@ -122,6 +120,22 @@ def decide(issues: list[Issue], stale: bool, body: str, today: date, title: str 
 Runner = Callable[[list[str]], str]
 
 
+def gh_installed() -> bool:
+    return shutil.which("gh") is not None
+
+
+def read_issues(source: str, run: Runner, stdin: str | None = None) -> list[Issue]:
+    """The open issues: asked of ``gh`` (``source`` is ``"gh"``), or read as JSON from a file or
+    ``stdin`` (``"-"``). :class:`ValueError` when they cannot be had."""
+    try:
+        if source == "gh":
+            return list_issues(run)
+        text = (stdin or "") if source == "-" else Path(source).read_text(encoding="utf-8")
+        return parse_issues(text)
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise ValueError(f"cannot read the open {LABEL} issues: {exc}") from None
+
+
 def run_gh(argv: list[str]) -> str:
     """Run one ``gh`` command (an argument list, no shell); its standard output."""
     done = subprocess.run(argv, capture_output=True, text=True, check=False)
@@ -169,56 +183,8 @@ def apply(decision: Decision, run: Runner, label: str = LABEL) -> list[str]:
 
 
 # ---------------------------------------------------------------------------
-# Command line
+# From a report
 
 
 def decision_for(report: Report, issues: list[Issue], link: str | None) -> Decision:
     return decide(issues, report.stale, format_markdown(report, link, MAX_BODY), report.today)
-
-
-def _read_issues(source: str, run: Runner) -> list[Issue]:
-    from .cli import UsageError
-
-    try:
-        if source == "gh":
-            return list_issues(run)
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-        return parse_issues(text)
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise UsageError(f"cannot read the open {LABEL} issues: {exc}") from None
-
-
-def cmd_alert(args: argparse.Namespace, out: TextIO, run: Runner | None = None) -> int:
-    from .cli import UsageError
-
-    report = load_report(args, out)
-    if report is None:
-        return 1
-    if run is None:
-        if (args.issues == "gh" or args.apply) and shutil.which("gh") is None:
-            raise UsageError("the gh command is not installed; pass --issues FILE (without --apply) "
-                             "to only print the decision")
-        run = run_gh
-    decision = decision_for(report, _read_issues(args.issues, run), args.link_base)
-    if not args.apply:
-        out.write(json.dumps(decision.as_json(), indent=2, ensure_ascii=False) + "\n")
-        return 0
-    try:
-        steps = apply(decision, run)
-    except RuntimeError as exc:
-        out.write(f"playbook alert: {exc}\n")
-        return 1
-    out.writelines(f"playbook alert: {step}\n" for step in steps)
-    return 0
-
-
-def register(command: Callable[..., argparse.ArgumentParser]) -> None:
-    alert = command("alert", cmd_alert,
-                    f"Create, update or close the one open GitHub issue labelled {LABEL}.")
-    add_report_options(alert)
-    alert.add_argument("--issues", default="gh", metavar="FILE",
-                       help="the open issues as JSON from 'gh issue list --label stale-content --state "
-                       "open --json number,title,body' ('-' for standard input; default: ask gh)")
-    alert.add_argument("--apply", action="store_true",
-                       help="carry the decision out with gh (default: print it as JSON)")
-    alert.set_defaults(format="text")

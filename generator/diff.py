@@ -1,41 +1,45 @@
-"""``playbook diff BASE [HEAD]``: what a change does to the playbook, in business terms.
+"""The diff engine: what a change does to the playbook's records, in business terms.
 
-Compares the records of two versions of the repository and writes Markdown for a
-reviewer (CI appends it to the job summary): records added, removed and renamed;
-for a changed record, each field's ``old → new``, the items added to or removed
-from its lists and the records it now names or no longer names, always with
-titles. It flags a record whose content changed while ``last_reviewed`` did not,
-and a record where only ``last_reviewed`` changed (the owner confirmed that it
-is still accurate).
+Compares the records of two versions of the repository (two commits, or a commit
+and the working tree) and returns structured :class:`Change` objects: records
+added, removed and renamed; for a changed record, each field's ``old → new``, the
+items added to or removed from its lists and the records it now names or no longer
+names, always with titles. It flags a record whose content changed while
+``last_reviewed`` did not, and a record where only ``last_reviewed`` changed (the
+owner confirmed that it is still accurate).
 
-``BASE`` and ``HEAD`` are anything git names a commit by. Without ``HEAD`` the
-comparison is with the working tree as it is on disk, uncommitted and untracked
-files included: locally that shows your edits before you commit, and in CI the
-checkout *is* the pull request, so both agree. Git is run with argument lists,
-never through a shell; blobs are read with ``git ls-tree`` and ``git cat-file``.
-A rename is a content file that disappeared while a file of the same collection
+The working tree side includes uncommitted and untracked files: locally that shows
+your edits before you commit, and in CI the checkout *is* the pull request. A
+rename is a content file that disappeared while a file of the same collection
 appeared with at least half of its fields unchanged (``last_reviewed`` aside).
+Git is reached only through :mod:`generator.gitrepo`; the Markdown report is
+:mod:`generator.diff_markdown`.
 """
 
 from __future__ import annotations
 
-import argparse
 import difflib
-import hashlib
 import json
 import re
-import subprocess
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
+from . import gitrepo
 from .escape import inline
 from .loader import LoadError, load_yaml
 from .project import CONTENT, SUFFIX
-from .scaffold import resolve_node
-from .schemas import SCHEMA_SUFFIX, Collection, is_valid_id, load_schemas, record_refs
+from .schemas import (
+    SCHEMA_SUFFIX,
+    Collection,
+    is_valid_id,
+    load_schemas,
+    record_refs,
+    ref_targets,
+    resolve_node,
+)
 
 REVIEWED = "last_reviewed"
 RENAME_SIMILARITY = 0.5
@@ -43,43 +47,7 @@ LONG_TEXT = 100
 _RECORD = re.compile(r"content/([^/]+)/([^/]+)\.yaml")
 
 
-class DiffError(Exception):
-    """The comparison cannot be made (not a git repository, an unknown revision)."""
-
-
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    try:
-        result = subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True,
-                                check=False)
-    except OSError as exc:
-        raise DiffError(f"cannot run git: {exc.strerror}") from None
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise DiffError(f"git {args[0]} failed: {message[-1] if message else 'no message'}")
-    return result.stdout
-
-
-def resolve_commit(root: Path, rev: str) -> str:
-    """The full commit id ``rev`` names (refusing anything that could read as an option)."""
-    if not rev or rev.startswith("-") or any(ord(c) < 32 for c in rev):
-        raise DiffError(f"not a revision: {rev!r}")
-    try:
-        out = _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
-    except DiffError:
-        raise DiffError(f"not a commit in this repository: {rev!r}") from None
-    return out.decode().strip()
-
-
-def _object_format(root: Path) -> str:
-    try:
-        return _git(root, "rev-parse", "--show-object-format").decode().strip() or "sha1"
-    except DiffError:
-        return "sha1"
-
-
-def blob_id(data: bytes, algorithm: str = "sha1") -> str:
-    """The id git gives a file with these bytes (so unchanged files are never read twice)."""
-    return hashlib.new(algorithm, b"blob %d\0" % len(data) + data).hexdigest()
+DiffError = gitrepo.GitError  # the comparison cannot be made (not a repository, an unknown revision)
 
 
 # ---------------------------------------------------------------------------
@@ -106,12 +74,8 @@ class Side:
             for path in wanted:
                 self.cache[path] = (self.root / path).read_bytes()
         elif wanted:
-            stream = _git(self.root, "cat-file", "--batch",
-                          stdin="".join(f"{self.files[p]}\n" for p in wanted).encode())
-            for path in wanted:
-                header, _, stream = stream.partition(b"\n")
-                size = int(header.split()[2])
-                self.cache[path], stream = stream[:size], stream[size + 1:]
+            blobs = gitrepo.read_blobs(self.root, [self.files[p] for p in wanted])
+            self.cache.update(zip(wanted, blobs, strict=True))
         return {p: self.cache[p] for p in paths if p in self.cache}
 
     def collections(self) -> dict[str, Collection]:
@@ -134,27 +98,20 @@ def _wanted(path: str) -> bool:
 
 
 def commit_side(root: Path, commit: str) -> Side:
-    out = _git(root, "ls-tree", "-r", "-z", commit, "--", f"{CONTENT}/", "schemas/")
-    files = {}
-    for entry in out.split(b"\0"):
-        if not entry:
-            continue
-        meta, _, path = entry.decode("utf-8", "replace").partition("\t")
-        mode, kind, oid = meta.split()
-        if kind == "blob" and mode != "120000" and _wanted(path):
-            files[path] = oid
+    entries = gitrepo.ls_tree(root, commit, f"{CONTENT}/", "schemas/")
+    files = {e.path: e.oid for e in entries if e.is_plain_file and _wanted(e.path)}
     return Side(root, commit, files)
 
 
 def worktree_side(root: Path) -> Side:
-    algorithm = _object_format(root)
+    algorithm = gitrepo.object_format(root)
     side = Side(root, None)
     candidates = [*(root / CONTENT).glob(f"*/*{SUFFIX}"), *(root / "schemas").glob(f"*{SCHEMA_SUFFIX}")]
     for path in sorted(candidates):
         rel = path.relative_to(root).as_posix()
         if _wanted(rel) and not path.is_symlink() and not path.parent.is_symlink() and path.is_file():
             data = path.read_bytes()
-            side.files[rel], side.cache[rel] = blob_id(data, algorithm), data
+            side.files[rel], side.cache[rel] = gitrepo.blob_id(data, algorithm), data
     return side
 
 
@@ -233,7 +190,7 @@ def _pair_renames(removed: dict[str, bytes], added: dict[str, bytes]) -> list[tu
 # Describing changes
 
 
-class _Describer:
+class Describer:
     def __init__(self, base: Side, head: Side) -> None:
         self.base, self.head = base, head
         self.base_collections = base.collections()
@@ -280,7 +237,7 @@ class _Describer:
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, str) and "x-ref" in node:
-            return self.named(side, value, _targets(node["x-ref"]))
+            return self.named(side, value, ref_targets(node["x-ref"]))
         if isinstance(value, str | int | float):
             return f"“{inline(value)}”" if isinstance(value, str) else str(value)
         if isinstance(value, dict):
@@ -296,10 +253,7 @@ class _Describer:
     def _node(self, collection: Collection | None, schema: Any) -> dict[str, Any]:
         if collection is None or not isinstance(schema, dict):
             return schema if isinstance(schema, dict) else {}
-        try:
-            return resolve_node(collection, schema)
-        except Exception:  # an unresolvable $ref in a broken schema: show raw names
-            return {}
+        return resolve_node(collection, schema)
 
     def _compare(self, collection: Collection | None, schema: Any, label: str,
                  old: Any, new: Any, top: bool = False) -> list[str]:
@@ -384,10 +338,6 @@ class _Describer:
         return lines
 
 
-def _targets(annotation: Any) -> tuple[str, ...]:
-    return (annotation,) if isinstance(annotation, str) else tuple(annotation)
-
-
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
@@ -415,11 +365,11 @@ class Change:
     review_warning: bool = False
 
 
-def compare(root: Path, base: str, head: str | None = None) -> tuple[list[Change], _Describer]:
+def compare(root: Path, base: str, head: str | None = None) -> tuple[list[Change], Describer]:
     """Every record that differs between ``base`` and ``head`` (default: the working tree)."""
-    base_side = commit_side(root, resolve_commit(root, base))
-    head_side = commit_side(root, resolve_commit(root, head)) if head else worktree_side(root)
-    describer = _Describer(base_side, head_side)
+    base_side = commit_side(root, gitrepo.resolve_commit(root, base))
+    head_side = commit_side(root, gitrepo.resolve_commit(root, head)) if head else worktree_side(root)
+    describer = Describer(base_side, head_side)
     old_paths = {p for p in base_side.files if p.startswith(f"{CONTENT}/")}
     new_paths = {p for p in head_side.files if p.startswith(f"{CONTENT}/")}
     removed = base_side.read(sorted(old_paths - new_paths))
@@ -450,7 +400,7 @@ def compare(root: Path, base: str, head: str | None = None) -> tuple[list[Change
     return changes, describer
 
 
-def _summary_line(describer: _Describer, version: Version) -> list[str]:
+def _summary_line(describer: Describer, version: Version) -> list[str]:
     if version.error:
         return [f"cannot be read: {inline(version.error)}"]
     lines = []
@@ -466,7 +416,7 @@ def _summary_line(describer: _Describer, version: Version) -> list[str]:
     return lines
 
 
-def _modification(describer: _Describer, old: Version, new: Version, renamed: bool) -> Change | None:
+def _modification(describer: Describer, old: Version, new: Version, renamed: bool) -> Change | None:
     kind = "renamed" if renamed else "changed"
     if old.error or new.error:
         lines = [f"cannot be read in {side.label}: {inline(v.error)}"
@@ -495,73 +445,3 @@ def _modification(describer: _Describer, old: Version, new: Version, renamed: bo
                 change.kind = "reviewed"
         lines.append(note)
     return change
-
-
-SECTIONS = (
-    ("added", "Added"),
-    ("removed", "Removed"),
-    ("renamed", "Renamed"),
-    ("changed", "Changed"),
-    ("reviewed", "Confirmed still accurate"),
-)
-
-
-def _heading(describer: _Describer, change: Change) -> str:
-    version = change.new or change.old
-    assert version is not None
-    readable = [v for v in (change.new, change.old) if v is not None and isinstance(v.data, dict)]
-    name = readable[0].title if readable else version.title
-    title = f"{inline(describer.kind(version))}: {inline(name)}"
-    if change.kind == "renamed" and change.old and change.new:
-        return f"{title} — `{change.old.path}` → `{change.new.path}`"
-    return f"{title} — `{version.path}`"
-
-
-def render(changes: list[Change], describer: _Describer) -> str:
-    counts = Counter(c.kind for c in changes)
-    out = ["## Playbook changes", ""]
-    out.append(f"Compared {describer.base.label} with {describer.head.label}.")
-    out.append("")
-    if not changes:
-        out.append("No record changed.")
-        return "\n".join(out) + "\n"
-    out.append(", ".join(f"{counts[kind]} {title.lower()}" for kind, title in SECTIONS if counts[kind]) + ".")
-    warnings = [c for c in changes if c.review_warning]
-    if warnings:
-        out += ["", f"⚠️ {len(warnings)} changed record{'s' if len(warnings) > 1 else ''} kept "
-                f"{'their' if len(warnings) > 1 else 'its'} old `{REVIEWED}` date: see below."]
-    for kind, title in SECTIONS:
-        group = [c for c in changes if c.kind == kind]
-        if not group:
-            continue
-        out += ["", f"### {title} ({len(group)})"]
-        for change in group:
-            out += ["", f"#### {_heading(describer, change)}"]
-            if change.lines:
-                out.append("")
-                out += [f"- {line}" for line in change.lines]
-    return "\n".join(out) + "\n"
-
-
-def summary(root: Path, base: str, head: str | None = None) -> str:
-    changes, describer = compare(root, base, head)
-    return render(changes, describer)
-
-
-def run(args: argparse.Namespace, out: TextIO) -> int:
-    from .cli import OK, UsageError
-
-    root = Path(args.root).resolve()
-    try:
-        out.write(summary(root, args.base, args.head))
-    except DiffError as exc:
-        raise UsageError(str(exc)) from None
-    return OK
-
-
-def register(command: Any) -> None:
-    parser = command("diff", run, "Summarise, in Markdown, how the records changed between two versions.")
-    parser.add_argument("base", metavar="BASE", help="the version to compare from (a commit, branch or tag)")
-    parser.add_argument("head", metavar="HEAD", nargs="?",
-                        help="the version to compare to (default: the working tree, uncommitted files "
-                        "included)")

@@ -9,14 +9,12 @@ plugin writes it into the built site; ``playbook export`` writes it to a file.
 
 from __future__ import annotations
 
-import argparse
 import json
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from .audience import AUDIENCES, DEFAULT, is_withheld
+from .audience import DEFAULT, is_withheld
 from .freshness import assess_all
 from .model import Playbook
 
@@ -71,38 +69,3 @@ def export(playbook: Playbook, today: date, audience: str = DEFAULT) -> dict[str
 
 def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-
-
-def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
-    from .cli import OK, PROBLEMS, UsageError, playbook_root
-    from .problems import FORMATS, PlaybookError
-    from .site import generate
-
-    root = playbook_root(args.root)
-    today = args.today or date.today()
-    try:
-        tree = generate(root, today, args.audience)
-    except PlaybookError as exc:
-        out.write(FORMATS["text"](exc.problems))
-        return PROBLEMS
-    text = dumps(export(tree.playbook, today, tree.audience))
-    if args.out == "-":
-        out.write(text)
-        return OK
-    target = Path(args.out)
-    if target.is_dir():
-        raise UsageError(f"{target} is a folder; name the file to write, e.g. {target / FILE}")
-    target.write_text(text, encoding="utf-8")
-    out.write(f"playbook export: {len(tree.playbook.records)} records for the {tree.audience} audience "
-              f"in {target}\n")
-    return OK
-
-
-def register(command: Callable[..., argparse.ArgumentParser]) -> None:
-    from .cli import iso_date
-
-    p = command("export", cmd_export, f"Write every record as JSON ({FILE}, format version {VERSION}).")
-    p.add_argument("--out", required=True, help="the file to write ('-' for standard output)")
-    p.add_argument("--today", type=iso_date, help="judge freshness at this date (default: today)")
-    p.add_argument("--audience", choices=AUDIENCES, default=DEFAULT,
-                   help="export only what this audience may see (default: internal)")

@@ -24,23 +24,19 @@ most urgent first (each boundary is inclusive exactly as written here):
 
 An overdue record that has also drifted stays ``overdue`` and keeps both reasons.
 
-**Owners.** A record's ``owner`` names a person or a team. Its GitHub handle is
-the owner's ``github`` field (``user`` for people, ``org/team`` for teams). An
-owner without a (well-formed) handle is reached through *its* owner: a team
-without a GitHub team falls back to the handle of the person (or team) who owns
-the team record, and so on, a few steps at most. With no handle anywhere the
-owner is named but not mentioned.
+**Owners** are resolved by :mod:`generator.owners` (the same rule as CODEOWNERS).
 
 Everything takes ``today`` explicitly; nothing here reads the clock.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .dates import parse_iso_date
 from .model import Playbook, Record
+from .owners import Owner, owner_of
 
 DUE_SOON_DAYS = 14
 STATUSES = ("overdue", "drifted", "due-soon", "current")
@@ -50,29 +46,6 @@ LABELS = {
     "due-soon": "Review due soon",
     "current": "Current",
 }
-# GitHub user names, and ``org/team`` slugs; anything else is not mentioned.
-_HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9_.-]{0,99})?")
-_MAX_OWNER_HOPS = 5
-
-
-@dataclass(frozen=True)
-class Owner:
-    """Who keeps a record accurate: the record named by its ``owner``, and a GitHub handle."""
-
-    id: str
-    name: str
-    github: str | None = None  # "dana-reyes" or "example/revops", without "@"
-    file: str | None = None
-    via: str | None = None  # the id of the record whose handle is used, when not the owner's own
-    collection: str | None = None  # the owner record's collection ("people", "teams")
-
-    @property
-    def mention(self) -> str:
-        return f"@{self.github}" if self.github else ""
-
-    @property
-    def sort_key(self) -> tuple[str, str]:
-        return (self.name.casefold(), self.id)
 
 
 @dataclass(frozen=True)
@@ -126,42 +99,7 @@ def review_days(playbook: Playbook, record: Record) -> int:
 
 
 def reviewed(record: Record) -> date:
-    return date.fromisoformat(record.data["last_reviewed"])
-
-
-def github_handle(record: Record) -> str | None:
-    value = record.get("github")
-    return value if isinstance(value, str) and _HANDLE.fullmatch(value) else None
-
-
-def _owner_record(playbook: Playbook, record: Record) -> Record | None:
-    for site, target in record.refs:
-        if site.path == ("owner",):
-            return target
-    value = record.get("owner")
-    return playbook.find(value, ("people", "teams")) if isinstance(value, str) else None
-
-
-def owner_of(playbook: Playbook, record: Record) -> Owner | None:
-    """The owner of ``record``, with the nearest GitHub handle along the chain of owners."""
-    value = record.get("owner")
-    if not isinstance(value, str):
-        return None
-    first = _owner_record(playbook, record)
-    if first is None:
-        return Owner(value, value)
-    current: Record | None = first
-    seen = set()
-    for _ in range(_MAX_OWNER_HOPS):
-        if current is None or current.key in seen:
-            break
-        seen.add(current.key)
-        handle = github_handle(current)
-        if handle:
-            via = None if current is first else current.id
-            return Owner(first.id, first.title, handle, first.file, via, first.collection)
-        current = _owner_record(playbook, current)
-    return Owner(first.id, first.title, None, first.file, None, first.collection)
+    return parse_iso_date(record.data["last_reviewed"])
 
 
 def _plus_days(day: date, days: int) -> date:

@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, Files
 
 from . import export, glossary
 from .audience import AUDIENCES, DEFAULT
+from .dates import parse_iso_date
 from .escape import page_title
 from .problems import PlaybookError
 from .schemas import is_valid_id
@@ -46,7 +47,7 @@ def build_date(configured: str | None) -> date:
     """The date freshness is judged at: config, then ``PLAYBOOK_TODAY``, then the clock."""
     text = configured or os.environ.get("PLAYBOOK_TODAY")
     try:
-        return date.fromisoformat(text) if text else date.today()
+        return parse_iso_date(text) if text else date.today()
     except ValueError:
         raise PluginError(f"playbook: 'today' must be a date written YYYY-MM-DD, not {text!r}") from None
 

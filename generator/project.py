@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .audience import audience_problems
+from .dates import is_real_date
 from .loader import Document, LoadError, load_yaml
 from .model import Playbook, Record
 from .problems import WARNING, Problem
-from .schemas import Collection, is_real_date, is_valid_id, load_schemas
+from .schemas import Collection, is_valid_id, load_schemas
 from .validate import reference_problems, schema_problems
 
 CONTENT = "content"

@@ -17,7 +17,7 @@ import re
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +35,13 @@ from markupsafe import Markup
 
 from . import escape
 from .audience import is_withheld
+from .dates import parse_iso_date
 from .freshness import Freshness, assess_all
 from .glossary import is_plain_term
 from .model import Playbook, Record
 from .problems import PlaybookError, Problem
-from .schemas import Collection
+from .schedule import next_date
+from .schemas import Collection, resolve
 
 TEMPLATES = "templates"
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -108,39 +110,8 @@ def humanize(name: str) -> str:
 
 
 def long_date(value: date | str) -> str:
-    day = value if isinstance(value, date) else date.fromisoformat(str(value))
+    day = value if isinstance(value, date) else parse_iso_date(str(value))
     return f"{day.day} {day:%B %Y}"
-
-
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-WEEKS = ("first", "second", "third", "fourth", "last")
-
-
-def next_date(schedule: Any, today: date) -> date | None:
-    """The first day on or after ``today`` that a recurring schedule names, or None.
-
-    ``schedule`` is ``{weekday, week?, months?}``: without ``week`` it is every such weekday;
-    with it, the first..fourth or last such weekday of the month, in ``months`` (1-12) if given.
-    """
-    if not isinstance(schedule, dict) or schedule.get("weekday") not in WEEKDAYS:
-        return None
-    weekday = WEEKDAYS.index(schedule["weekday"])
-    week = schedule.get("week")
-    months = schedule.get("months") or range(1, 13)
-    for offset in range(0, 400):
-        if today > date.max - timedelta(days=offset):
-            return None  # past year 9999
-        day = today + timedelta(days=offset)
-        if day.weekday() != weekday or day.month not in months:
-            continue
-        if week is None:
-            return day
-        if week == "last":
-            if (day + timedelta(days=7)).month != day.month:
-                return day
-        elif week in WEEKS and (day.day - 1) // 7 == WEEKS.index(week):
-            return day
-    return None
 
 
 def relative(target: str, page: str) -> str:
@@ -245,13 +216,6 @@ def field_title(collection: Collection, name: str) -> str:
 # Generic rendering of fields, driven by the schema
 
 
-def _resolve(schema: Any, resolver: Any) -> tuple[dict[str, Any], Any]:
-    while isinstance(schema, dict) and "$ref" in schema:
-        resolved = resolver.lookup(schema["$ref"])
-        schema, resolver = resolved.contents, resolved.resolver
-    return (schema if isinstance(schema, dict) else {}), resolver
-
-
 def _is_scalar(value: Any) -> bool:
     return not isinstance(value, dict | list)
 
@@ -267,11 +231,11 @@ class FieldRenderer:
 
     def _resolve(self, schema: Any, resolver: Any) -> tuple[dict[str, Any], Any]:
         if not (isinstance(schema, dict) and "$ref" in schema):
-            return _resolve(schema, resolver)
+            return resolve(schema, resolver)
         key = (id(schema), id(resolver))
         hit = self.resolved.get(key)
         if hit is None:  # the entry keeps schema and resolver alive, so their ids stay theirs
-            hit = self.resolved[key] = (schema, resolver, _resolve(schema, resolver))
+            hit = self.resolved[key] = (schema, resolver, resolve(schema, resolver))
         return hit[2]
 
     def scalar(self, value: Any, path: tuple[str | int, ...], *, block: bool = False) -> Markup:

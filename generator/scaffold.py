@@ -11,45 +11,24 @@ with the YAML language server complete and underline fields while typing.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from .loader import LoadError, load_yaml
 from .model import Playbook
-from .problems import FORMATS, errors
+from .problems import Problem
 from .project import CONTENT, SUFFIX, load_playbook
-from .schemas import Collection, is_valid_id
+from .schemas import Collection, is_valid_id, resolve_node
 
 TODO = "TODO"
 _SPACE = re.compile(r"\s+")
 
 
 class ScaffoldError(Exception):
-    """The record cannot be started (the CLI turns it into a usage error)."""
-
-
-def resolve_node(collection: Collection, schema: Any) -> dict[str, Any]:
-    """A schema node with its ``$ref`` chain merged in (the referring node's keywords win)."""
-    if not isinstance(schema, dict):
-        return {}
-    merged: dict[str, Any] = {}
-    resolver = collection.resolver
-    node = schema
-    for _ in range(20):
-        merged = {**node, **merged}
-        if "$ref" not in node:
-            break
-        found = resolver.lookup(node["$ref"])
-        resolver, node = found.resolver, found.contents
-        if not isinstance(node, dict):
-            break
-    merged.pop("$ref", None)
-    return merged
+    """The record cannot be started (the command turns it into a usage error)."""
 
 
 def _label(name: str, node: dict[str, Any]) -> str:
@@ -222,33 +201,15 @@ def scaffold(root: Path, name: str, record_id: str, owner: str | None, today: da
     return path, render(collection, data)
 
 
-def run(args: argparse.Namespace, out: TextIO) -> int:
-    from .cli import OK, PROBLEMS, UsageError, playbook_root
-
-    root = playbook_root(args.root)
-    try:
-        path, text = scaffold(root, args.collection, args.id, args.owner, args.today or date.today())
-    except ScaffoldError as exc:
-        raise UsageError(str(exc)) from None
+def create(
+    root: Path, name: str, record_id: str, owner: str | None, today: date
+) -> tuple[Path, list[Problem]]:
+    """Write the new record (never replacing a file) and return its path with the problems
+    ``check`` finds in it (none, unless an unusual schema defeats the placeholders)."""
+    path, text = scaffold(root, name, record_id, owner, today)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # never replaces a file
         handle.write(text)
-    out.write(os.path.normpath(os.path.join(args.root, path.relative_to(root))) + "\n")
-    # The placeholders are meant to pass; if an unusual schema defeats them, say where.
     _, problems = load_playbook(root)
     rel = path.relative_to(root).as_posix()
-    mine = [p for p in problems if p.file == rel]
-    if errors(mine):
-        out.write(FORMATS["text"](mine))
-        return PROBLEMS
-    return OK
-
-
-def register(command: Any) -> None:
-    from .cli import iso_date
-
-    parser = command("new", run, "Start a new record from its collection's schema and print its path.")
-    parser.add_argument("collection", metavar="COLLECTION", help="the collection, for example 'stages'")
-    parser.add_argument("id", metavar="ID", help="the new record's id (its file name), for example 'mql'")
-    parser.add_argument("--owner", help="the owning person or team (default: the first team)")
-    parser.add_argument("--today", type=iso_date, help="the last_reviewed date (default: today)")
+    return path, [p for p in problems if p.file == rel]

@@ -14,7 +14,6 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
+from .dates import is_real_date
 from .problems import Problem
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -32,16 +32,7 @@ SCHEMA_SUFFIX = ".schema.json"
 REQUIRED_FIELDS = ("title", "owner", "last_reviewed")
 DEFAULT_REVIEW_DAYS = 90
 
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _FORMATS = FormatChecker(formats=())
-
-
-def is_real_date(text: str) -> bool:
-    """A real calendar date written as YYYY-MM-DD (not 2024-02-30, not 20240131)."""
-    try:
-        return bool(_DATE.fullmatch(text)) and bool(date.fromisoformat(text))
-    except ValueError:
-        return False
 
 
 @_FORMATS.checks("date")
@@ -302,11 +293,52 @@ class RefSite:
     drift: bool = True  # False (``x-drift: false``): a change there does not ask for re-review
 
 
-def _targets(annotation: Any) -> tuple[str, ...]:
+def ref_targets(annotation: Any) -> tuple[str, ...]:
+    """The collections an ``x-ref`` annotation names (one name, or a list of them)."""
     return (annotation,) if isinstance(annotation, str) else tuple(annotation)
 
 
 Location = tuple[str | int, ...]
+
+
+MAX_REF_HOPS = 20
+
+
+def lookup(ref: Any, resolver: Any) -> tuple[Any, Any] | None:
+    """The schema a ``$ref`` points to and the resolver to use inside it; None when it points
+    nowhere (validation reports that)."""
+    if not isinstance(ref, str):
+        return None
+    try:
+        found = resolver.lookup(ref)
+    except Unresolvable:
+        return None
+    return found.contents, found.resolver
+
+
+def resolve(schema: Any, resolver: Any) -> tuple[dict[str, Any], Any]:
+    """The one ``$ref`` resolver: a schema node with its ``$ref`` chain merged in (the referring
+    node's keywords win), and the resolver of the node the chain ended at. A chain that loops,
+    runs on or points nowhere simply ends."""
+    if isinstance(schema, dict) and "$ref" not in schema:
+        return schema, resolver  # the common case: nothing to merge, no copy
+    merged: dict[str, Any] = {}
+    node = schema
+    for _ in range(MAX_REF_HOPS):
+        if not isinstance(node, dict):
+            break
+        merged = {**node, **merged}
+        found = lookup(node["$ref"], resolver) if "$ref" in node else None
+        if found is None:
+            break
+        node, resolver = found
+    merged.pop("$ref", None)
+    return merged, resolver
+
+
+def resolve_node(collection: Collection, schema: Any) -> dict[str, Any]:
+    """:func:`resolve` inside ``collection``'s schema."""
+    return resolve(schema, collection.resolver)[0]
 
 
 def inline_refs(schema: Any, resolver: Any, memo: dict[int, Any] | None = None) -> Any:
@@ -320,11 +352,8 @@ def inline_refs(schema: Any, resolver: Any, memo: dict[int, Any] | None = None) 
         return memo[id(schema)]
     out = memo[id(schema)] = dict(schema)
     if isinstance(schema.get("$ref"), str):
-        try:
-            resolved = resolver.lookup(schema["$ref"])
-            out["$ref"] = inline_refs(resolved.contents, resolved.resolver, memo)
-        except Unresolvable:
-            out["$ref"] = {}
+        found = lookup(schema["$ref"], resolver)
+        out["$ref"] = {} if found is None else inline_refs(found[0], found[1], memo)
     for keyword in ("allOf", "anyOf", "oneOf"):
         if isinstance(schema.get(keyword), list):
             out[keyword] = [inline_refs(sub, resolver, memo) for sub in schema[keyword]]
@@ -388,5 +417,5 @@ def record_refs(collection: Collection, data: Any) -> list[RefSite]:
     seen: dict[Location, RefSite] = {}
     for path, value, node in walk(collection.inlined, data):
         if "x-ref" in node and isinstance(value, str) and path not in seen:
-            seen[path] = RefSite(path, value, _targets(node["x-ref"]), node.get("x-drift", True))
+            seen[path] = RefSite(path, value, ref_targets(node["x-ref"]), node.get("x-drift", True))
     return list(seen.values())

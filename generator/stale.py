@@ -10,28 +10,23 @@ grouped by owner (by name), most urgent first inside a group. It is printed as:
 - ``github``: one workflow annotation per record, on its ``last_reviewed`` line
   (``warning`` when overdue or drifted, ``notice`` when due soon).
 
-Exit status: 0, or 1 with ``--fail`` when a listed record is overdue; 1 when the
-playbook itself has errors (the report would be incomplete), 2 for bad arguments.
+The command is :mod:`generator.commands.stale`.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import subprocess
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from . import escape
-from .freshness import DUE_SOON_DAYS, LABELS, STATUSES, Freshness, Owner, assess_all, urgency
+from .freshness import DUE_SOON_DAYS, LABELS, STATUSES, Freshness, assess_all, urgency
 from .model import Playbook
-from .problems import FORMATS as PROBLEM_FORMATS
-from .problems import Problem, errors, format_github
-from .project import load_playbook
+from .owners import Owner
+from .problems import Problem, format_github
 
 MARKER = "<!-- playbook:stale-content -->"
 NO_OWNER = Owner("", "(no owner)")
@@ -232,96 +227,3 @@ FORMATS: dict[str, Callable[..., str]] = {
     "markdown": format_markdown,
     "github": lambda report, link_base=None: format_github(annotations(report)),
 }
-
-
-# ---------------------------------------------------------------------------
-# Command line
-
-
-def changed_files(root: Path, rev: str) -> list[str]:
-    """Files changed between ``rev`` and the working tree, relative to ``root`` (git)."""
-    from .cli import UsageError
-
-    if not rev or rev.startswith("-"):
-        raise UsageError(f"--changed-since needs a git revision, not {rev!r}")
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), "diff", "--name-only", "-z", "--relative", rev, "--", "."],
-            capture_output=True, check=True,
-        )
-    except (OSError, subprocess.CalledProcessError) as exc:
-        detail = getattr(exc, "stderr", b"") or str(exc).encode()
-        raise UsageError(f"cannot list the files changed since {rev}: "
-                         f"{printable(detail.decode(errors='replace').strip())}") from None
-    return [name for name in done.stdout.decode("utf-8", "replace").split("\0") if name]
-
-
-def _relative(root: Path, path: str) -> str:
-    candidate = (Path.cwd() / path).resolve()
-    if candidate.is_relative_to(root):
-        return candidate.relative_to(root).as_posix()
-    return Path(path).as_posix()
-
-
-def selected_files(args: argparse.Namespace, root: Path) -> list[str] | None:
-    if args.files is None and args.changed_since is None:
-        return None
-    chosen = [_relative(root, p) for p in args.files or []]
-    if args.changed_since is not None:
-        chosen += changed_files(root, args.changed_since)
-    return chosen
-
-
-def load_report(args: argparse.Namespace, out: TextIO) -> Report | None:
-    """The report the arguments ask for; None (problems written to ``out``) when the playbook
-    has errors."""
-    from .cli import playbook_root
-
-    root = playbook_root(args.root)
-    playbook, problems = load_playbook(root)
-    if errors(problems):
-        shown = args.format if args.format in PROBLEM_FORMATS else "text"
-        out.write(PROBLEM_FORMATS[shown](problems))
-        return None
-    files = selected_files(args, root) if hasattr(args, "files") else None
-    return build_report(playbook, args.today or date.today(), files)
-
-
-def link_base(text: str) -> str:
-    url = escape.safe_url(text)
-    if url is None or not text.startswith("https://"):
-        raise argparse.ArgumentTypeError(f"not an https:// URL: {text!r}")
-    return text.rstrip("/")
-
-
-def cmd_stale(args: argparse.Namespace, out: TextIO) -> int:
-    report = load_report(args, out)
-    if report is None:
-        return 1
-    if args.format == "markdown":
-        out.write(format_markdown(report, args.link_base))
-    else:
-        out.write(FORMATS[args.format](report))
-    return 1 if args.fail and report.overdue else 0
-
-
-def add_report_options(parser: argparse.ArgumentParser) -> None:
-    from .cli import iso_date
-
-    parser.add_argument("--today", type=iso_date, help="judge freshness at this date, YYYY-MM-DD "
-                        "(default: the real date)")
-    parser.add_argument("--link-base", type=link_base, metavar="URL",
-                        help="link record files in Markdown to URL/<file>, e.g. "
-                        "https://github.com/ORG/REPO/blob/main")
-
-
-def register(command: Callable[..., argparse.ArgumentParser]) -> None:
-    stale = command("stale", cmd_stale, "List records that are overdue, need re-review or are due soon.")
-    add_report_options(stale)
-    stale.add_argument("--format", choices=list(FORMATS), default="text")
-    stale.add_argument("--fail", action="store_true", help="exit 1 when a listed record is overdue")
-    stale.add_argument("--files", nargs="*", metavar="PATH",
-                       help="only these content files (others are ignored), e.g. the files a pull "
-                       "request changes")
-    stale.add_argument("--changed-since", metavar="REV",
-                       help="only the content files changed since this git revision")

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.diff import blob_id, summary
+from generator.diff_markdown import summary
+from generator.gitrepo import blob_id
 
 FIXTURE = Path(__file__).parent / "fixtures" / "basic"
 GIT_ENV = {

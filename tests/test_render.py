@@ -10,7 +10,7 @@ import pytest
 
 from generator.problems import PlaybookError
 from generator.project import load_playbook
-from generator.render import next_date, render_pages
+from generator.render import render_pages
 from generator.site import EXTRA_PAGES
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -83,21 +83,6 @@ def test_template_runtime_error_is_located(basic: Path) -> None:
         "templates/stages.md.j2:4:1: error: template error: TypeError: unsupported operand type(s) for +: "
         "'int' and 'str'"
     ]
-
-
-@pytest.mark.parametrize("schedule, expected", [
-    ({"weekday": "monday"}, date(2026, 11, 23)),  # today is a Monday
-    ({"weekday": "tuesday"}, date(2026, 11, 24)),
-    ({"weekday": "tuesday", "week": "second"}, date(2026, 12, 8)),
-    ({"weekday": "friday", "week": "last"}, date(2026, 11, 27)),
-    ({"weekday": "tuesday", "week": "first", "months": [1, 4, 7, 10]}, date(2027, 1, 5)),
-    ({"weekday": "wednesday", "week": "second", "months": [4, 10]}, date(2027, 4, 14)),
-    ({"weekday": "someday"}, None),
-    ("Mondays", None),
-    (None, None),
-])
-def test_next_date_of_a_schedule(schedule: object, expected: date | None) -> None:
-    assert next_date(schedule, date(2026, 11, 23)) == expected
 
 
 def test_relative_links_between_pages() -> None:

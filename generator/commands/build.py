@@ -1,0 +1,37 @@
+"""``playbook build --out DIR``: write the Markdown tree (generated and hand-written pages)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+from ..audience import AUDIENCES, DEFAULT
+from ..problems import PlaybookError
+from ..site import generate, write_tree
+from ._base import OK, AddCommand, UsageError, add_format, add_today, playbook_root, report, today_of
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    root = playbook_root(args.root)
+    try:
+        tree = generate(root, today_of(args), args.audience)
+    except PlaybookError as exc:
+        return report(exc.problems, out, args.format)
+    try:
+        written, removed = write_tree(tree, root, Path(args.out))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.format == "text":
+        out.write(f"playbook build: {len(tree.pages)} generated pages in {args.out} "
+                  f"({written} files written, {removed} removed)\n")
+    return OK
+
+
+def register(command: AddCommand) -> None:
+    parser = command("build", run, "Write the Markdown tree (generated and hand-written pages).")
+    parser.add_argument("--out", required=True, help="the folder to write (new, empty, or a previous build)")
+    add_today(parser)
+    parser.add_argument("--audience", choices=AUDIENCES, default=DEFAULT,
+                        help="build only what this audience may see (default: internal)")
+    add_format(parser)
