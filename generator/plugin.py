@@ -25,7 +25,7 @@ from . import export, glossary
 from .audience import AUDIENCES, DEFAULT
 from .dates import parse_iso_date
 from .escape import page_title
-from .problems import PlaybookError
+from .problems import BUG_NOTICE, PlaybookError
 from .schemas import is_valid_id
 from .site import Tree, generate, navigation
 
@@ -85,6 +85,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             self.tree = generate(self.root, self.today, audience)
         except PlaybookError as exc:
             raise PluginError(f"the playbook has problems:\n{exc}".rstrip()) from None
+        except Exception:
+            log.error(f"playbook: {BUG_NOTICE}")  # MkDocs prints the traceback
+            raise
         for warning in self.tree.warnings:
             log.warning(str(warning))
         self.terms = glossary.terms(self.tree.playbook)

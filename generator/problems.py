@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass
 
 ERROR = "error"
 WARNING = "warning"
+BUG_NOTICE = ("this is a bug in the playbook generator, not a problem in your content; "
+              "please report it with the traceback above")
 
 
 @dataclass(frozen=True, order=True)

@@ -27,6 +27,7 @@ from jinja2 import (
     FileSystemLoader,
     PackageLoader,
     TemplateError,
+    TemplateRuntimeError,
     TemplateSyntaxError,
     Undefined,
     pass_context,
@@ -110,7 +111,10 @@ def humanize(name: str) -> str:
 
 
 def long_date(value: date | str) -> str:
-    day = value if isinstance(value, date) else parse_iso_date(str(value))
+    try:
+        day = value if isinstance(value, date) else parse_iso_date(str(value))
+    except ValueError as exc:
+        raise TemplateRuntimeError(f"long_date: {exc}") from None
     return f"{day.day} {day:%B %Y}"
 
 
@@ -329,6 +333,19 @@ class FieldRenderer:
 # Pages
 
 
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def raised_by_template(exc: BaseException) -> bool:
+    """Whether a template's own code raised ``exc`` (``{{ 1 + "a" }}``, a Jinja filter given a bad
+    argument), rather than the generator's Python code that a template called."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return False
+    last = Path(frames[-1].filename)
+    return last.suffix == ".j2" or not last.resolve().is_relative_to(_PACKAGE)
+
+
 def _template_problem(exc: Exception, root: Path) -> Problem:
     if isinstance(exc, TemplateSyntaxError):
         name, line = exc.filename or exc.name or "template", exc.lineno or 1
@@ -395,7 +412,9 @@ class Renderer:
                 out[path] = job()
             except TemplateError as exc:
                 problems.append(_template_problem(exc, self.playbook.root))
-            except Exception as exc:  # a template's runtime error, e.g. a bad filter argument
+            except Exception as exc:
+                if not raised_by_template(exc):
+                    raise  # a bug in the generator: its traceback, never dressed as a content error
                 problems.append(_template_problem(exc, self.playbook.root))
         if problems:
             raise PlaybookError(sorted(set(problems)))

@@ -119,3 +119,27 @@ def test_build_with_problems_writes_nothing(basic: Path, tmp_path: Path) -> None
     assert status == 1
     assert text.startswith("content/stages/sql.yaml:1:1: error: missing required field 'definition'\n")
     assert not out.exists()
+
+
+def test_a_generator_bug_prints_its_traceback_and_says_it_is_a_bug(
+        basic: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # A fault inside the generator's own code (not the template's): ``set(None)`` in render.py.
+    monkeypatch.setattr("generator.render.COMMON_FIELDS", None)
+    assert main(["build", "--root", str(basic), "--out", str(basic.parent / "out"),
+                 "--today", "2026-04-01"]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last):" in err
+    assert "TypeError: 'NoneType' object is not iterable" in err
+    assert err.rstrip().splitlines()[-1] == (
+        "playbook: this is a bug in the playbook generator, not a problem in your content; please report "
+        "it with the traceback above")
+
+
+@pytest.mark.parametrize("text", ["20261123", "2026-11-23T00:00", "2026-2-3", "2026-02-30", "\uff12\uff10\uff12\uff16-11-23"])
+def test_every_date_option_refuses_what_is_not_a_real_iso_date(basic: Path, text: str, capsys) -> None:
+    for argv in (["build", "--out", str(basic.parent / "out")], ["stale"], ["export", "--out", "-"],
+                 ["new", "stages", "x"]):
+        with pytest.raises(SystemExit) as exited:
+            main([*argv, "--root", str(basic), "--today", text])
+        assert exited.value.code == 2
+        assert f"not a real date written YYYY-MM-DD: {text!r}" in capsys.readouterr().err

@@ -92,3 +92,25 @@ def test_relative_links_between_pages() -> None:
     assert relative("stages/sql.md", "stages/mql.md") == "sql.md"
     assert relative("stages/index.md", "index.md") == "stages/index.md"
     assert relative("index.md", "index.md") == "index.md"
+
+
+def test_filter_given_a_bad_argument_is_a_located_template_error(basic: Path) -> None:
+    (basic / "templates/stages.md.j2").write_text(
+        '{% extends "_record.md.j2" %}\n{% block body %}\n\n{{ "20261123" | long_date }}\n{% endblock %}\n'
+    )
+    playbook, _ = load_playbook(basic)
+    with pytest.raises(PlaybookError) as caught:
+        render_pages(playbook, TODAY)
+    assert [str(p) for p in caught.value.problems] == [
+        "templates/stages.md.j2:4:1: error: template error: TemplateRuntimeError: long_date: not a real date "
+        "written YYYY-MM-DD: '20261123'"
+    ]
+
+
+def test_a_bug_in_the_generator_is_raised_not_reported_as_a_template_error(
+        basic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A fault inside the generator's own code (not the template's): ``set(None)`` in render.py.
+    monkeypatch.setattr("generator.render.COMMON_FIELDS", None)
+    playbook, _ = load_playbook(basic)
+    with pytest.raises(TypeError, match="'NoneType' object is not iterable"):
+        render_pages(playbook, TODAY)

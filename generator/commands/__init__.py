@@ -15,6 +15,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
+from ..problems import BUG_NOTICE
 from . import alert, build, check, codeowners, diff, export, new, stale
 from ._base import BUG, USAGE, AddCommand, Run, UsageError
 
@@ -22,8 +23,6 @@ COMMANDS: tuple[Callable[[AddCommand], None], ...] = (
     check.register, build.register, stale.register, alert.register, new.register, diff.register,
     codeowners.register, export.register,
 )
-BUG_LINE = ("playbook: this is a bug in the playbook generator, not a problem in your content; "
-            "please report it with the traceback above")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -53,5 +52,5 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return USAGE
     except Exception:
         traceback.print_exc()
-        print(BUG_LINE, file=sys.stderr)
+        print(f"playbook: {BUG_NOTICE}", file=sys.stderr)
         return BUG

@@ -1,0 +1,58 @@
+"""One owner rule: the stale-content issue @-mentions exactly whom CODEOWNERS routes a pull request to."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.codeowners import generate
+from generator.project import load_playbook
+from generator.stale import build_report, format_markdown
+
+from .conftest import FIXTURES
+
+PLAYBOOKS = sorted(p.parent.name for p in FIXTURES.glob("*/content"))
+FAR_FUTURE = date(2099, 1, 1)  # every record overdue, so every record is listed in the issue
+
+
+def issue_mentions(text: str) -> dict[str, str | None]:
+    """Record file -> the handle its owner heading @-mentions (None: no handle) in the issue body."""
+    found: dict[str, str | None] = {}
+    handle: str | None = None
+    for line in text.splitlines():
+        if line.startswith("### "):
+            match = re.search(r": @(\S+)", line)
+            handle = match.group(1) if match else None
+        for file in re.findall(r"\| `([^`]+\.yaml)` \|", line):
+            found[file] = handle
+    return found
+
+
+def codeowners_routes(text: str) -> dict[str, str]:
+    return {path.lstrip("/"): handle.lstrip("@") for path, handle in
+            (line.split() for line in text.splitlines() if line.startswith("/"))}
+
+
+@pytest.mark.parametrize("name", PLAYBOOKS)
+def test_stale_issue_and_codeowners_name_the_same_owner(name: str) -> None:
+    playbook, problems = load_playbook(FIXTURES / name)
+    assert not [p for p in problems if p.severity == "error"]
+    mentions = issue_mentions(format_markdown(build_report(playbook, FAR_FUTURE)))
+    routes = codeowners_routes(generate(playbook)[0])
+    assert set(mentions) == {r.file for r in playbook.records.values()}
+    assert {file: routes.get(file) for file in mentions} == mentions
+
+
+def test_person_without_handle_is_reached_through_their_team_in_both(basic: Path) -> None:
+    # Sam has no handle; his team (revops) has one; his own owner (sales) reaches someone else.
+    (basic / "content/people/sam-lee.yaml").write_text(
+        "title: Sam Lee\nowner: sales\nlast_reviewed: 2026-01-10\nrole: SDR\nteam: revops\n")
+    stage = basic / "content/stages/sql.yaml"
+    stage.write_text(stage.read_text().replace("owner: sales", "owner: sam-lee"))
+    playbook, _ = load_playbook(basic)
+    mentions = issue_mentions(format_markdown(build_report(playbook, FAR_FUTURE)))
+    routes = codeowners_routes(generate(playbook)[0])
+    assert mentions["content/stages/sql.yaml"] == routes["content/stages/sql.yaml"] == "example/revops"
