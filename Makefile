@@ -14,7 +14,7 @@ help:
 	@echo "make check   validate every content file"
 	@echo "make test    run every test"
 	@echo "make test-fast  every test except real browsers and full-site builds"
-	@echo "make lint    ruff"
+	@echo "make lint    ruff and mypy (strict on generator/)"
 	@echo "make bench   measure speed and memory (not part of make test)"
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -35,16 +35,15 @@ site: venv
 check: venv
 	$(BIN)/playbook check
 
-test: venv
-	$(BIN)/ruff check .
+test: lint
 	$(BIN)/pytest
 
-test-fast: venv
-	$(BIN)/ruff check .
+test-fast: lint
 	$(BIN)/pytest -m "not browser and not site" -q
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # BENCH_SIZES=100,1000 shortens it; BENCH_BUILD_MAX=10000 also builds the site at 10,000 (minutes).
 bench: venv

@@ -33,7 +33,7 @@ from typing import Any
 from .loader import Document, LoadError, load_yaml
 from .model import Playbook, Record
 from .problems import Problem
-from .schemas import Location, annotations
+from .schemas import Location, annotated_values
 from .validate import field_name
 
 AUDIENCES = ("public", "partner", "internal")
@@ -84,7 +84,7 @@ def of_page(text: str) -> str:
 
 
 def hidden_fields(playbook: Playbook, record: Record, viewer: str) -> list[Location]:
-    marks = annotations(playbook.collections[record.collection], record.data, "x-audience")
+    marks = annotated_values(playbook.collections[record.collection], record.data, "x-audience")
     return [path for path, audience in marks.items() if audience in AUDIENCES and not sees(viewer, audience)]
 
 

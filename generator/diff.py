@@ -94,7 +94,7 @@ def _wanted(path: str) -> bool:
     if path.startswith("schemas/"):
         return path.count("/") == 1 and path.endswith(SCHEMA_SUFFIX)
     match = _RECORD.fullmatch(path)
-    return bool(match) and is_valid_id(match.group(1)) and is_valid_id(match.group(2))
+    return match is not None and is_valid_id(match.group(1)) and is_valid_id(match.group(2))
 
 
 def commit_side(root: Path, commit: str) -> Side:
@@ -178,7 +178,8 @@ def _pair_renames(removed: dict[str, bytes], added: dict[str, bytes]) -> list[tu
             ratio = similarity(old_raw, new_raw, data["old", old], data["new", new])
             if ratio >= RENAME_SIMILARITY:
                 scored.append((-ratio, old, new))
-    pairs, used = [], set()
+    pairs: list[tuple[str, str]] = []
+    used: set[str] = set()
     for _, old, new in sorted(scored):
         if old not in used and new not in used:
             used.update((old, new))
@@ -391,9 +392,9 @@ def compare(root: Path, base: str, head: str | None = None) -> tuple[list[Change
         changes.append(Change("removed", version, None, _summary_line(describer, version)))
     modified = [(old, new) for old, new in pairs] + [(p, p) for p in changed]
     for old_path, new_path in modified:
-        old = _version(base_side, old_path, base_side.read([old_path])[old_path])
-        new = _version(head_side, new_path, head_side.read([new_path])[new_path])
-        change = _modification(describer, old, new, renamed=old_path != new_path)
+        before = _version(base_side, old_path, base_side.read([old_path])[old_path])
+        after = _version(head_side, new_path, head_side.read([new_path])[new_path])
+        change = _modification(describer, before, after, renamed=old_path != new_path)
         if change is not None:
             changes.append(change)
     changes.sort(key=lambda c: (describer.order(c.new or c.old), c.kind))  # type: ignore[arg-type]

@@ -24,7 +24,8 @@ class Record:
 
     @property
     def data(self) -> dict[str, Any]:
-        return self.doc.data
+        data: dict[str, Any] = self.doc.data
+        return data
 
     @property
     def title(self) -> str:

@@ -192,7 +192,7 @@ class Page:
             return None
         spec = self.playbook.collections[self.record.collection].annotations.get("glossary")
         term = self.record.get(spec.get("term", "")) if isinstance(spec, dict) else None
-        if not is_plain_term(term):
+        if not isinstance(term, str) or not is_plain_term(term):
             return None
         words = re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
         return None if words.search(self.record.title) else term
@@ -208,7 +208,8 @@ class Page:
 
 @pass_context
 def _ref_filter(context: Any, value: Any) -> Markup:
-    return context["page"].ref(value)
+    page: Page = context["page"]
+    return page.ref(value)
 
 
 def field_title(collection: Collection, name: str) -> str:
@@ -400,11 +401,11 @@ class Renderer:
         """Every generated page (path -> Markdown), in a stable order."""
         jobs: list[tuple[str, Callable[[], str]]] = []
         for collection in self.playbook.collections.values():
-            jobs.append((f"{collection.name}/index.md", lambda c=collection: self.collection_page(c)))
+            jobs.append((f"{collection.name}/index.md", functools.partial(self.collection_page, collection)))
             for record in self.playbook.in_collection(collection.name):
-                jobs.append((record.page, lambda r=record: self.record_page(r)))
+                jobs.append((record.page, functools.partial(self.record_page, record)))
         for path, template in extra.items():
-            jobs.append((path, lambda t=template, p=path: self.extra_page(t, p)))
+            jobs.append((path, functools.partial(self.extra_page, template, path)))
         out: dict[str, str] = {}
         problems: list[Problem] = []
         for path, job in jobs:

@@ -270,7 +270,7 @@ def load_schemas(root: Path) -> tuple[dict[str, Collection], list[Problem]]:
         settings = _settings(collection, file, schema, validator, resolver)
         settings.inlined = inline_refs(schema, resolver)
         settings.keywords = frozenset(_keywords(settings.inlined))
-        if ("owner",) not in annotations(settings, {"owner": ""}, "x-ref"):
+        if ("owner",) not in annotated_values(settings, {"owner": ""}, "x-ref"):
             problems.append(Problem(file, 1, 1, 'the owner property must name people or teams with "x-ref"'))
             continue
         settings.fast = fast_validator(name, {n: s for n, (_, s) in raw.items()})
@@ -401,7 +401,7 @@ def walk(schema: Any, instance: Any, path: Location = ()) -> Iterator[tuple[Loca
             yield from walk(schema["items"], value, (*path, index))
 
 
-def annotations(collection: Collection, data: Any, keyword: str) -> dict[Location, Any]:
+def annotated_values(collection: Collection, data: Any, keyword: str) -> dict[Location, Any]:
     """The value of an ``x-...`` annotation at every location of ``data`` where it applies."""
     found: dict[Location, Any] = {}
     if keyword not in collection.keywords:

@@ -210,7 +210,7 @@ def format_markdown(report: Report, link_base: str | None = None, max_chars: int
     return "\n".join(lines) + "\n"
 
 
-def annotations(report: Report) -> list[Problem]:
+def workflow_annotations(report: Report) -> list[Problem]:
     found = []
     for f in report.listed:
         line, column = f.record.doc.locate(("last_reviewed",), key=True)
@@ -225,5 +225,5 @@ FORMATS: dict[str, Callable[..., str]] = {
     "text": format_text,
     "json": format_json,
     "markdown": format_markdown,
-    "github": lambda report, link_base=None: format_github(annotations(report)),
+    "github": lambda report, link_base=None: format_github(workflow_annotations(report)),
 }

@@ -66,7 +66,7 @@ def _message(error: ValidationError) -> str:
     if kind == "type":
         return f"expected {_expected(error.validator_value)}, found {describe_value(error.instance)}"
     if kind == "enum":
-        options = ", ".join(str(v) for v in error.validator_value)
+        options = ", ".join(str(v) for v in _items(error.validator_value))
         return f"must be one of: {options} (found {describe_value(error.instance)})"
     if kind == "format" and error.validator_value == "date":
         return f"expected a real date written YYYY-MM-DD, found {describe_value(error.instance)}"
@@ -77,9 +77,14 @@ def _message(error: ValidationError) -> str:
     return error.message
 
 
+def _items(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list | tuple | set | dict) else []
+
+
 def _unknown_fields(error: ValidationError) -> Iterator[tuple[str, str]]:
-    allowed = list(error.schema.get("properties", {}))
-    for key in error.instance:
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    allowed = list(schema.get("properties", {}))
+    for key in _items(error.instance):
         if key not in allowed:
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""

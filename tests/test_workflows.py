@@ -165,8 +165,12 @@ def job_runs(job: dict[str, Any]) -> list[str]:
 def test_ci_checks_tests_builds_and_summarises_pull_requests() -> None:
     data, _, _ = load(REPO / ".github/workflows/ci.yml")
     assert set(data["on"]) >= {"pull_request", "push"}
-    (job,) = data["jobs"].values()
-    assert job["permissions"] == {"contents": "read"}
+    job, newest = data["jobs"]["check"], data["jobs"]["newest-python"]
+    assert job["permissions"] == newest["permissions"] == {"contents": "read"}
+    # the oldest supported Python in the main job, the newest in the other; both run every test
+    assert (job["container"]["image"], newest["container"]["image"]) == (
+        "python:3.11-bookworm", "python:3.13-bookworm")
+    assert "make test" in "\n".join(job_runs(newest))
     runs = "\n".join(job_runs(job))
     for command in (".venv/bin/playbook check --format github", "make test",
                     ".venv/bin/mkdocs build --strict", ".venv/bin/playbook codeowners --check",
