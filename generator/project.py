@@ -76,7 +76,7 @@ def _scan_collection(
             problems.append(Problem(rel, 1, 1, "symbolic links are not allowed in content/"))
         elif not entry.is_file(follow_symlinks=False) or not entry.name.endswith(SUFFIX):
             problems.append(Problem(rel, 1, 1, f"unexpected entry: records are files named <id>{SUFFIX}"))
-        elif not known:
+        elif not known and not (root / "schemas" / f"{folder.name}.schema.json").exists():
             names = ", ".join(collections) or "none"
             problems.append(Problem(rel, 1, 1, f"unknown collection '{folder.name}': there is no "
                                     f"schemas/{folder.name}.schema.json (collections: {names})"))
@@ -125,6 +125,8 @@ def read_records(
     loaded: list[Loaded] = []
     problems: list[Problem] = []
     for item in files:
+        if item.collection not in collections:
+            continue  # its schema has problems of its own, reported there
         try:
             doc = load_yaml(item.path.read_bytes())
         except OSError as exc:

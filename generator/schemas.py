@@ -10,7 +10,6 @@ collections.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from referencing.jsonschema import DRAFT202012
 
 from .dates import is_real_date
 from .problems import Problem
+from .schemacheck import annotation_problems, marks, read_schema, reference_cycle
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 SCHEMA_SUFFIX = ".schema.json"
@@ -76,14 +76,6 @@ class Collection:
     @property
     def template(self) -> str:
         return f"{self.name}.md.j2"
-
-
-def _json_problem(file: str, text: str) -> Problem | None:
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        return Problem(file, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}")
-    return None
 
 
 def _settings(
@@ -240,20 +232,23 @@ def load_schemas(root: Path) -> tuple[dict[str, Collection], list[Problem]]:
     folder = root / "schemas"
     problems: list[Problem] = []
     raw: dict[str, tuple[str, Any]] = {}
+    texts: dict[str, str] = {}
     for path in sorted(folder.glob(f"*{SCHEMA_SUFFIX}")) if folder.is_dir() else []:
         file = path.relative_to(root).as_posix()
-        text = path.read_text(encoding="utf-8")
-        bad = _json_problem(file, text)
-        if bad:
-            problems.append(bad)
-            continue
-        raw[path.name] = (file, json.loads(text))
+        schema, text, unreadable = read_schema(path, file)
+        problems += unreadable
+        if not unreadable:
+            is_collection = not path.name.startswith("_")
+            problems += annotation_problems(file, schema, text, collection=is_collection)
+            raw[path.name] = (file, schema)
+            texts[path.name] = text
     registry: Registry = Registry().with_resources(
         (name, Resource.from_contents(schema, default_specification=DRAFT202012))
         for name, (_, schema) in raw.items()
         if isinstance(schema, dict)
     )
     collections: dict[str, Collection] = {}
+    cycles: set[tuple[str, Location]] = set()
     for name, (file, schema) in raw.items():
         if name.startswith("_"):
             continue
@@ -264,6 +259,16 @@ def load_schemas(root: Path) -> tuple[dict[str, Collection], list[Problem]]:
         found = _schema_problems(file, schema)
         if found:
             problems.extend(found)
+            continue
+        loop = reference_cycle({n: s for n, (_, s) in raw.items()}, name)
+        if loop:
+            if loop not in cycles:
+                cycles.add(loop)
+                where = raw[loop[0]]
+                problems.append(Problem(where[0], *marks(texts[loop[0]]).locate(loop[1]),
+                                        "$ref: this reference leads back to a schema it is already part "
+                                        "of, without going into a field, so no value could ever be "
+                                        "checked against it"))
             continue
         validator = Draft202012Validator(schema, registry=registry, format_checker=_FORMATS)
         resolver = registry.resolver(base_uri=name)
