@@ -193,7 +193,8 @@ def annotation_problems(file: str, schema: Any, text: str, *, collection: bool) 
         for name in [k for k in node if k.startswith("x-")]:
             where = (*path, name)
             if name not in KNOWN:
-                at(where, f"unknown annotation '{name}'{_unknown(name, list(KNOWN), 'annotations')}", key=True)
+                hint = _unknown(name, list(KNOWN), "annotations")
+                at(where, f"unknown annotation '{name}'{hint}", key=True)
                 continue
             if name == COLLECTION_ONLY and (path or not collection):
                 at(where, f"{name}: belongs at the top of a collection schema (schemas/<collection>"
