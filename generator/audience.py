@@ -114,7 +114,9 @@ def scope(playbook: Playbook, viewer: str) -> Playbook:
             target = playbook.find(site.value, site.targets)
             if target is not None and target.key not in visible:
                 _set(data, site.path, WITHHELD)
-        for path in sorted(hidden_fields(playbook, record, viewer), key=len, reverse=True):
+        # Deepest first and, within a list, the highest index first, so that no deletion shifts
+        # the position of another (paths through one container hold keys of one type, so they sort).
+        for path in sorted(set(hidden_fields(playbook, record, viewer)), reverse=True):
             _delete(data, path)
         doc = Document(data, record.doc.marks, record.doc.key_marks)
         scoped.records[key] = Record(record.collection, record.id, record.file, doc)

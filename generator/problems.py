@@ -26,7 +26,24 @@ class Problem:
     severity: str = ERROR
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        return printable(f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}")
+
+
+_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` with every character a terminal or a log could act on (control characters,
+    ESC sequences, bidi overrides, zero-width and other invisible characters) written as an
+    escape such as ``\\x1b`` or ``\\u202e``, except those in ``keep``."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() or c == " " or c in keep else _ESCAPES.get(c) or (
+            f"\\x{ord(c):02x}" if ord(c) < 0x100 else
+            f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}")
+        for c in text
+    )
 
 
 class PlaybookError(Exception):
@@ -50,7 +67,7 @@ def format_json(problems: Iterable[Problem]) -> str:
 
 
 def _gh_escape(text: str, *, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = printable(text, keep="" if prop else "\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         text = text.replace(":", "%3A").replace(",", "%2C")
     return text

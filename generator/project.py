@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from .audience import audience_problems
 from .dates import is_real_date
 from .loader import Document, LoadError, load_yaml
 from .model import Playbook, Record
+from .pages import page_problems
 from .problems import WARNING, Problem
 from .schemas import Collection, is_valid_id, load_schemas
 from .validate import reference_problems, schema_problems
@@ -25,6 +27,9 @@ from .validate import reference_problems, schema_problems
 CONTENT = "content"
 MAX_REVIEW_DAYS = 3650
 SUFFIX = ".yaml"
+RESERVED_IDS = frozenset({"index"})  # <collection>/index.md is the collection's overview page
+# Characters a title may not hold: it goes into the page's <title>, the nav, tables and terminals.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,9 @@ def _scan_collection(
             names = ", ".join(collections) or "none"
             problems.append(Problem(rel, 1, 1, f"unknown collection '{folder.name}': there is no "
                                     f"schemas/{folder.name}.schema.json (collections: {names})"))
+        elif stem in RESERVED_IDS:
+            problems.append(Problem(rel, 1, 1, f"reserved id '{stem}': {folder.name}/{stem}.md is the "
+                                    "collection's overview page; rename the file"))
         elif not is_valid_id(stem):
             problems.append(Problem(rel, 1, 1, f"invalid id '{stem}': a file name must be lower-case "
                                     "letters and digits in words joined by single hyphens, like 'mql' "
@@ -87,6 +95,11 @@ def _scan_collection(
         else:
             files.append(ContentFile(folder.name, stem, rel, Path(entry.path)))
     return files, problems
+
+
+def _is_control(char: str) -> bool:
+    """Control characters, line and paragraph separators, and bidirectional formatting."""
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI
 
 
 def convention_problems(item: ContentFile, doc: Document) -> list[Problem]:
@@ -98,6 +111,11 @@ def convention_problems(item: ContentFile, doc: Document) -> list[Problem]:
     for name in ("title", "owner"):
         if not isinstance(data.get(name), str) or not data[name].strip():
             problems.append(Problem(item.file, *doc.locate((name,)), f"{name}: must be non-empty text"))
+    title = data.get("title")
+    bad = next((c for c in title if _is_control(c)), None) if isinstance(title, str) else None
+    if bad is not None:
+        problems.append(Problem(item.file, *doc.locate(("title",)), "title: must not contain control "
+                                f"characters (found U+{ord(bad):04X})"))
     interval = data.get("review_every_days")
     if "review_every_days" in data and not (type(interval) is int and 1 <= interval <= MAX_REVIEW_DAYS):
         problems.append(Problem(item.file, *doc.locate(("review_every_days",)), "review_every_days: must "
@@ -193,4 +211,5 @@ def _load_playbook(root: Path) -> tuple[Playbook, list[Problem]]:
     problems += reference_check(playbook, files, loaded)
     playbook.link()
     problems += audience_problems(playbook)
+    problems += page_problems(root)
     return playbook, sorted(problems)

@@ -8,8 +8,8 @@ previous ``playbook build`` made (or a new, empty one).
 
 from __future__ import annotations
 
+import os
 import re
-import shutil
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import Any
 
 from .audience import DEFAULT, of_page, scope, sees
 from .model import Playbook
+from .pages import is_page, read_page
 from .problems import PlaybookError, Problem, errors
 from .project import fewer_gc_passes, load_playbook
 from .render import render_pages
@@ -70,8 +71,8 @@ def documents(visible: dict[str, Path]) -> dict[str, str]:
     """Top-level hand-written pages (not the home page) -> their first heading, for the home page."""
     found = {}
     for rel, path in visible.items():
-        if "/" not in rel and _is_page(path) and rel != "index.md":
-            heading = _HEADING.search(path.read_text(encoding="utf-8"))
+        if "/" not in rel and is_page(path) and rel != "index.md":
+            heading = _HEADING.search(read_page(path) or "")
             stem = Path(rel).stem.replace("-", " ").capitalize()
             found[rel] = heading.group(1).strip() if heading else stem
     return found
@@ -95,14 +96,8 @@ def navigation(tree: Tree, pages: list[str]) -> list[Any]:
     return nav + [p for p in last if p in own]
 
 
-# The suffixes MkDocs renders as pages (mkdocs.utils.markdown_extensions).
-PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 # Files that cannot declare an audience but are safe to ship with any page: images, styles, scripts.
 ASSET_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico", ".css", ".js")
-
-
-def _is_page(path: Path) -> bool:
-    return path.suffix.lower() in PAGE_SUFFIXES
 
 
 def hand_written(root: Path, audience: str = DEFAULT) -> dict[str, Path]:
@@ -118,8 +113,9 @@ def hand_written(root: Path, audience: str = DEFAULT) -> dict[str, Path]:
         rel = path.relative_to(docs)
         if path.is_symlink() or not path.is_file() or any(p.startswith(".") for p in rel.parts):
             continue
-        if _is_page(path):
-            if not sees(audience, of_page(path.read_text(encoding="utf-8"))):
+        if is_page(path):
+            text = read_page(path)  # not UTF-8: a problem of its own (see pages.page_problems)
+            if text is None or not sees(audience, of_page(text)):
                 continue
         elif audience != DEFAULT and path.suffix.lower() not in ASSET_SUFFIXES:
             continue
@@ -127,37 +123,64 @@ def hand_written(root: Path, audience: str = DEFAULT) -> dict[str, Path]:
     return found
 
 
+SOURCES = (DOCS, "content", "schemas", "templates", ".git", ".github")
+
+
 def _prepare(out: Path, root: Path) -> None:
     resolved = out.resolve()
-    for protected in (root, root / DOCS, root / "content", root / "schemas", root / "templates"):
+    for protected in (root, *(root / name for name in SOURCES)):
         if resolved == protected.resolve() or protected.resolve().is_relative_to(resolved):
             raise ValueError(f"refusing to write the Markdown tree over {protected}")
-    if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
+        if protected != root and resolved.is_relative_to(protected.resolve()):
+            raise ValueError(f"refusing to write the Markdown tree inside {protected}: it holds the "
+                             "playbook's sources; choose a folder outside it")
+    if out.exists() and any(out.iterdir()) and not os.path.lexists(out / MARKER):
         raise ValueError(f"{out} is not empty and was not made by 'playbook build'; "
                          "choose a new or empty folder")
     out.mkdir(parents=True, exist_ok=True)
+    _unlink_links(out, out / MARKER)
     (out / MARKER).write_text("made by 'playbook build'; its contents are replaced on each build\n")
 
 
+def _unlink_links(out: Path, target: Path) -> None:
+    """Remove every symbolic link on the way from ``out`` to ``target`` (and ``target`` itself, if
+    it is one), so that writing ``target`` never lands outside ``out``."""
+    current = out
+    for part in target.relative_to(out).parts:
+        current = current / part
+        if current.is_symlink():
+            current.unlink()
+        elif not current.exists():
+            return
+
+
 def write_tree(tree: Tree, root: Path, out: Path) -> tuple[int, int]:
-    """Write generated and hand-written pages into ``out``; return (written, removed) counts."""
+    """Write generated and hand-written pages into ``out``; return (written, removed) counts.
+    Never follows a symbolic link inside ``out``: one found there is removed."""
     _prepare(out, root)
     wanted: dict[str, bytes] = {path: p.read_bytes() for path, p in tree.hand_written.items()}
     wanted.update((path, text.encode("utf-8")) for path, text in tree.pages.items())
     written = 0
     for path, content in wanted.items():
         target = out / path
+        _unlink_links(out, target)
         if target.is_file() and target.read_bytes() == content:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
         written += 1
     removed = 0
-    for existing in sorted(out.rglob("*"), reverse=True):
-        rel = existing.relative_to(out).as_posix()
-        if existing.is_file() and rel != MARKER and rel not in wanted:
-            existing.unlink()
-            removed += 1
-        elif existing.is_dir() and not any(existing.iterdir()):
-            shutil.rmtree(existing)
+    for folder, dirs, files in sorted(os.walk(out), reverse=True):  # deepest first; links not followed
+        here = Path(folder)
+        for name in [*files, *dirs]:
+            existing = here / name
+            rel = existing.relative_to(out).as_posix()
+            if existing.is_symlink():
+                existing.unlink()
+                removed += 1
+            elif name in files and rel != MARKER and rel not in wanted:
+                existing.unlink()
+                removed += 1
+            elif name in dirs and not any(existing.iterdir()):
+                existing.rmdir()
     return written, removed

@@ -185,3 +185,45 @@ def test_docs_files_that_cannot_say_their_audience_stay_internal(tmp_path: Path)
     internal = build_site(root, site=root / "site-internal")
     assert "SECRETMDOWN" in everything(internal) and (internal / "prices.csv").exists()
     assert "SECRETLINK" not in everything(internal)  # a symbolic link in docs/ is never followed
+
+
+def _with_hidden_items(root: Path) -> None:
+    """Competitor notes get a list whose every item is internal (``x-audience`` on ``items``)."""
+    schema = root / "schemas/competitors.schema.json"
+    schema.write_text(schema.read_text().replace(
+        '"stages": {',
+        '"war_stories": {"type": "array", "title": "War stories", '
+        '"items": {"type": "string", "x-audience": "internal"}},\n    "stages": {'))
+    rival = root / "content/competitors/open-rival.yaml"
+    rival.write_text(rival.read_text() + "war_stories:\n  - SECRETSTORYONE\n  - SECRETSTORYTWO\n"
+                     "  - SECRETSTORYTHREE\n")
+
+
+@pytest.mark.parametrize("audience", ["partner", "public"])
+def test_hidden_list_items_are_removed_for_wider_audiences(tmp_path: Path, audience: str) -> None:
+    """Issue 13, point 7: indices were deleted in ascending order (IndexError in every build)."""
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "audience", root)
+    _with_hidden_items(root)
+    playbook, problems = load_playbook(root)
+    assert problems == []
+    seen = scope(playbook, audience)
+    if audience == "partner":
+        assert seen.records[("competitors", "open-rival")].data["war_stories"] == []
+    out = io.StringIO()
+    assert main(["build", "--root", str(root), "--out", str(tmp_path / "md"), "--audience", audience,
+                 "--today", "2026-04-01"], out) == 0, out.getvalue()
+    text = "\n".join(p.read_text() for p in (tmp_path / "md").rglob("*.md"))
+    assert "SECRETSTORY" not in text
+    assert playbook.records[("competitors", "open-rival")].data["war_stories"][2] == "SECRETSTORYTHREE"
+
+
+@pytest.mark.site
+def test_hidden_list_items_in_a_real_partner_build(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "audience", root)
+    _with_hidden_items(root)
+    internal = everything(build_site(root, site=root / "site-internal"))
+    partner = everything(build_site(root, audience="partner", site=root / "site-partner"))
+    assert "SECRETSTORYTHREE" in internal
+    assert "SECRETSTORY" not in partner

@@ -143,3 +143,26 @@ def test_every_date_option_refuses_what_is_not_a_real_iso_date(basic: Path, text
             main([*argv, "--root", str(basic), "--today", text])
         assert exited.value.code == 2
         assert f"not a real date written YYYY-MM-DD: {text!r}" in capsys.readouterr().err
+
+
+def test_check_output_is_printable(basic: Path) -> None:
+    """Issue 13, point 11: keys and values reached the terminal raw (ESC, bidi overrides)."""
+    (basic / "content/stages/sql.yaml").write_text(
+        'title: SQL\nowner: revops\nlast_reviewed: 2026-01-05\norder: 2\ndefinition: x\nowning_team: sales\n'
+        '"\\e]0;pwned\\a\\e[2J\u202egnp.exe": 1\n', encoding="utf-8")
+    for fmt in ("text", "github"):
+        status, out = run("check", "--root", str(basic), "--format", fmt)
+        assert status == 1
+        assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+        assert r"unknown field '\x1b]0;pwned\x07\x1b[2J\u202egnp.exe'" in out
+    status, out = run("check", "--root", str(basic))
+    assert out.splitlines()[0] == (
+        r"content/stages/sql.yaml:7:1: error: unknown field '\x1b]0;pwned\x07\x1b[2J\u202egnp.exe'")
+
+
+def test_printable_file_names(basic: Path) -> None:
+    from generator.problems import Problem, format_github, format_text
+
+    problem = Problem("content/st\x1bages/a\tb.yaml", 1, 1, "bad\x00 value\nnext line")
+    assert format_text([problem]) == "content/st\\x1bages/a\\tb.yaml:1:1: error: bad\\x00 value\\nnext line\n"
+    assert format_github([problem]) == "::error file=content/st\\x1bages/a\\tb.yaml,line=1,col=1::bad\\x00 value%0Anext line\n"

@@ -251,3 +251,25 @@ def test_dates_near_the_end_of_the_calendar_do_not_crash(basic: Path) -> None:
     for argv in (["stale", "--today", "2026-11-23"], ["export", "--out", "-", "--today", "2026-11-23"],
                  ["build", "--out", str(basic / "md"), "--today", "9999-12-31"]):
         assert main([*argv, "--root", str(basic)], io.StringIO()) == 0, argv
+
+
+@pytest.mark.parametrize(("title", "found"), [
+    ('"Lead\\0"', "U+0000"), ('"\\e[31mLead"', "U+001B"), ('"Lead \\u202Edaer"', "U+202E"),
+    ('"Lead\\u2066"', "U+2066"), ('"Two\\nlines"', "U+000A"),
+])
+def test_titles_reject_control_characters(basic: Path, title: str, found: str) -> None:
+    """Issue 13, point 11: a title could carry NUL, ESC or a right-to-left override into <title>."""
+    write(basic, "content/stages/lead.yaml", VALID_STAGE.replace("title: Lead", f"title: {title}"))
+    assert problems_of(basic) == [
+        f"content/stages/lead.yaml:1:8: error: title: must not contain control characters (found {found})",
+    ]
+
+
+@pytest.mark.parametrize("collection", ["stages", "people"])
+def test_index_is_a_reserved_id(basic: Path, collection: str) -> None:
+    """Issue 13, point 10: a record named index silently replaced its collection's overview page."""
+    write(basic, f"content/{collection}/index.yaml", VALID_STAGE)
+    assert problems_of(basic) == [
+        f"content/{collection}/index.yaml:1:1: error: reserved id 'index': {collection}/index.md is the "
+        "collection's overview page; rename the file",
+    ]

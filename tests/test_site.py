@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -52,3 +53,53 @@ def test_refuses_a_folder_it_did_not_make(basic: Path, tmp_path: Path) -> None:
 def test_refuses_to_write_over_the_playbook(basic: Path, target: str) -> None:
     with pytest.raises(ValueError, match="refusing to write the Markdown tree over"):
         write_tree(generate(basic, TODAY), basic, basic / target)
+
+
+@pytest.mark.parametrize("target", ["content/newdir", "docs/built", "schemas/x", "templates/md", ".git/md"])
+def test_refuses_a_folder_inside_the_source_folders(basic: Path, target: str) -> None:
+    """Issue 13, point 13: ``--out content/newdir`` was accepted."""
+    (basic / ".git").mkdir()
+    with pytest.raises(ValueError, match=r"refusing to write the Markdown tree inside .*: it holds the "
+                       r"playbook's sources; choose a folder outside it"):
+        write_tree(generate(basic, TODAY), basic, basic / target)
+    assert not (basic / target).exists()
+
+
+def test_never_follows_symbolic_links_in_an_earlier_build(basic: Path, tmp_path: Path) -> None:
+    """Issue 13, point 13: a link planted in an earlier build made the next one overwrite a file
+    outside it."""
+    out = tmp_path / "md"
+    write_tree(generate(basic, TODAY), basic, out)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.md").write_text("keep me")
+    (out / "stages/mql.md").unlink()
+    (out / "stages/mql.md").symlink_to(victim)
+    (out / "index.md").unlink()
+    (out / "index.md").symlink_to(victim)
+    (out / "stray.md").symlink_to(victim)
+    shutil.rmtree(out / "teams")
+    (out / "teams").symlink_to(elsewhere, target_is_directory=True)
+    (out / MARKER).unlink()
+    (out / MARKER).symlink_to(victim)
+    write_tree(generate(basic, TODAY), basic, out)
+    assert victim.read_text() == "precious"
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.md"]
+    assert not any(p.is_symlink() for p in out.rglob("*"))
+    assert "Marketing qualified lead" in (out / "stages/mql.md").read_text()
+    assert (out / "teams/revops.md").is_file()
+
+
+def test_a_hand_written_page_that_is_not_utf8_is_a_located_problem(basic: Path) -> None:
+    """Issue 13, point 8: check passed, then build ended in UnicodeDecodeError."""
+    from generator.project import load_playbook
+    from generator.problems import PlaybookError
+
+    (basic / "docs/notes.md").write_bytes(b"# Notes\n\nCaf\xe9 au lait\n")
+    assert [str(p) for p in load_playbook(basic)[1]] == [
+        "docs/notes.md:3:4: error: file is not valid UTF-8 text",
+    ]
+    with pytest.raises(PlaybookError, match="docs/notes.md:3:4: error: file is not valid UTF-8 text"):
+        generate(basic, TODAY, "partner")

@@ -218,3 +218,13 @@ def test_pre_commit_runs_playbook_check(name: str) -> None:
     assert entries["playbook-check"].endswith("playbook check")
     assert entries["playbook-codeowners"].endswith("playbook codeowners --check")
     assert all(hook["pass_filenames"] is False for hook in hooks)
+
+
+DEFAULT_BRANCH_ONLY = "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)"
+
+
+def test_publish_deploys_only_from_the_default_branch() -> None:
+    """Issue 13, point 14: workflow_dispatch may run on any branch; only the default branch deploys."""
+    data, _, _ = load(REPO / ".github/workflows/publish.yml")
+    assert "workflow_dispatch" in data["on"]
+    assert data["jobs"]["deploy"]["if"] == DEFAULT_BRANCH_ONLY
