@@ -67,7 +67,8 @@ def format_json(problems: Iterable[Problem]) -> str:
 
 
 def _gh_escape(text: str, *, prop: bool = False) -> str:
-    text = printable(text, keep="" if prop else "\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = printable(text, keep="" if prop else "\r\n")
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         text = text.replace(":", "%3A").replace(",", "%2C")
     return text

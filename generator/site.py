@@ -175,10 +175,7 @@ def write_tree(tree: Tree, root: Path, out: Path) -> tuple[int, int]:
         for name in [*files, *dirs]:
             existing = here / name
             rel = existing.relative_to(out).as_posix()
-            if existing.is_symlink():
-                existing.unlink()
-                removed += 1
-            elif name in files and rel != MARKER and rel not in wanted:
+            if existing.is_symlink() or (name in files and rel != MARKER and rel not in wanted):
                 existing.unlink()
                 removed += 1
             elif name in dirs and not any(existing.iterdir()):

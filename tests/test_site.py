@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.problems import PlaybookError
+from generator.project import load_playbook
 from generator.site import MARKER, generate, write_tree
 
 TODAY = date(2026, 4, 1)
@@ -94,12 +96,9 @@ def test_never_follows_symbolic_links_in_an_earlier_build(basic: Path, tmp_path:
 
 def test_a_hand_written_page_that_is_not_utf8_is_a_located_problem(basic: Path) -> None:
     """Issue 13, point 8: check passed, then build ended in UnicodeDecodeError."""
-    from generator.project import load_playbook
-    from generator.problems import PlaybookError
-
     (basic / "docs/notes.md").write_bytes(b"# Notes\n\nCaf\xe9 au lait\n")
     assert [str(p) for p in load_playbook(basic)[1]] == [
         "docs/notes.md:3:4: error: file is not valid UTF-8 text",
     ]
-    with pytest.raises(PlaybookError, match="docs/notes.md:3:4: error: file is not valid UTF-8 text"):
+    with pytest.raises(PlaybookError, match=r"docs/notes\.md:3:4: error: file is not valid UTF-8 text"):
         generate(basic, TODAY, "partner")
