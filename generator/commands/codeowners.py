@@ -6,30 +6,32 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from ..codeowners import OUTPUT, generate, staleness
+from ..codeowners import OUTPUT, generate, read, records_in, staleness, target_path, write
 from ..problems import errors
-from ._base import PROBLEMS, AddCommand, add_format, load_or_report, report
+from ._base import PROBLEMS, AddCommand, UsageError, add_format, load_or_report, report
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     root, playbook = load_or_report(args, out)
     if playbook is None:
         return PROBLEMS
-    text, problems = generate(playbook)
-    target = root / args.output
+    try:
+        target = target_path(root, args.output)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     shown = Path(args.output).as_posix()
-    if args.check:
-        current = target.read_text(encoding="utf-8") if target.is_file() else None
+    current = read(target)
+    text, problems = generate(playbook, current, shown)
+    if errors(problems):
+        pass  # broken markers: the file is left as it is
+    elif args.check:
         problems += staleness(shown, current, text)
     else:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.is_file() or target.read_text(encoding="utf-8") != text:
-            target.write_text(text, encoding="utf-8")
+        write(target, text)
     status = report(sorted(problems), out, args.format)
     if args.format == "text" and not errors(problems):
         verb = "is up to date" if args.check else "written"
-        count = sum(1 for line in text.splitlines() if line.startswith("/"))
-        out.write(f"playbook codeowners: {shown} {verb} ({count} records)\n")
+        out.write(f"playbook codeowners: {shown} {verb} ({records_in(text)} records)\n")
     return status
 
 
