@@ -22,10 +22,19 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import export, glossary
-from .audience import AUDIENCES, DEFAULT
+from .audience import AUDIENCES
 from .dates import parse_iso_date
 from .escape import page_title
-from .problems import BUG_NOTICE, PlaybookError
+from .guard import (
+    ENV,
+    SettingsError,
+    check_extensions,
+    problems_page,
+    prune_nav,
+    resolve_audience,
+    strip_comments,
+)
+from .problems import BUG_NOTICE, PlaybookError, Problem
 from .schemas import is_valid_id
 from .site import Tree, generate, navigation
 
@@ -52,12 +61,12 @@ def build_date(configured: str | None) -> date:
         raise PluginError(f"playbook: 'today' must be a date written YYYY-MM-DD, not {text!r}") from None
 
 
-def build_audience(configured: str | None) -> str:
-    """Who the site is for: config, then ``PLAYBOOK_AUDIENCE``, then ``internal``."""
-    value = configured or os.environ.get("PLAYBOOK_AUDIENCE") or DEFAULT
-    if value not in AUDIENCES:
-        raise PluginError(f"playbook: PLAYBOOK_AUDIENCE must be one of {', '.join(AUDIENCES)}, not {value!r}")
-    return value
+def build_audience(configured: str | None, enabled: bool = True) -> str:
+    """Who the site is for (see :func:`generator.guard.resolve_audience`)."""
+    try:
+        return resolve_audience(configured, os.environ.get(ENV), enabled=enabled)
+    except SettingsError as exc:
+        raise PluginError(str(exc)) from None
 
 
 def _in_folder(path: str | None, folder: Path) -> bool:
@@ -69,22 +78,40 @@ def _in_folder(path: str | None, folder: Path) -> bool:
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def __init__(self) -> None:
         self.tree: Tree | None = None
+        self.serving = False
+        self.problems: list[Problem] = []
+        self.shown: set[str] = set()  # the pages of the last good build
         self.root = Path.cwd()
         self.today = date.today()
         self.terms: list[glossary.Term] = []
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
     def on_config(self, config: Any) -> Any:
         self.tree = None
+        self.problems = []
         if not self.config.enabled:
+            build_audience(self.config.audience, enabled=False)  # refuses an audience asked for
             return config
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         self.root = (base / self.config.root).resolve() if self.config.root else base.resolve()
+        audience = build_audience(self.config.audience)
         try:
-            audience = build_audience(self.config.audience)
+            check_extensions(audience, config.markdown_extensions, config.plugins)
+        except SettingsError as exc:
+            raise PluginError(str(exc)) from None
+        try:
             self.today = build_date(self.config.today)
             self.tree = generate(self.root, self.today, audience)
         except PlaybookError as exc:
-            raise PluginError(f"the playbook has problems:\n{exc}".rstrip()) from None
+            if not self.serving:
+                raise PluginError(f"the playbook has problems:\n{exc}".rstrip()) from None
+            # mkdocs serve: show the problems in the browser (the page reloads once they are fixed)
+            # instead of a server that waits for a build that cannot succeed.
+            log.error(f"the playbook has problems:\n{exc}".rstrip())
+            self.problems = exc.problems
+            return config
         except Exception:
             log.error(f"playbook: {BUG_NOTICE}")  # MkDocs prints the traceback
             raise
@@ -106,6 +133,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
+        if self.problems:
+            return self._problems_site(files, config)
         if self.tree is None:
             return files
         docs = Path(config.docs_dir)
@@ -126,9 +155,31 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 name = asset.relative_to(ASSETS).as_posix()
                 files.append(File.generated(config, f"assets/playbook/{name}", abs_src_path=str(asset)))
         files.append(File.generated(config, GLOSSARY_LINKS, content=json.dumps(glossary.links(self.terms))))
+        pages = [f.src_uri for f in files.documentation_pages()]
         if self.config.nav and config.nav is None:
-            config.nav = navigation(self.tree, [f.src_uri for f in files.documentation_pages()])
+            config.nav = navigation(self.tree, pages)
+        elif config.nav is not None and not internal:
+            config.nav = prune_nav(config.nav, set(pages)) or []  # no title of a page it may not see
+        self.shown = {f.src_uri for f in files.documentation_pages()}
         return files
+
+    def _problems_site(self, files: Files, config: Any) -> Files:
+        """Every page (those of the last good build, those in docs/, the home page) shows the
+        located problems; livereload brings the real pages back once they are fixed."""
+        paths = {"index.md", *self.shown}
+        for file in list(files.documentation_pages()):
+            paths.add(file.src_uri)
+            files.remove(file)
+        page = problems_page(self.problems)
+        for path in sorted(paths):
+            files.append(File.generated(config, path, content=page))
+        config.nav = ["index.md"]
+        return files
+
+    def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:
+        if self.tree is not None and self.tree.audience != "internal":
+            return strip_comments(html)
+        return html
 
     def _edit_uri(self, page: str, docs: Path) -> str | None:
         assert self.tree is not None
@@ -156,9 +207,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def on_post_build(self, config: Any) -> None:
         """Publish ``playbook.json`` and its JSON Schema next to the site's pages."""
+        site = Path(config.site_dir)
+        if self.problems and (site / "index.html").is_file():  # any other address shows them too
+            (site / "404.html").write_bytes((site / "index.html").read_bytes())
         if self.tree is None:
             return
-        site = Path(config.site_dir)
         data = export.export(self.tree.playbook, self.today, self.tree.audience)
         (site / export.FILE).write_text(export.dumps(data), encoding="utf-8")
         (site / export.SCHEMA_FILE).write_bytes(export.SCHEMA.read_bytes())

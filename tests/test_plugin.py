@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -177,3 +180,167 @@ def test_serve_watches_content_schemas_and_templates(basic: Path) -> None:
     server = Server()
     assert plugin.on_serve(server, config=None, builder=None) is server
     assert server.watched == [str(basic / "content"), str(basic / "schemas"), str(basic / "templates")]
+
+
+# ---------------------------------------------------------------------------
+# Fail closed (issue 13): settings that could publish more than the audience may see
+
+
+def _mkdocs(root: Path, *args: str, env: dict[str, str | None]) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build`` of ``root`` with ``env`` on top of ours (None: unset)."""
+    full = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_TODAY": "2026-04-01"}
+    full.pop("PLAYBOOK_AUDIENCE", None)
+    for key, value in env.items():
+        if value is None:
+            full.pop(key, None)
+        else:
+            full[key] = value
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(root / "site"), *args],
+                          cwd=root, env=full, capture_output=True, text=True, timeout=600)
+
+
+def _audience_copy(tmp_path: Path, plugin: str = "  - playbook\n") -> Path:
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "audience", root)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - playbook\n", plugin))
+    return root
+
+
+def _site_text(root: Path) -> str:
+    site = root / "site"
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in site.rglob("*")
+                     if p.is_file() and p.suffix in (".html", ".json", ".xml")) if site.exists() else ""
+
+
+@pytest.mark.site
+def test_audience_settings_that_disagree_stop_the_build(tmp_path: Path) -> None:
+    """Point 1: ``audience: internal`` in mkdocs.yml silently overrode PLAYBOOK_AUDIENCE=public."""
+    root = _audience_copy(tmp_path, "  - playbook:\n      audience: internal\n")
+    result = _mkdocs(root, "--strict", env={"PLAYBOOK_AUDIENCE": "public"})
+    assert result.returncode == 1
+    assert ("playbook: the audience is set twice and the settings disagree: 'audience: internal' in "
+            "mkdocs.yml, PLAYBOOK_AUDIENCE=public; keep one") in result.stderr
+    assert "SECRET" not in _site_text(root)
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.site
+def test_an_audience_with_the_plugin_disabled_stops_the_build(tmp_path: Path) -> None:
+    """Point 1: with ``enabled: false`` PLAYBOOK_AUDIENCE was ignored and internal docs/ pages published."""
+    root = _audience_copy(tmp_path, "  - playbook:\n      enabled: false\n")
+    result = _mkdocs(root, env={"PLAYBOOK_AUDIENCE": "public"})
+    assert result.returncode == 1
+    assert ("playbook: PLAYBOOK_AUDIENCE=public asks for a site for one audience, but the playbook plugin "
+            "is disabled (enabled: false), so nothing would be withheld") in result.stderr
+    assert "SECRETDOCS" not in _site_text(root)
+
+
+@pytest.mark.site
+def test_snippets_cannot_paste_an_internal_page_into_a_partner_page(tmp_path: Path) -> None:
+    """Point 4: pymdownx.snippets pasted an internal page (or a content file) into a partner page."""
+    root = _audience_copy(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text() + "  - pymdownx.snippets\n")
+    guide = root / "docs/partner-guide.md"
+    guide.write_text(guide.read_text() + '\n--8<-- "docs/how-we-work.md"\n\n--8<-- '
+                     '"content/competitors/open-rival.yaml"\n')
+    result = _mkdocs(root, "--strict", env={"PLAYBOOK_AUDIENCE": "partner"})
+    assert result.returncode == 1
+    assert ("playbook: pymdownx.snippets pastes other files into pages, which could put internal pages or "
+            "content files into this partner site") in result.stderr
+    assert "SECRET" not in _site_text(root)
+    assert _mkdocs(root, "--strict", env={"PLAYBOOK_AUDIENCE": "internal"}).returncode == 0
+    assert "SECRETDOCS" in (root / "site/partner-guide/index.html").read_text()  # internal may paste
+
+
+@pytest.mark.site
+def test_nav_titles_and_comments_of_hidden_pages_stay_out(tmp_path: Path) -> None:
+    """Point 5: nav titles written in mkdocs.yml for internal pages, and HTML comments of pages,
+    reached partner sites."""
+    root = _audience_copy(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text() + "nav:\n  - Partners: partner-guide.md\n"
+                      "  - SECRETNAVTITLE pricing: how-we-work.md\n  - Hidden:\n"
+                      "      - SECRETSECTION: stages/secretstage.md\n  - Stages: stages/index.md\n")
+    guide = root / "docs/partner-guide.md"
+    guide.write_text(guide.read_text() + "\n<!-- SECRETCOMMENT: call them before the renewal -->\n\n"
+                     "```html\n<!-- a comment shown as code -->\n```\n")
+    result = _mkdocs(root, env={"PLAYBOOK_AUDIENCE": "partner"})
+    assert result.returncode == 0, result.stderr
+    text = _site_text(root)
+    for secret in ("SECRETNAVTITLE", "SECRETSECTION", "SECRETCOMMENT"):
+        assert secret not in text, secret
+    page = (root / "site/partner-guide/index.html").read_text()
+    assert "&lt;!-- a comment shown as code --&gt;" in page
+    assert "Working with our agencies" in page
+    assert _mkdocs(root, "--strict", env={"PLAYBOOK_AUDIENCE": "partner"}).returncode == 0
+    assert _mkdocs(root, env={"PLAYBOOK_AUDIENCE": "internal"}).returncode == 0
+    assert "SECRETNAVTITLE" in _site_text(root)
+
+
+SERVE_PORT = 8401
+
+
+def _fetch(url: str) -> tuple[int, str]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8", errors="replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", errors="replace")
+    except OSError as exc:  # refused, reset, or held past the timeout
+        return 0, str(exc)
+
+
+def _wait_for(url: str, wanted: str, seconds: float = 90) -> tuple[int, str]:
+    import time
+
+    deadline = time.monotonic() + seconds
+    status, text = 0, ""
+    while time.monotonic() < deadline:
+        status, text = _fetch(url)
+        if wanted in text:
+            return status, text
+        time.sleep(0.5)
+    raise AssertionError(f"{url} never showed {wanted!r}; last answer {status}: {text[-500:]}")
+
+
+@pytest.mark.site
+def test_serve_shows_the_problems_as_a_page_and_recovers(basic: Path) -> None:
+    """Point 15: while content was broken, ``mkdocs serve`` held every request; now each page shows
+    the located problems (with livereload) and the real pages come back once fixed, while
+    ``mkdocs build`` still fails."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_TODAY": "2026-04-01"}
+    env.pop("PLAYBOOK_AUDIENCE", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{SERVE_PORT}"],
+        cwd=basic, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{SERVE_PORT}"
+    sql = basic / "content/stages/sql.yaml"
+    good = sql.read_text()
+    try:
+        _wait_for(f"{base}/stages/mql/", "Marketing qualified lead")
+        sql.write_text("title: [\n")
+        status, page = _wait_for(f"{base}/stages/mql/", "The playbook has problems")
+        assert status == 200
+        assert ("content/stages/sql.yaml:2:1: error: invalid YAML: did not find expected node content"
+                in page)
+        assert "livereload(" in page  # the browser reloads by itself once it is fixed
+        assert "The playbook has problems" in _fetch(f"{base}/")[1]
+        built = mkdocs_build(basic, site=basic.parent / "site-broken")
+        assert built.returncode == 1
+        assert "content/stages/sql.yaml:2:1: error: invalid YAML" in built.stderr
+        sql.write_text(good)
+        status, page = _wait_for(f"{base}/stages/mql/", "<h1")
+        _wait_for(f"{base}/stages/mql/", "Marketing qualified lead")
+        assert "The playbook has problems" not in _fetch(f"{base}/stages/mql/")[1]
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
