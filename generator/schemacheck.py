@@ -41,6 +41,19 @@ _NAMED = frozenset({"properties", "patternProperties", "$defs", "definitions", "
 # Keywords that apply a subschema to the same value (following them never descends into a field).
 _SAME_VALUE = ("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas")
 
+# Every keyword of JSON Schema 2020-12 (and two older spellings): any other key in a schema is a
+# mistake for the playbook (``"X-audience"`` or ``"audience"`` would be silently ignored).
+KEYWORDS = frozenset({
+    "$schema", "$id", "$ref", "$anchor", "$dynamicRef", "$dynamicAnchor", "$vocabulary", "$comment",
+    "$defs", "definitions", "allOf", "anyOf", "oneOf", "not", "if", "then", "else",
+    "dependentSchemas", "dependencies", "prefixItems", "items", "contains", "properties",
+    "patternProperties", "additionalProperties", "propertyNames", "unevaluatedItems",
+    "unevaluatedProperties", "type", "enum", "const", "multipleOf", "maximum", "exclusiveMaximum",
+    "minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems", "minItems",
+    "uniqueItems", "maxContains", "minContains", "maxProperties", "minProperties", "required",
+    "dependentRequired", "title", "description", "default", "deprecated", "readOnly", "writeOnly",
+    "examples", "format", "contentEncoding", "contentMediaType", "contentSchema",
+})
 Location = tuple[str | int, ...]
 _VALIDATORS = {
     name: Draft202012Validator({"$ref": f"#/$defs/{name}", "$defs": META["$defs"]}) for name in KNOWN
@@ -190,6 +203,10 @@ def annotation_problems(file: str, schema: Any, text: str, *, collection: bool) 
         problems.append(_located(file, doc, path, message, key=key))
 
     for path, node in list(_subschemas(schema)):
+        for name in [k for k in node if not k.startswith("x-") and k not in KEYWORDS]:
+            hint = _suggest(name, sorted(KEYWORDS | set(KNOWN))) or " (neither a JSON Schema keyword nor a " \
+                "playbook annotation)"
+            at((*path, name), f"unknown keyword '{name}'{hint}", key=True)
         for name in [k for k in node if k.startswith("x-")]:
             where = (*path, name)
             if name not in KNOWN:

@@ -10,6 +10,8 @@ collections.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -103,14 +105,31 @@ def _settings(
     )
 
 
-def _schema_problems(file: str, schema: Any) -> list[Problem]:
-    if not isinstance(schema, dict):
-        return [Problem(file, 1, 1, "a schema must be a JSON object")]
+@functools.lru_cache(maxsize=256)
+def _meta_error(canonical: str) -> str | None:
+    """Why a schema (as canonical JSON) is not a valid JSON Schema, or None. Remembered: checking
+    a schema against the meta-schema costs more than loading a small playbook (``mkdocs serve``
+    and the tests load the same schemas again and again)."""
     try:
-        Draft202012Validator.check_schema(schema)
+        Draft202012Validator.check_schema(json.loads(canonical))
     except SchemaError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "(root)"
-        return [Problem(file, 1, 1, f"invalid JSON Schema at {where}: {exc.message}")]
+        return f"invalid JSON Schema at {where}: {exc.message}"
+    return None
+
+
+def json_schema_problems(file: str, schema: Any) -> list[Problem]:
+    """A schema file (a collection's or a shared one) that is not a valid JSON Schema."""
+    if not isinstance(schema, dict):
+        return [Problem(file, 1, 1, "a schema must be a JSON object")]
+    error = _meta_error(json.dumps(schema, sort_keys=True))
+    return [Problem(file, 1, 1, error)] if error else []
+
+
+def _schema_problems(file: str, schema: Any) -> list[Problem]:
+    found = json_schema_problems(file, schema)
+    if found:
+        return found
     missing = [f for f in REQUIRED_FIELDS if f not in schema.get("required", [])]
     if missing:
         names = ", ".join(missing)
@@ -240,6 +259,11 @@ def load_schemas(root: Path) -> tuple[dict[str, Collection], list[Problem]]:
         if not unreadable:
             is_collection = not path.name.startswith("_")
             problems += annotation_problems(file, schema, text, collection=is_collection)
+            if not is_collection:
+                invalid = json_schema_problems(file, schema)
+                problems += invalid
+                if invalid:
+                    continue  # the collections that use it fail to resolve it, and say so
             raw[path.name] = (file, schema)
             texts[path.name] = text
     registry: Registry = Registry().with_resources(

@@ -45,6 +45,13 @@ AUDIENCE_FIELD = '"abbreviation": {"type": "string", "title": "Abbreviation"}'
      "(found a list)"),
     ('"x-audiance": "internal"',
      "schemas/stages.schema.json:16:65: error: unknown annotation 'x-audiance'; did you mean 'x-audience'?"),
+    ('"X-Audience": "internal"',
+     "schemas/stages.schema.json:16:65: error: unknown keyword 'X-Audience'; did you mean 'x-audience'?"),
+    ('"audience": "internal"',
+     "schemas/stages.schema.json:16:65: error: unknown keyword 'audience'; did you mean 'x-audience'?"),
+    ('"colour": "red"',
+     "schemas/stages.schema.json:16:65: error: unknown keyword 'colour' (neither a JSON Schema keyword "
+     "nor a playbook annotation)"),
     ('"x-confidential": true',
      "schemas/stages.schema.json:16:65: error: unknown annotation 'x-confidential' (annotations: "
      "x-audience, x-drift, x-error, x-playbook, x-ref)"),
@@ -62,6 +69,16 @@ def test_an_invalid_confidentiality_mark_hides_the_field(basic: Path) -> None:
     assert playbook.collections["stages"].inlined["properties"]["abbreviation"]["x-audience"] == "internal"
     with pytest.raises(PlaybookError):
         generate(basic, date(2026, 4, 1), "public")
+
+
+def test_a_shared_schema_that_is_not_a_json_schema(basic: Path) -> None:
+    edit(basic, COMMON, '"minLength": 1,', '"minLength": "one",')
+    assert problems_of(basic) == [
+        "schemas/_common.schema.json:1:1: error: invalid JSON Schema at $defs/title/minLength: 'one' is not "
+        "of type 'integer'",
+        *[f'schemas/{name}.schema.json:1:1: error: the owner property must name people or teams with "x-ref"'
+          for name in ("people", "slas", "stages", "teams")],
+    ]
 
 
 def test_annotations_in_shared_definitions_are_checked(basic: Path) -> None:
