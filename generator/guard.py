@@ -80,12 +80,11 @@ def _is_link(target: str) -> bool:
 def prune_nav(nav: Any, pages: set[str]) -> Any:
     """``nav`` without the entries of pages not in ``pages`` (nor sections left empty)."""
     if isinstance(nav, list):
-        kept = [prune_nav(item, pages) for item in nav]
-        return [item for item in kept if item is not None]
+        items = [prune_nav(item, pages) for item in nav]
+        return [item for item in items if item is not None]
     if isinstance(nav, dict):
-        kept = {title: prune_nav(value, pages) for title, value in nav.items()}
-        kept = {t: v for t, v in kept.items() if v is not None and v != []}
-        return kept or None
+        entries = {title: prune_nav(value, pages) for title, value in nav.items()}
+        return {t: v for t, v in entries.items() if v is not None and v != []} or None
     if isinstance(nav, str):
         if _is_link(nav) or posixpath.normpath(nav) in pages:
             return nav

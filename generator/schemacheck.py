@@ -21,7 +21,7 @@ import difflib
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -150,13 +150,15 @@ def _message(name: str, error: ValidationError) -> tuple[Location, str, bool]:
     where = tuple(error.absolute_path)
     label = field_name((name, *where))
     schema = error.schema if isinstance(error.schema, dict) else {}
+    instance: Any = error.instance
     if error.validator == "additionalProperties":
         allowed = list(schema.get("properties", {}))
-        extra = sorted(set(error.instance) - set(allowed))
+        extra = sorted(set(instance) - set(allowed))
         word = extra[0] if extra else "?"
         return (*where, word), f"{label}: unknown setting '{word}'{_unknown(word, allowed, 'settings')}", True
     if error.validator == "required":
-        missing = [m for m in error.validator_value if m not in error.instance]
+        required: Any = error.validator_value
+        missing = [m for m in required if m not in instance]
         return where, f"{label}: missing the setting '{missing[0] if missing else '?'}'", False
     text = schema.get("x-error") or error.message
     found = describe_value(error.instance)
@@ -254,7 +256,7 @@ def _pointer(fragment: str) -> Location | None:
 
 def _at(document: Any, pointer: Location) -> tuple[Any, Location]:
     """The node a JSON pointer names, and its path (list positions as numbers)."""
-    node, path = document, ()
+    node, path = document, cast(Location, ())
     for part in pointer:
         if isinstance(node, dict) and part in node:
             node, path = node[part], (*path, part)
