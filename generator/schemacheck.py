@@ -28,6 +28,7 @@ from jsonschema.exceptions import ValidationError
 
 from .loader import Document, LoadError, load_yaml
 from .problems import Problem
+from .wording import describe_value, field_name
 
 META_FILE = Path(__file__).parent / "schemas" / "annotations.schema.json"
 META: dict[str, Any] = json.loads(META_FILE.read_text(encoding="utf-8"))
@@ -145,8 +146,6 @@ def _unknown(word: str, options: list[str], kind: str) -> str:
 
 def _message(name: str, error: ValidationError) -> tuple[Location, str, bool]:
     """(where in the annotation's value, message, whether to point at a key) for one error."""
-    from .validate import describe_value, field_name
-
     where = tuple(error.absolute_path)
     label = field_name((name, *where))
     schema = error.schema if isinstance(error.schema, dict) else {}
@@ -183,8 +182,6 @@ def _field_problems(settings: dict[str, Any], fields: list[str]) -> Iterator[tup
         named.append((("glossary", part), glossary.get(part) if isinstance(glossary, dict) else None))
     for where, value in named:
         if isinstance(value, str) and value not in fields:
-            from .validate import field_name
-
             hint = _suggest(value, fields)
             yield where, (f"{field_name((COLLECTION_ONLY, *where))}: '{value}' is not a field of this "
                           f"collection{hint}")

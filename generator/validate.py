@@ -17,6 +17,8 @@ from referencing.exceptions import Unresolvable
 from .loader import Document
 from .problems import Problem
 from .schemas import Collection, RefSite
+from .wording import describe_value as describe_value  # re-exported: other checks import it here
+from .wording import field_name as field_name
 
 _TYPE_NAMES = {
     "object": "a mapping of fields",
@@ -27,30 +29,6 @@ _TYPE_NAMES = {
     "boolean": "true or false",
     "null": "nothing",
 }
-
-
-def describe_value(value: Any) -> str:
-    """How a YAML value reads to its author, for 'found ...' in messages."""
-    if value is None:
-        return "nothing (an empty value)"
-    if isinstance(value, bool):
-        return f"{'true' if value else 'false'}"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"the text '{shown}'"
-    if isinstance(value, list):
-        return "a list"
-    return "a mapping"
-
-
-def field_name(path: Iterable[str | int]) -> str:
-    """``('objections', 2, 'response')`` -> ``objections[2].response``."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _expected(types: Any) -> str:
