@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,3 +51,26 @@ def built_basic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(FIXTURES / "basic", root)
     build_site(root)
     return root
+
+
+SERVE_PORT = 8401  # this branch's port for real ``mkdocs serve`` runs
+
+
+@contextlib.contextmanager
+def mkdocs_serve(root: Path, port: int = SERVE_PORT) -> Iterator[str]:
+    """A real ``mkdocs serve`` of the playbook at ``root`` (live reload on) for the duration of the
+    block; yields its address. The server is always stopped."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_TODAY": "2026-04-01"}
+    env.pop("PLAYBOOK_AUDIENCE", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

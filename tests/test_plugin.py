@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURES, mkdocs_build
+from .conftest import FIXTURES, mkdocs_build, mkdocs_serve
 
 
 @pytest.fixture
@@ -279,8 +279,6 @@ def test_nav_titles_and_comments_of_hidden_pages_stay_out(tmp_path: Path) -> Non
     assert "SECRETNAVTITLE" in _site_text(root)
 
 
-SERVE_PORT = 8401
-
 
 def _fetch(url: str) -> tuple[int, str]:
     import urllib.error
@@ -313,15 +311,9 @@ def test_serve_shows_the_problems_as_a_page_and_recovers(basic: Path) -> None:
     """Point 15: while content was broken, ``mkdocs serve`` held every request; now each page shows
     the located problems (with livereload) and the real pages come back once fixed, while
     ``mkdocs build`` still fails."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_TODAY": "2026-04-01"}
-    env.pop("PLAYBOOK_AUDIENCE", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{SERVE_PORT}"],
-        cwd=basic, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{SERVE_PORT}"
     sql = basic / "content/stages/sql.yaml"
     good = sql.read_text()
-    try:
+    with mkdocs_serve(basic) as base:
         _wait_for(f"{base}/stages/mql/", "Marketing qualified lead")
         sql.write_text("title: [\n")
         status, page = _wait_for(f"{base}/stages/mql/", "The playbook has problems")
@@ -334,13 +326,5 @@ def test_serve_shows_the_problems_as_a_page_and_recovers(basic: Path) -> None:
         assert built.returncode == 1
         assert "content/stages/sql.yaml:2:1: error: invalid YAML" in built.stderr
         sql.write_text(good)
-        status, page = _wait_for(f"{base}/stages/mql/", "<h1")
         _wait_for(f"{base}/stages/mql/", "Marketing qualified lead")
         assert "The playbook has problems" not in _fetch(f"{base}/stages/mql/")[1]
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
