@@ -98,8 +98,9 @@ def _scan_collection(
 
 
 def _is_control(char: str) -> bool:
-    """Control characters, line and paragraph separators, and bidirectional formatting."""
-    return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI
+    """Control characters (but a tab or a line break, which a title's layout collapses into a
+    space), line and paragraph separators, and bidirectional formatting."""
+    return (unicodedata.category(char) in ("Cc", "Zl", "Zp") and char not in "\t\n") or char in _BIDI
 
 
 def convention_problems(item: ContentFile, doc: Document) -> list[Problem]:

@@ -255,7 +255,7 @@ def test_dates_near_the_end_of_the_calendar_do_not_crash(basic: Path) -> None:
 
 @pytest.mark.parametrize(("title", "found"), [
     ('"Lead\\0"', "U+0000"), ('"\\e[31mLead"', "U+001B"), ('"Lead \\u202Edaer"', "U+202E"),
-    ('"Lead\\u2066"', "U+2066"), ('"Two\\nlines"', "U+000A"),
+    ('"Lead\\u2066"', "U+2066"), ('"Over\\rwrite"', "U+000D"), ('"Lead\\u2028"', "U+2028"),
 ])
 def test_titles_reject_control_characters(basic: Path, title: str, found: str) -> None:
     """Issue 13, point 11: a title could carry NUL, ESC or a right-to-left override into <title>."""
@@ -263,6 +263,11 @@ def test_titles_reject_control_characters(basic: Path, title: str, found: str) -
     assert problems_of(basic) == [
         f"content/stages/lead.yaml:1:8: error: title: must not contain control characters (found {found})",
     ]
+
+
+def test_titles_may_break_lines(basic: Path) -> None:
+    write(basic, "content/stages/lead.yaml", VALID_STAGE.replace("title: Lead", "title: >\n  Lead\n  stage"))
+    assert problems_of(basic) == []
 
 
 @pytest.mark.parametrize("collection", ["stages", "people"])

@@ -202,7 +202,9 @@ def test_bad_arguments_are_usage_errors(root: Path) -> None:
         stale(root, "--link-base", "javascript:alert(1)")
 
 
-HOSTILE = 'Steal <script>x</script> | @everyone [x](javascript:alert(1)) \x1b[31mred\u202e\n# head'
+# Control characters (ESC, bidi overrides) are refused in titles by ``check`` (see tests/test_project.py);
+# markup and line breaks are not.
+HOSTILE = 'Steal <script>x</script> | @everyone [x](javascript:alert(1)) red\n# head'
 
 
 def test_untrusted_titles_are_inert(root: Path) -> None:
@@ -214,7 +216,7 @@ def test_untrusted_titles_are_inert(root: Path) -> None:
     assert "<script" not in body and "@everyone" not in body and "](javascript" not in body
     assert md("@everyone") == "@\u200beveryone"
     _, text = stale(root)
-    assert "\x1b" not in text and "\u202e" not in text and "\\u001b[31mred\\u202e\\u000a# head" in text
+    assert "red\\u000a# head" in text
     _, annotations = stale(root, "--format", "github")
     assert len(annotations.splitlines()) == 4
     assert printable("a\tb") == "a\\u0009b"
