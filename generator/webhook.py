@@ -1,0 +1,229 @@
+"""Posting a digest to a chat: Slack and Microsoft Teams incoming webhooks.
+
+A :class:`Digest` is plain text (a title and items with optional links and detail lines).
+Each chat gets a payload in its own format, with the record text escaped for it, so a title
+such as ``<!channel> *urgent*`` or ``[click](https://evil)`` arrives as literal text and can
+neither ping a channel nor forge a link:
+
+- Slack (``{"text", "blocks"}`` with ``mrkdwn``): ``& < >`` become entities, the only escaping
+  Slack defines; links are ``<url|label>`` built from URLs we made.
+- Teams (a message with one Adaptive Card): TextBlock Markdown punctuation gets a backslash,
+  and ``< >`` become entities.
+
+:func:`post` sends one payload with a timeout per attempt and bounded retries: a 5xx answer
+or 429 (rate limited; ``Retry-After`` honoured up to a limit) is tried again, a 4xx answer is
+a :class:`WebhookError` at once, and so is a timeout or a refused connection after the last
+attempt. Error messages never contain the webhook URL: it is a secret.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+KINDS = ("slack", "teams")
+ATTEMPTS = 3
+TIMEOUT = 10.0
+BACKOFF = 1.0  # seconds before the second attempt; doubled for each later one
+MAX_RETRY_AFTER = 30.0
+MAX_ITEMS = 40  # a chat message is for reading, not for archives: the rest is a link away
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class WebhookError(Exception):
+    """The message could not be delivered (the text says why, never the URL)."""
+
+
+@dataclass(frozen=True)
+class Item:
+    text: str  # one line, plain text
+    url: str | None = None
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Digest:
+    title: str
+    items: tuple[Item, ...] = ()
+    link: str | None = None  # the "What changed" page
+    footer: str = ""
+
+
+# ---------------------------------------------------------------------------
+# Escaping
+
+_SLACK = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_TEAMS_PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+_SPACE = re.compile(r"\s+")
+
+
+def _line(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def slack_text(text: str) -> str:
+    """Plain text for Slack ``mrkdwn``: the three control characters as entities."""
+    return _line(text).translate(_SLACK)
+
+
+def teams_text(text: str) -> str:
+    """Plain text for a Teams TextBlock: Markdown punctuation escaped, HTML's ``< >`` inert."""
+    return _TEAMS_PUNCT.sub(r"\\\1", _line(text)).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _safe_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in url for c in "<>| \n\t"):
+        return None
+    return url
+
+
+# ---------------------------------------------------------------------------
+# Payloads
+
+
+def _shown(digest: Digest) -> tuple[list[Item], int]:
+    items = list(digest.items[:MAX_ITEMS])
+    return items, len(digest.items) - len(items)
+
+
+def slack_payload(digest: Digest) -> dict[str, Any]:
+    items, more = _shown(digest)
+    lines = []
+    for item in items:
+        url = _safe_url(item.url)
+        label = slack_text(item.text)
+        lines.append(f"• <{url}|{label}>" if url else f"• {label}")
+        lines += [f"    {slack_text(d)}" for d in item.details]
+    if more:
+        lines.append(f"…and {more} more.")
+    page = _safe_url(digest.link)
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": _line(digest.title)[:150]}},
+    ]
+    # A section's text is limited to 3,000 characters: split the list over sections.
+    chunk: list[str] = []
+    for line in lines:
+        if sum(len(x) + 1 for x in chunk) + len(line) > 2900 and chunk:
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(chunk)}})
+            chunk = []
+        chunk.append(line[:2900])
+    if chunk:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(chunk)}})
+    footer = [slack_text(digest.footer)] if digest.footer else []
+    if page:
+        footer.append(f"<{page}|What changed>")
+    if footer:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": " · ".join(footer)}]})
+    return {"text": slack_text(digest.title), "blocks": blocks}
+
+
+def teams_payload(digest: Digest) -> dict[str, Any]:
+    items, more = _shown(digest)
+    body: list[dict[str, Any]] = [
+        {"type": "TextBlock", "text": teams_text(digest.title), "weight": "Bolder", "size": "Medium",
+         "wrap": True},
+    ]
+    for item in items:
+        url = _safe_url(item.url)
+        label = teams_text(item.text)
+        text = f"- [{label}]({url})" if url else f"- {label}"
+        text += "".join(f"\n\n    {teams_text(d)}" for d in item.details)
+        body.append({"type": "TextBlock", "text": text, "wrap": True, "spacing": "Small"})
+    if more:
+        body.append({"type": "TextBlock", "text": f"…and {more} more.", "wrap": True})
+    if digest.footer:
+        body.append({"type": "TextBlock", "text": teams_text(digest.footer), "wrap": True,
+                     "isSubtle": True, "size": "Small"})
+    card: dict[str, Any] = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": body,
+    }
+    page = _safe_url(digest.link)
+    if page:
+        card["actions"] = [{"type": "Action.OpenUrl", "title": "What changed", "url": page}]
+    return {"type": "message", "attachments": [
+        {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card},
+    ]}
+
+
+PAYLOADS: dict[str, Callable[[Digest], dict[str, Any]]] = {"slack": slack_payload, "teams": teams_payload}
+
+
+# ---------------------------------------------------------------------------
+# Sending
+
+
+def check_url(url: str, kind: str) -> None:
+    """A webhook URL must be https (plain http only to this machine, for tests)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname in LOOPBACK:
+        return
+    raise WebhookError(f"the {kind} webhook URL must start with https:// (the URL is not shown: it is a "
+                       "secret)")
+
+
+def _retry_after(headers: Any, default: float) -> float:
+    value = headers.get("Retry-After") if headers is not None else None
+    try:
+        return min(max(float(value), 0.0), MAX_RETRY_AFTER) if value is not None else default
+    except ValueError:
+        return default
+
+
+def post(url: str, payload: dict[str, Any], kind: str, *, attempts: int = ATTEMPTS,
+         timeout: float = TIMEOUT, backoff: float = BACKOFF,
+         sleep: Callable[[float], None] = time.sleep) -> int:
+    """POST ``payload`` as JSON; returns the number of attempts it took. Raises
+    :class:`WebhookError` on a 4xx answer, a timeout, or when every attempt failed."""
+    check_url(url, kind)
+    data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    name = "Slack" if kind == "slack" else "Teams"
+    wait = backoff
+    last = ""
+    for attempt in range(1, attempts + 1):
+        request = urllib.request.Request(url.strip(), data=data, method="POST",
+                                         headers={"Content-Type": "application/json; charset=utf-8",
+                                                  "User-Agent": "playbook-digest"})
+        delay = wait
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                response.read(65536)
+                return attempt
+        except urllib.error.HTTPError as exc:
+            body = exc.read(300).decode("utf-8", "replace").strip()
+            reason = f"HTTP {exc.code}" + (f": {_line(body)[:200]}" if body else "")
+            if exc.code != 429 and exc.code < 500:
+                raise WebhookError(f"the {name} webhook refused the message ({reason}); check the "
+                                   "webhook URL secret and the payload") from None
+            last = reason
+            if exc.code == 429:
+                delay = _retry_after(exc.headers, wait)
+        except TimeoutError:
+            # The chat may have received it: trying again could post the digest twice.
+            raise WebhookError(f"the {name} webhook did not answer within {timeout:g} s; "
+                               "the message may or may not have been posted") from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError):
+                raise WebhookError(f"the {name} webhook did not answer within {timeout:g} s; "
+                                   "the message may or may not have been posted") from None
+            last = f"cannot connect: {exc.reason}"
+        except OSError as exc:
+            last = f"connection failed: {exc.strerror or exc}"
+        if attempt < attempts:
+            sleep(delay)
+            wait *= 2
+    raise WebhookError(f"the {name} webhook failed {attempts} times (last: {last}); giving up")

@@ -1,0 +1,194 @@
+"""Posting to Slack and Teams incoming webhooks, against a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from generator import webhook
+from generator.webhook import Digest, Item, WebhookError
+
+HOSTILE = "<!channel> *MQL* & [click](https://evil.example) <https://evil.example|x> _a_"
+
+
+class Recorder:
+    def __init__(self, answers: list[tuple[int, dict[str, str]]], delay: float = 0.0) -> None:
+        self.answers = answers  # one per request; the last one repeats
+        self.delay = delay
+        self.requests: list[tuple[str, dict[str, str], bytes]] = []
+
+
+@contextmanager
+def chat(answers: list[tuple[int, dict[str, str]]], delay: float = 0.0) -> Iterator[tuple[str, Recorder]]:
+    recorder = Recorder(answers, delay)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            recorder.requests.append((self.path, dict(self.headers), body))
+            index = min(len(recorder.requests), len(recorder.answers)) - 1
+            status, headers = recorder.answers[index]
+            if recorder.delay:
+                time.sleep(recorder.delay)
+            text = b"ok" if status < 400 else b"invalid_payload"
+            try:
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(text)))
+                self.end_headers()
+                self.wfile.write(text)
+            except OSError:
+                pass  # the client gave up (timeout test)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hooks/T000/B000/secret-token", recorder
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+DIGEST = Digest(
+    title="Playbook changes, 2 to 8 March 2026",
+    items=(
+        Item("Changed · Lifecycle stage: Marketing qualified lead", "https://playbook.example/stages/mql/",
+             ("Threshold: 60 → 70",)),
+        Item(HOSTILE, "https://playbook.example/slas/x/", (HOSTILE,)),
+    ),
+    link="https://playbook.example/changes/",
+    footer="2 changes by 2 people",
+)
+
+
+def no_sleep(_: float) -> None:
+    pass
+
+
+def test_slack_payload_shape_and_escaping() -> None:
+    with chat([(200, {})]) as (url, recorder):
+        assert webhook.post(url, webhook.slack_payload(DIGEST), "slack", sleep=no_sleep) == 1
+    path, headers, body = recorder.requests[0]
+    assert path == "/hooks/T000/B000/secret-token"
+    assert headers["Content-Type"] == "application/json; charset=utf-8"
+    payload = json.loads(body)
+    assert payload["text"] == "Playbook changes, 2 to 8 March 2026"
+    assert [b["type"] for b in payload["blocks"]] == ["header", "section", "context"]
+    assert payload["blocks"][0]["text"] == {"type": "plain_text", "text": "Playbook changes, 2 to 8 March 2026"}
+    section = payload["blocks"][1]["text"]
+    assert section["type"] == "mrkdwn"
+    escaped = ("&lt;!channel&gt; *MQL* &amp; [click](https://evil.example) "
+               "&lt;https://evil.example|x&gt; _a_")
+    assert section["text"] == (
+        "• <https://playbook.example/stages/mql/|Changed · Lifecycle stage: Marketing qualified lead>\n"
+        "    Threshold: 60 → 70\n"
+        f"• <https://playbook.example/slas/x/|{escaped}>\n"
+        f"    {escaped}"
+    )
+    assert "<!channel>" not in body.decode()
+    assert payload["blocks"][2]["elements"][0]["text"] == (
+        "2 changes by 2 people · <https://playbook.example/changes/|What changed>")
+
+
+def test_teams_payload_shape_and_escaping() -> None:
+    with chat([(202, {})]) as (url, recorder):
+        webhook.post(url, webhook.teams_payload(DIGEST), "teams", sleep=no_sleep)
+    payload = json.loads(recorder.requests[0][2])
+    assert payload["type"] == "message"
+    attachment = payload["attachments"][0]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    card = attachment["content"]
+    assert card["type"] == "AdaptiveCard" and card["version"] == "1.4"
+    assert card["actions"] == [{"type": "Action.OpenUrl", "title": "What changed",
+                                "url": "https://playbook.example/changes/"}]
+    texts = [block["text"] for block in card["body"]]
+    assert texts[1] == ("- [Changed · Lifecycle stage: Marketing qualified lead]"
+                        "(https://playbook.example/stages/mql/)\n\n    Threshold: 60 → 70")
+    escaped = (r"&lt;\!channel&gt; \*MQL\* & \[click\]\(https://evil\.example\) "
+               r"&lt;https://evil\.example\|x&gt; \_a\_")
+    assert texts[2] == f"- [{escaped}](https://playbook.example/slas/x/)\n\n    {escaped}"
+
+
+def test_an_unsafe_item_url_is_left_out() -> None:
+    digest = Digest("t", (Item("x", "javascript:alert(1)"), Item("y", "https://a.example/|evil")))
+    text = webhook.slack_payload(digest)["blocks"][1]["text"]["text"]
+    assert text == "• x\n• y"
+
+
+def test_retries_on_5xx_then_succeeds() -> None:
+    slept: list[float] = []
+    with chat([(500, {}), (503, {}), (200, {})]) as (url, recorder):
+        attempts = webhook.post(url, {"text": "x"}, "slack", backoff=0.5, sleep=slept.append)
+    assert attempts == 3
+    assert len(recorder.requests) == 3
+    assert slept == [0.5, 1.0]
+
+
+def test_gives_up_after_bounded_5xx_attempts() -> None:
+    with chat([(502, {})]) as (url, recorder), pytest.raises(WebhookError) as caught:
+        webhook.post(url, {"text": "x"}, "teams", attempts=3, sleep=no_sleep)
+    assert len(recorder.requests) == 3
+    assert str(caught.value) == ("the Teams webhook failed 3 times (last: HTTP 502: invalid_payload); "
+                                 "giving up")
+    assert "secret-token" not in str(caught.value)
+
+
+def test_rate_limit_honours_retry_after() -> None:
+    slept: list[float] = []
+    with chat([(429, {"Retry-After": "2"}), (200, {})]) as (url, recorder):
+        assert not recorder.requests
+        assert webhook.post(url, {"text": "x"}, "slack", sleep=slept.append) == 2
+    assert slept == [2.0]
+
+
+def test_4xx_is_a_clear_error_at_once() -> None:
+    with chat([(404, {})]) as (url, recorder), pytest.raises(WebhookError) as caught:
+        webhook.post(url, {"text": "x"}, "slack", sleep=no_sleep)
+    assert len(recorder.requests) == 1
+    assert str(caught.value) == ("the Slack webhook refused the message (HTTP 404: invalid_payload); "
+                                 "check the webhook URL secret and the payload")
+    assert "secret-token" not in str(caught.value)
+
+
+def test_timeout_is_an_error_and_not_retried() -> None:
+    with chat([(200, {})], delay=1.5) as (url, recorder), pytest.raises(WebhookError) as caught:
+        webhook.post(url, {"text": "x"}, "slack", timeout=0.3, sleep=no_sleep)
+    assert len(recorder.requests) == 1
+    assert str(caught.value) == ("the Slack webhook did not answer within 0.3 s; the message may or may "
+                                 "not have been posted")
+
+
+def test_connection_refused_is_retried_then_an_error() -> None:
+    with chat([(200, {})]) as (url, _):
+        pass  # the server is gone: nothing listens on that port any more
+    slept: list[float] = []
+    with pytest.raises(WebhookError) as caught:
+        webhook.post(url, {"text": "x"}, "slack", attempts=2, sleep=slept.append)
+    assert str(caught.value).startswith("the Slack webhook failed 2 times (last: cannot connect:")
+    assert len(slept) == 1
+
+
+@pytest.mark.parametrize("url", ["http://chat.example/hook", "ftp://chat.example/x", "not a url", ""])
+def test_only_https_urls_or_loopback_are_accepted(url: str) -> None:
+    with pytest.raises(WebhookError, match="must start with https://"):
+        webhook.post(url, {}, "slack", sleep=no_sleep)
+
+
+def test_long_digests_are_cut_with_a_count() -> None:
+    digest = Digest("t", tuple(Item(f"item {n}") for n in range(webhook.MAX_ITEMS + 5)))
+    payload: dict[str, Any] = webhook.slack_payload(digest)
+    text = "\n".join(b["text"]["text"] for b in payload["blocks"] if b["type"] == "section")
+    assert text.endswith(f"• item {webhook.MAX_ITEMS - 1}\n…and 5 more.")
+    assert all(len(b["text"]["text"]) <= 3000 for b in payload["blocks"] if b["type"] == "section")
