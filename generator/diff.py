@@ -370,7 +370,13 @@ def compare(root: Path, base: str, head: str | None = None) -> tuple[list[Change
     """Every record that differs between ``base`` and ``head`` (default: the working tree)."""
     base_side = commit_side(root, gitrepo.resolve_commit(root, base))
     head_side = commit_side(root, gitrepo.resolve_commit(root, head)) if head else worktree_side(root)
-    describer = Describer(base_side, head_side)
+    return compare_sides(Describer(base_side, head_side))
+
+
+def compare_sides(describer: Describer) -> tuple[list[Change], Describer]:
+    """Every record that differs between the describer's two sides (the change history compares
+    each commit with the one before through this)."""
+    base_side, head_side = describer.base, describer.head
     old_paths = {p for p in base_side.files if p.startswith(f"{CONTENT}/")}
     new_paths = {p for p in head_side.files if p.startswith(f"{CONTENT}/")}
     removed = base_side.read(sorted(old_paths - new_paths))
@@ -446,3 +452,9 @@ def _modification(describer: Describer, old: Version, new: Version, renamed: boo
                 change.kind = "reviewed"
         lines.append(note)
     return change
+
+
+# Public names for the change history (generator/history.py).
+wanted = _wanted
+modification = _modification
+summary_lines = _summary_line

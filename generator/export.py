@@ -10,11 +10,12 @@ plugin writes it into the built site; ``playbook export`` writes it to a file.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from .audience import DEFAULT, is_withheld
+from .changelog import ChangeLog, records_json
 from .freshness import assess_all
 from .model import Playbook
 
@@ -36,8 +37,10 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def export(playbook: Playbook, today: date, audience: str = DEFAULT) -> dict[str, Any]:
-    """The export of ``playbook``, which must already be scoped to ``audience``."""
+def export(playbook: Playbook, today: date, audience: str = DEFAULT, changes: ChangeLog | None = None,
+           ) -> dict[str, Any]:
+    """The export of ``playbook``, which must already be scoped to ``audience``, with its recent
+    changes (those in the mark window) when the history is known."""
     freshness = assess_all(playbook, today)
     records = []
     for name in playbook.collections:
@@ -54,7 +57,7 @@ def export(playbook: Playbook, today: date, audience: str = DEFAULT) -> dict[str
                 "status": fresh.status,
                 "data": _plain(record.data),
             })
-    return {
+    data: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "generated": today.isoformat(),
@@ -65,6 +68,10 @@ def export(playbook: Playbook, today: date, audience: str = DEFAULT) -> dict[str
         ],
         "records": records,
     }
+    if changes is not None and changes.available:
+        start = today - timedelta(days=changes.window - 1)
+        data["changes"] = records_json(changes, changes.between(start, today))
+    return data
 
 
 def dumps(data: dict[str, Any]) -> str:

@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from . import export, glossary
+from . import changelog, export, feed, glossary
 from .audience import AUDIENCES
 from .dates import parse_iso_date
 from .escape import page_title
@@ -36,7 +36,7 @@ from .guard import (
 )
 from .problems import BUG_NOTICE, PlaybookError, Problem
 from .schemas import is_valid_id
-from .site import Tree, generate, navigation
+from .site import Options, Tree, generate, navigation
 
 log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).parent / "assets"
@@ -50,6 +50,8 @@ class PlaybookConfig(Config):
     today = opt.Optional(opt.Type(str))
     audience = opt.Optional(opt.Choice(AUDIENCES))
     nav = opt.Type(bool, default=True)
+    history = opt.Type(bool, default=True)  # the "What changed" page, marks and feed from git
+    changes_window = opt.Type(int, default=changelog.WINDOW_DAYS)  # days a record is marked new/changed
 
 
 def build_date(configured: str | None) -> date:
@@ -103,7 +105,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             raise PluginError(str(exc)) from None
         try:
             self.today = build_date(self.config.today)
-            self.tree = generate(self.root, self.today, audience)
+            options = Options(history=self.config.history, window=self.config.changes_window,
+                              repo_url=config.repo_url or None, site_url=config.site_url or None,
+                              site_name=config.site_name or "Playbook")
+            self.tree = generate(self.root, self.today, audience, options)
         except PlaybookError as exc:
             if not self.serving:
                 raise PluginError(f"the playbook has problems:\n{exc}".rstrip()) from None
@@ -130,6 +135,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         config.extra_javascript.append(ExtraScriptValue(MERMAID))
         config.extra_javascript[-1].defer = True
         config.extra_javascript.append("assets/playbook/playbook.js")
+        config.extra_javascript.append("assets/playbook/changes.js")
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
@@ -155,6 +161,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 name = asset.relative_to(ASSETS).as_posix()
                 files.append(File.generated(config, f"assets/playbook/{name}", abs_src_path=str(asset)))
         files.append(File.generated(config, GLOSSARY_LINKS, content=json.dumps(glossary.links(self.terms))))
+        for path, content in self.tree.files.items():
+            files.append(File.generated(config, path, content=content))
         pages = [f.src_uri for f in files.documentation_pages()]
         if self.config.nav and config.nav is None:
             config.nav = navigation(self.tree, pages)
@@ -205,6 +213,16 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             page.meta["search"] = {"boost": 10 if defines else 2}
         return markdown
 
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        """Every page's head names the change feed, so feed readers find it."""
+        if self.tree is None or feed.FILE not in self.tree.files:
+            return output
+        depth = page.url.count("/") if page.url else 0
+        href = "../" * depth + feed.FILE
+        link = (f'<link rel="alternate" type="{feed.MEDIA_TYPE}" href="{href}" '
+                'title="What changed in the playbook">')
+        return output.replace("</head>", f"{link}\n</head>", 1)
+
     def on_post_build(self, config: Any) -> None:
         """Publish ``playbook.json`` and its JSON Schema next to the site's pages."""
         site = Path(config.site_dir)
@@ -212,7 +230,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             (site / "404.html").write_bytes((site / "index.html").read_bytes())
         if self.tree is None:
             return
-        data = export.export(self.tree.playbook, self.today, self.tree.audience)
+        data = export.export(self.tree.playbook, self.today, self.tree.audience, self.tree.changes)
         (site / export.FILE).write_text(export.dumps(data), encoding="utf-8")
         (site / export.SCHEMA_FILE).write_bytes(export.SCHEMA.read_bytes())
 

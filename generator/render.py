@@ -359,10 +359,12 @@ def _template_problem(exc: Exception, root: Path) -> Problem:
 
 
 class Renderer:
-    def __init__(self, playbook: Playbook, today: date, documents: dict[str, str] | None = None) -> None:
+    def __init__(self, playbook: Playbook, today: date, documents: dict[str, str] | None = None,
+                 changes: Any = None) -> None:
         self.playbook = playbook
         self.today = today
         self.documents = documents or {}  # top-level hand-written page path -> its title
+        self.changes = changes  # a generator.changelog.ChangeLog, or None (no history)
         self.env = make_environment(playbook.root)
         self.freshness = assess_all(playbook, today)
         self.templates: dict[tuple[str, ...], Any] = {}
@@ -373,7 +375,7 @@ class Renderer:
         if key not in self.templates:  # one lookup per list of names, not a failed lookup per page
             self.templates[key] = self.env.select_template(names)
         text = self.templates[key].render(page=page, playbook=self.playbook, today=self.today,
-                                          documents=self.documents, **context)
+                                          documents=self.documents, changes=self.changes, **context)
         return _BLANK_LINES.sub("\n\n", text).strip("\n") + "\n"
 
     def record_page(self, record: Record) -> str:
@@ -439,7 +441,8 @@ def _cell(page: Page, collection: Collection, record: Record, name: str) -> Mark
 
 
 def render_pages(playbook: Playbook, today: date, extra: dict[str, str] | None = None,
-                 documents: dict[str, str] | None = None) -> dict[str, str]:
+                 documents: dict[str, str] | None = None, changes: Any = None) -> dict[str, str]:
     """Render every page. Raises :class:`PlaybookError` with located template problems.
-    ``documents`` (top-level hand-written page -> title) is offered to templates as ``documents``."""
-    return Renderer(playbook, today, documents).pages(extra or {})
+    ``documents`` (top-level hand-written page -> title) is offered to templates as ``documents``,
+    and ``changes`` (the change history as the audience sees it, if any) as ``changes``."""
+    return Renderer(playbook, today, documents, changes).pages(extra or {})

@@ -15,7 +15,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from . import changelog, feed
 from .audience import DEFAULT, of_page, scope, sees
+from .history import History, read_history
 from .model import Playbook
 from .pages import is_page, read_page
 from .problems import PlaybookError, Problem, errors
@@ -26,7 +28,19 @@ DOCS = "docs"
 _HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 MARKER = ".playbook-build"
 # Pages made from built-in templates unless docs/ has a hand-written page of that name.
-EXTRA_PAGES = {"index.md": "_home.md.j2", "freshness.md": "_freshness.md.j2", "tags.md": "_tags.md.j2"}
+EXTRA_PAGES = {"index.md": "_home.md.j2", "changes.md": "_changes.md.j2", "freshness.md": "_freshness.md.j2",
+               "tags.md": "_tags.md.j2"}
+
+
+@dataclass(frozen=True)
+class Options:
+    """How the site presents the change history (from ``mkdocs.yml`` or the command line)."""
+
+    history: bool = True  # read the git history (False: the page says it is not available)
+    window: int = changelog.WINDOW_DAYS  # days a record is marked "new" or "changed"
+    repo_url: str | None = None  # links to commits and pull requests
+    site_url: str | None = None  # absolute links in the feed
+    site_name: str = "Playbook"
 
 
 @dataclass
@@ -36,6 +50,8 @@ class Tree:
     warnings: list[Problem]
     audience: str = DEFAULT
     hand_written: dict[str, Path] = field(default_factory=dict)  # docs/ files the audience may see
+    changes: changelog.ChangeLog | None = None
+    files: dict[str, bytes] = field(default_factory=dict)  # generated files other than pages (the feed)
 
 
 def _clashes(root: Path, pages: dict[str, str]) -> list[Problem]:
@@ -48,9 +64,10 @@ def _clashes(root: Path, pages: dict[str, str]) -> list[Problem]:
     ]
 
 
-def generate(root: Path, today: date, audience: str = DEFAULT) -> Tree:
-    """Load, validate and render the playbook as ``audience`` sees it.
+def generate(root: Path, today: date, audience: str = DEFAULT, options: Options | None = None) -> Tree:
+    """Load, validate and render the playbook as ``audience`` sees it, with its change history.
     Raises :class:`PlaybookError` on any error."""
+    options = options or Options()
     playbook, problems = load_playbook(root)
     if errors(problems):
         raise PlaybookError(problems)
@@ -59,12 +76,19 @@ def generate(root: Path, today: date, audience: str = DEFAULT) -> Tree:
     seen = scope(playbook, audience)
     if not any(r.get("tags") for r in seen.records.values()):
         extra.pop("tags.md", None)  # no tag index without tags
+    if options.history:
+        history = read_history(root)
+    else:
+        history = History(False, "reading the history is switched off for this build")
+    log = changelog.ChangeLog(history, seen, audience, today=today, window=options.window,
+                              repo_url=options.repo_url)
+    files = {feed.FILE: changelog.atom(log, site_name=options.site_name, site_url=options.site_url)}
     with fewer_gc_passes():
-        pages = render_pages(seen, today, extra, documents(visible))
+        pages = render_pages(seen, today, extra, documents(visible), log)
     clashes = _clashes(root, {p: "" for p in pages if p not in extra})
     if clashes:
         raise PlaybookError(clashes)
-    return Tree(seen, pages, problems, audience, visible)
+    return Tree(seen, pages, problems, audience, visible, log, files)
 
 
 def documents(visible: dict[str, Path]) -> dict[str, str]:
@@ -84,7 +108,7 @@ def navigation(tree: Tree, pages: list[str]) -> list[Any]:
     Records are not listed, so a page's size does not grow with the number of records."""
     generated = set(tree.pages) - set(EXTRA_PAGES)
     own = sorted(p for p in pages if p not in generated)
-    last = ("freshness.md", "tags.md")
+    last = ("changes.md", "freshness.md", "tags.md")
     nav: list[Any] = [p for p in own if p == "index.md"]
     nav += [p for p in own if p != "index.md" and p not in last and "/" not in p]
     folders: dict[str, list[str]] = {}
@@ -160,6 +184,7 @@ def write_tree(tree: Tree, root: Path, out: Path) -> tuple[int, int]:
     _prepare(out, root)
     wanted: dict[str, bytes] = {path: p.read_bytes() for path, p in tree.hand_written.items()}
     wanted.update((path, text.encode("utf-8")) for path, text in tree.pages.items())
+    wanted.update(tree.files)
     written = 0
     for path, content in wanted.items():
         target = out / path

@@ -28,7 +28,7 @@ def read(root: Path, page: str) -> str:
 def test_a_page_for_every_record_and_collection(built: Path) -> None:
     pages = sorted(p.relative_to(built / "site").as_posix() for p in (built / "site").rglob("index.html"))
     assert pages == [
-        "freshness/index.html", "how-we-work/index.html", "index.html",
+        "changes/index.html", "freshness/index.html", "how-we-work/index.html", "index.html",
         "people/dana-reyes/index.html", "people/index.html",
         "slas/index.html", "slas/mql-follow-up/index.html",
         "stages/index.html", "stages/mql/index.html", "stages/sql/index.html",

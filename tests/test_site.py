@@ -17,7 +17,7 @@ TODAY = date(2026, 4, 1)
 
 def test_rewrite_touches_only_changed_files(basic: Path, tmp_path: Path) -> None:
     out = tmp_path / "md"
-    assert write_tree(generate(basic, TODAY), basic, out) == (13, 0)
+    assert write_tree(generate(basic, TODAY), basic, out) == (15, 0)  # 13 pages, 1 hand-written, the change feed
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*.md")}
     assert write_tree(generate(basic, TODAY), basic, out) == (0, 0)
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.md")} == before

@@ -20,7 +20,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         tree = generate(root, today, args.audience)
     except PlaybookError as exc:
         return report(exc.problems, out)
-    text = dumps(export(tree.playbook, today, tree.audience))
+    text = dumps(export(tree.playbook, today, tree.audience, tree.changes))
     if args.out == "-":
         out.write(text)
         return OK
