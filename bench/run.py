@@ -172,6 +172,113 @@ STEPS = {"parse": step_parse, "check": step_check, "render": step_render, "build
          "floor": step_floor, "incremental": step_incremental}
 
 
+# ---------------------------------------------------------------------------
+# The change history: 2,000 commits over 1,000 records (generator/history.py)
+
+HISTORY_RECORDS = 1000
+HISTORY_COMMITS = 2000
+HISTORY_MORE = 20  # commits added before the incremental read
+
+
+def _history_stream(root: Path, start: int, count: int, first: bool) -> bytes:
+    """A ``git fast-import`` stream of ``count`` commits, each changing one record: mostly a
+    field, some review-only bumps, an added record every 50th and a rename every 125th."""
+    import random
+
+    rng = random.Random(start)
+    files = sorted(p.relative_to(root).as_posix() for p in (root / "content").glob("*/*.yaml"))
+    out = io.BytesIO()
+
+    def data(text: bytes) -> None:
+        out.write(b"data %d\n" % len(text) + text + b"\n")
+
+    for number in range(start, start + count):
+        when = 1767225600 + number * 3600  # 2026-01-01 plus an hour a commit
+        out.write(b"commit refs/heads/main\n")
+        out.write(b"committer Bench <bench@example.com> %d +0000\n" % when)
+        data(f"Change {number}".encode())
+        if number == start and not first:
+            out.write(b"from refs/heads/main^0\n")
+        if number == 0 and first:
+            everything = sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                                if p.is_file() and ".git" not in p.relative_to(root).parts)
+            for rel in everything:
+                out.write(f"M 100644 inline {rel}\n".encode())
+                data((root / rel).read_bytes())
+        elif number % 125 == 0:
+            old = rng.choice([f for f in files if "/competitors/" in f])
+            new = old.replace(".yaml", f"-r{number}.yaml")
+            out.write(f"R {old} {new}\n".encode())
+            files[files.index(old)] = new
+            (root / old).rename(root / new)
+        elif number % 50 == 0:
+            source = rng.choice([f for f in files if "/personas/" in f])
+            new = source.replace(".yaml", f"-n{number}.yaml")
+            out.write(f"M 100644 inline {new}\n".encode())
+            (root / new).write_bytes((root / source).read_bytes())
+            data((root / new).read_bytes())
+            files.append(new)
+        else:
+            rel = rng.choice(files)
+            path = root / rel
+            text = path.read_text(encoding="utf-8")
+            if number % 5 == 0:
+                day = f"2026-{1 + number % 12:02d}-{1 + number % 28:02d}"
+                text = re.sub(r"(?m)^last_reviewed: .*$", f"last_reviewed: {day}", text)
+            else:
+                text = text.replace("summary: ", f"summary: Edit {number}. ", 1)
+            path.write_text(text, encoding="utf-8")
+            out.write(f"M 100644 inline {rel}\n".encode())
+            data(text.encode())
+    return out.getvalue()
+
+
+def write_history(root: Path, start: int, count: int) -> None:
+    first = start == 0
+    if first:
+        subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    stream = _history_stream(root, start, count, first)
+    subprocess.run(["git", "-C", str(root), "fast-import", "--quiet"], input=stream, check=True)
+    subprocess.run(["git", "-C", str(root), "reset", "-q", "--hard", "main"], check=True)
+
+
+def step_history(root: Path, _: Path) -> dict[str, Any]:
+    from generator.history import read_history
+
+    start = time.perf_counter()
+    history = read_history(root)
+    seconds = time.perf_counter() - start
+    if not history.available:
+        raise SystemExit(f"history unavailable: {history.reason}")
+    changes = sum(len(e.changes) for e in history.entries)
+    return {"seconds": seconds, "commits_read": history.read_commits, "entries": len(history.entries),
+            "changes": changes}
+
+
+STEPS["history"] = step_history
+
+
+def bench_history(work: Path) -> dict[str, Any]:
+    """A cold read of 2,000 commits over 1,000 records, a read with nothing new (the cache
+    alone), then one after ``HISTORY_MORE`` new commits (only those are summarised)."""
+    from bench.synth import write_playbook
+    from generator.history import cache_path
+
+    root = work / "history"
+    write_playbook(root, HISTORY_RECORDS)
+    print(f"  history: {HISTORY_COMMITS:,} commits over {HISTORY_RECORDS:,} records ...", flush=True)
+    write_history(root, 0, HISTORY_COMMITS)
+    cache = cache_path(root)
+    cache.unlink(missing_ok=True)
+    cold = run_step("history", root, root)
+    cached = run_step("history", root, root)
+    write_history(root, HISTORY_COMMITS, HISTORY_MORE)
+    incremental = run_step("history", root, root)
+    return {"records": HISTORY_RECORDS, "commits": HISTORY_COMMITS, "cold": cold, "cached": cached,
+            "incremental": incremental, "new_commits": HISTORY_MORE,
+            "cache_bytes": cache.stat().st_size if cache.exists() else 0}
+
+
 def _edit_one(root: Path, undo: str | None = None) -> str:
     """Change one competitor's summary (or put it back); return the original text."""
     path = sorted((root / "content" / "competitors").glob("*.yaml"))[0]
@@ -444,13 +551,14 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="playbook-bench-"))
     try:
         results = {n: bench_size(n, work, repeat, build_max) for n in sizes}
+        history = bench_history(work) if os.environ.get("BENCH_HISTORY", "1") != "0" else None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     r = ratios(results)
     rows = targets(results, r)
     report = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": info,
               "sizes": sizes, "results": {str(n): v for n, v in results.items()}, "ratios": r,
-              "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in rows]}
+              "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in rows], "history": history}
     args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print()
     print(table(results))
@@ -458,6 +566,12 @@ def main() -> int:
     if skipped:
         print(f"\nFull mkdocs build and serve skipped at {', '.join(skipped)} records "
               f"(BENCH_BUILD_MAX={build_max}; raise it to measure them).")
+    if history:
+        print(f"\nHistory of {history['commits']:,} commits over {history['records']:,} records: "
+              f"cold {history['cold']['seconds']:.2f} s ({history['cold']['changes']:,} changes), "
+              f"cached {history['cached']['seconds']:.2f} s, {history['new_commits']} new commits "
+              f"{history['incremental']['seconds']:.2f} s "
+              f"({history['incremental']['commits_read']} read); peak {history['cold']['maxrss_mb']:.0f} MB")
     print("\nTargets:")
     for target, measured, ok in rows:
         mark = "n/a " if ok is None else ("met " if ok else "MISS")
