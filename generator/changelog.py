@@ -16,15 +16,18 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
 from . import feed, webhook
-from .audience import DEFAULT
+from .audience import DEFAULT, scope
 from .escape import inline, safe_url
-from .history import History, Shown, visible
+from .history import History, Shown, commits_since, read_history, visible
 from .model import Playbook, Record
+from .problems import PlaybookError, errors
+from .project import load_playbook
 
 WINDOW_DAYS = 14
 PAGE = "changes.md"
@@ -240,6 +243,51 @@ class ChangeLog:
                       + select("collection", "Section", collections) + " "
                       + select("team", "Team", teams)
                       + ' <span class="pb-changes-count" aria-live="polite"></span></div>')
+
+
+# ---------------------------------------------------------------------------
+# For the command line: the playbook as an audience sees it, and its change log
+
+
+def load(root: Path, today: date, audience: str = DEFAULT, *, window: int = WINDOW_DAYS,
+         repo_url: str | None = None) -> ChangeLog:
+    """The change log of the playbook at ``root``. Raises :class:`PlaybookError` when the
+    playbook (as it is today) has errors: a page or link could not be named reliably."""
+    playbook, problems = load_playbook(root)
+    if errors(problems):
+        raise PlaybookError(problems)
+    return ChangeLog(read_history(root), scope(playbook, audience), audience, today=today, window=window,
+                     repo_url=repo_url)
+
+
+def changes(root: Path, today: date, audience: str = DEFAULT, since: str | None = None,
+            ) -> tuple[ChangeLog, list[Item]]:
+    """The change log and the changes since ``since`` (see :func:`select`), for ``playbook changes``."""
+    log = load(root, today, audience)
+    return log, select(log, root, since)
+
+
+def select(log: ChangeLog, root: Path, since: str | None) -> list[Item]:
+    """The changes since a date (``YYYY-MM-DD``, included) or after a commit; all without
+    ``since``. Raises :class:`HistoryError` for a revision git does not know."""
+    if since is None:
+        return list(log.items)
+    try:
+        day = parse_day(since)
+    except ValueError:
+        day = None
+    if day is not None:
+        return log.since(day)
+    if not log.available:
+        return []
+    after = commits_since(root, since)
+    return [i for i in log.items if i.shown.entry.commit in after]
+
+
+def parse_day(text: str) -> date:
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        raise ValueError(text)
+    return date.fromisoformat(text)
 
 
 # ---------------------------------------------------------------------------

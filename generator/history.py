@@ -582,3 +582,15 @@ def read_history(root: Path, *, cache: bool = True) -> History:
         return History(True, entries=state.entries, head=head, read_commits=read)
     except HistoryError as exc:
         return History(False, f"the history could not be read ({exc})")
+
+
+def commits_since(root: Path, rev: str) -> set[str]:
+    """The commits on the main line after ``rev`` (a commit, branch or tag). Raises
+    :class:`HistoryError` for anything git does not know as a commit, or that reads as an option."""
+    if not rev or rev.startswith("-") or any(ord(c) < 32 for c in rev):
+        raise HistoryError(f"not a revision: {rev!r}")
+    try:
+        base = _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
+    except HistoryError:
+        raise HistoryError(f"not a commit in this repository: {rev!r}") from None
+    return set(_git(root, "rev-list", "--first-parent", f"{base}..HEAD").decode().split())
