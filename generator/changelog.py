@@ -113,7 +113,10 @@ class ChangeLog:
         self.repo_url = safe_url(repo_url.rstrip("/")) if repo_url else None
         self.playbook = playbook
         shown = visible(history, viewer) if history.available else []
-        self.items: list[Item] = [self._item(s) for s in reversed(shown)]
+        # Newest commit first; within a commit, the diff engine's order (by collection).
+        order = {id(e): n for n, e in enumerate(history.entries)}
+        newest = sorted(enumerate(shown), key=lambda p: (-order[id(p[1].entry)], p[0]))
+        self.items: list[Item] = [self._item(s) for _, s in newest]
         self.by_record: dict[tuple[str, str], list[Item]] = {}
         for item in self.items:
             self.by_record.setdefault(item.shown.current, []).append(item)

@@ -1,0 +1,343 @@
+"""What readers see of the history: the page, record marks, the feed (read by feedparser),
+playbook.json, `playbook changes`, the weekly digest; for internal and partner builds."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import feedparser
+import jsonschema
+import pytest
+
+from generator import changelog, export
+from generator.cli import main
+from generator.site import Options, generate
+from tests.conftest import build_site
+from tests.history_repo import scripted_repo
+from tests.test_webhook import chat
+
+TODAY = date(2026, 3, 20)
+REPO_URL = "https://github.com/example/playbook"
+SECRETS = ("SECRET", "secretstage", "secretrival", "open-rival", "Open Rival", "Hidden stage")
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return scripted_repo(tmp_path_factory.mktemp("changes"))[0]
+
+
+def tree(repo: Path, audience: str = "internal", today: date = TODAY, window: int = 14) -> dict[str, str]:
+    return generate(repo, today, audience, Options(window=window, repo_url=REPO_URL,
+                                                   site_url="https://playbook.example/")).pages
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    return main(list(argv), out), out.getvalue()
+
+
+# ---------------------------------------------------------------------------
+# The page
+
+
+def test_the_page_lists_weeks_newest_first_with_reviews_apart(repo: Path) -> None:
+    page = tree(repo)["changes.md"]
+    weeks = [line for line in page.splitlines() if line.startswith("## ")]
+    assert weeks == ["## Week of 16 March 2026", "## Week of 9 March 2026", "## Week of 2 March 2026",
+                     "## Week of 5 January 2026"]
+    week2 = page.split("## Week of 2 March 2026")[1].split("## Week of 5 January")[0]
+    headlines = [line for line in week2.splitlines() if line.startswith("**")]
+    assert headlines == [
+        "**[MQL follow-up](slas/mql-first-call.md)** · Service-level agreement renamed (was `mql-follow-up`) · "
+        f"4 March 2026 · Dana Reyes · [commit {headlines[0].split('commit ')[1][:7]}]"
+        f"({REPO_URL}/commit/{headlines[0].split('/commit/')[1][:40]})",
+        "**[Marketing qualified lead](stages/mql.md)** · Lifecycle stage changed · 3 March 2026 · Sam Ortiz · "
+        + headlines[1].split("Sam Ortiz · ")[1],
+        "**[Marketing qualified lead](stages/mql.md)** · Lifecycle stage changed · 2 March 2026 · Dana Reyes · "
+        f"[pull request #3]({REPO_URL}/pull/3)",
+        "**[Sales qualified lead](stages/sql.md)** · Lifecycle stage added · 2 March 2026 · Dana Reyes · "
+        f"[pull request #3]({REPO_URL}/pull/3)",
+        "**Reviewed, no change:**",
+    ]
+    assert "- **Entry criteria**: added “Behaviour score of 70 points or more”; removed “Behaviour score of 60 " \
+           "points or more”" in week2
+    reviewed = week2.split("**Reviewed, no change:**")[1]
+    assert "- [Sales](teams/sales.md) (Team), 5 March 2026 · Dana Reyes" in reviewed
+    # The Sales team's record is owned by Dana Reyes, of Revenue operations: its changes are RevOps'.
+    assert '<div class="pb-change" data-collection="teams" data-team="revops" data-kind="reviewed" ' \
+           'data-date="2026-03-05" markdown>' in reviewed
+    assert '<option value="sales">Sales</option>' in page and '<option value="stages">Lifecycle stages</option>' in page
+
+
+def test_the_partner_page_shows_none_of_the_internal_changes(repo: Path) -> None:
+    pages = tree(repo, "partner")
+    for path, text in pages.items():
+        for secret in SECRETS:
+            assert secret not in text, (path, secret)
+    page = pages["changes.md"]
+    assert "Dana Reyes ·" not in page and "/commit/" not in page  # authors and commits: internal builds only
+    assert "**[Sales qualified lead](stages/sql.md)** · Lifecycle stage changed · 9 March 2026\n" in page
+    assert "- **Next stages**: removed *withheld*" in page
+
+
+def test_a_record_page_shows_its_last_real_change_and_its_own_history(repo: Path) -> None:
+    sla = tree(repo)["slas/mql-first-call.md"]
+    assert ("**Changed on 16 March 2026:** Applies to stages: removed Hidden stage SECRETSTAGETITLE "
+            r"\(stages/secretstage\); References lost: Hidden stage SECRETSTAGETITLE \(stages/secretstage\) · "
+            "[all changes](#history)") in sla
+    history = sla.split("## History")[1]
+    assert [line.split(" · ")[0] for line in history.splitlines() if line.startswith("- ")] == [
+        "- **16 March 2026**: changed", "- **4 March 2026**: renamed (was `mql-follow-up`)",
+        "- **5 January 2026**: added"]  # its changes under its earlier id too
+    sales = tree(repo)["teams/sales.md"]
+    assert "Changed on 5 January 2026" in sales  # the review-only change of 5 March is not its last change
+
+
+def test_marks_use_the_builds_today_and_window(repo: Path) -> None:
+    stages = tree(repo)["stages/index.md"]
+    assert "| [Sales qualified lead](sql.md) <span class=\"pb-mark pb-mark-changed\"" in stages
+    assert "| [Marketing qualified lead](mql.md) <span class=\"pb-mark pb-mark-changed\"" in stages
+    assert "pb-mark-new" not in stages  # SQL was added on 2 March: more than 14 days before 20 March
+    early = tree(repo, today=date(2026, 3, 4))["stages/index.md"]
+    assert "| [Sales qualified lead](sql.md) <span class=\"pb-mark pb-mark-new\" title=\"new in the last 14 " \
+           "days\">new</span>" in early
+    wide = tree(repo, window=30)["stages/index.md"]
+    assert "| [Sales qualified lead](sql.md) <span class=\"pb-mark pb-mark-new\"" in wide
+    later = tree(repo, today=date(2026, 6, 1))
+    assert "pb-mark" not in later["stages/index.md"] and "## Recently changed" not in later["index.md"]
+
+
+def test_the_home_page_lists_recent_changes(repo: Path) -> None:
+    home = tree(repo)["index.md"].split("## Recently changed")[1]
+    assert [line.split(":")[0] for line in home.splitlines() if line.startswith("- ")] == [
+        '- [Marketing qualified lead](stages/mql.md) <span class="pb-mark pb-mark-changed" title="changed in '
+        'the last 14 days">changed</span>',
+        '- [Open Rival Ltd](competitors/open-rival.md) <span class="pb-mark pb-mark-changed" title="changed in '
+        'the last 14 days">changed</span>',
+        '- [MQL follow-up](slas/mql-first-call.md) <span class="pb-mark pb-mark-changed" title="changed in the '
+        'last 14 days">changed</span>',
+        '- [SECRETRIVALTITLE Systems](competitors/secretrival.md) <span class="pb-mark pb-mark-changed" '
+        'title="changed in the last 14 days">changed</span>',
+        '- [Sales qualified lead](stages/sql.md) <span class="pb-mark pb-mark-changed" title="changed in the '
+        'last 14 days">changed</span>',
+    ]
+
+
+def test_without_history_the_page_says_so(tmp_path: Path, repo: Path) -> None:
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)], check=True)
+    page = tree(shallow)["changes.md"]
+    assert page == ("# What changed\n\n!!! info \"History unavailable\"\n    The change history could not be read "
+                    "for this build: the repository is a shallow clone, so its history is incomplete; check it "
+                    "out with its full history \\(fetch-depth: 0\\).\n")
+
+
+# ---------------------------------------------------------------------------
+# The feed and playbook.json
+
+
+def test_the_feed_lists_the_changes_newest_first_with_their_dates(repo: Path) -> None:
+    built = generate(repo, TODAY, "internal", Options(repo_url=REPO_URL, site_url="https://playbook.example/",
+                                                      site_name="Fixture playbook"))
+    parsed = feedparser.parse(built.files["changes.xml"])
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.feed.title == "Fixture playbook: what changed"
+    assert {link.rel: link.href for link in parsed.feed.links} == {
+        "self": "https://playbook.example/changes.xml", "alternate": "https://playbook.example/changes/"}
+    first = parsed.entries[0]
+    assert (first.title, first.link, first.updated, first.author) == (
+        "Lifecycle stage changed: Marketing qualified lead", "https://playbook.example/stages/mql/",
+        "2026-03-18T10:00:00Z", "Dana Reyes")
+    assert first.content[0].value == "<ul><li>Summary: set to “Ready for a sales call.”</li></ul>"
+    days = [e.updated[:10] for e in parsed.entries]
+    assert days == sorted(days, reverse=True)
+    assert len(parsed.entries) == 23
+    fix = next(e for e in parsed.entries if e.title == "Lifecycle stage changed: Sales qualified lead")
+    assert fix.updated == "2026-03-09T12:00:00Z"  # the day of the fix, not of the broken commit
+
+
+def test_the_partner_feed_has_none_of_the_internal_changes(repo: Path) -> None:
+    built = generate(repo, TODAY, "partner", Options(site_url="https://playbook.example/"))
+    raw = built.files["changes.xml"].decode()
+    for secret in (*SECRETS, "Sam Ortiz", "<name>Dana Reyes</name>"):  # Dana is a public record, not an author
+        assert secret not in raw
+    parsed = feedparser.parse(raw)
+    assert not parsed.bozo
+    assert [e.title for e in parsed.entries][:3] == [
+        "Lifecycle stage changed: Marketing qualified lead", "Lifecycle stage changed: Marketing qualified lead",
+        "Service-level agreement changed: MQL follow-up"]
+    assert len(parsed.entries) == 16
+
+
+def test_playbook_json_lists_recent_changes(repo: Path) -> None:
+    built = generate(repo, TODAY, "partner", Options(repo_url=REPO_URL))
+    data = export.export(built.playbook, TODAY, "partner", built.changes)
+    jsonschema.validate(data, json.loads(export.SCHEMA.read_text()))
+    assert [(c["date"], c["kind"], c["collection"], c["id"]) for c in data["changes"]] == [
+        ("2026-03-18", "changed", "stages", "mql"),
+        ("2026-03-16", "changed", "stages", "mql"),
+        ("2026-03-16", "changed", "slas", "mql-first-call"),
+        ("2026-03-11", "changed", "stages", "mql"),
+        ("2026-03-10", "changed", "stages", "mql"),
+        ("2026-03-09", "changed", "stages", "sql"),
+    ]
+    assert data["changes"][-1] == {
+        "date": "2026-03-09", "time": "2026-03-09T12:00:00+00:00", "commit": data["changes"][-1]["commit"],
+        "pull_request": None, "author": None, "kind": "changed", "collection": "stages", "id": "sql",
+        "previous_id": None, "title": "Sales qualified lead", "page": "stages/sql/", "team": "sales",
+        "summary": ["Order in the funnel: 3 → 4"], "url": None,
+    }
+
+
+# ---------------------------------------------------------------------------
+# playbook changes
+
+
+def test_changes_since_a_date_as_text(repo: Path) -> None:
+    status, out = run("changes", "--root", str(repo), "--since", "2026-03-17", "--today", "2026-03-20")
+    assert status == 0
+    assert out == (
+        "2026-03-18  Lifecycle stage changed: Marketing qualified lead  (Dana Reyes, "
+        f"{out.split('Dana Reyes, ')[1][:7]})\n"
+        "    Summary: set to “Ready for a sales call.”\n"
+        "2026-03-17  Competitor note changed: Open Rival Ltd  (Dana Reyes, "
+        f"{out.split('Dana Reyes, ')[2][:7]})\n"
+        "    Audience: removed (was “partner”)\n")
+
+
+def test_changes_since_a_revision_as_json_for_a_partner(repo: Path) -> None:
+    status, out = run("changes", "--root", str(repo), "--since", "HEAD~2", "--format", "json",
+                      "--audience", "partner", "--today", "2026-03-20")
+    assert status == 0
+    data = json.loads(out)
+    assert (data["available"], data["audience"]) == (True, "partner")
+    assert [(c["kind"], c["id"], c["summary"]) for c in data["changes"]] == [
+        ("changed", "mql", ["Summary: set to “Ready for a sales call.”"]),
+    ]
+
+
+def test_changes_as_markdown(repo: Path) -> None:
+    status, out = run("changes", "--root", str(repo), "--since", "2026-03-05", "--format", "markdown")
+    assert status == 0
+    assert out.startswith("## Playbook changes\n\n- **Lifecycle stage changed: Marketing qualified lead** — "
+                          "2026-03-18 · Dana Reyes · pull request #7\n")
+    assert out.endswith("\nReviewed, no change: Sales (2026-03-05).\n")
+
+
+def test_changes_since_an_unknown_revision_is_a_usage_error(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("changes", "--root", str(repo), "--since", "no-such-branch") == (2, "")
+    assert capsys.readouterr().err == "playbook: error: not a commit in this repository: 'no-such-branch'\n"
+    assert run("changes", "--root", str(repo), "--since=--all") == (2, "")
+    assert capsys.readouterr().err == "playbook: error: not a revision: '--all'\n"
+
+
+# ---------------------------------------------------------------------------
+# The weekly digest
+
+
+def test_digest_of_a_week_posts_to_slack_and_teams(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    with chat([(200, {})]) as (slack, slack_log), chat([(202, {})]) as (teams, teams_log):
+        monkeypatch.setenv("PLAYBOOK_SLACK_WEBHOOK", slack)
+        monkeypatch.setenv("PLAYBOOK_TEAMS_WEBHOOK", teams)
+        monkeypatch.setenv("PLAYBOOK_SITE_URL", "https://playbook.example")
+        status, out = run("digest", "--root", str(repo), "--today", "2026-03-09", "--summary", str(summary))
+    assert (status, out) == (0, "")
+    assert capsys.readouterr().err == ("playbook digest: posted 5 changes to slack\n"
+                                       "playbook digest: posted 5 changes to teams\n")
+    text = summary.read_text()
+    assert text.startswith("## Playbook changes, 2 March to 8 March 2026\n\n")
+    assert text.endswith("\nReviewed, no change: Sales (2026-03-05).\n")
+    payload = json.loads(slack_log.requests[0][2])
+    assert payload["text"] == "Playbook changes, 2 Mar to 8 Mar 2026"
+    lines = payload["blocks"][1]["text"]["text"].splitlines()
+    assert lines == [
+        "• <https://playbook.example/slas/mql-first-call/|Service-level agreement renamed: MQL follow-up (id "
+        "mql-follow-up → mql-first-call) (4 Mar, Dana Reyes)>",
+        "• <https://playbook.example/stages/mql/|Lifecycle stage changed: Marketing qualified lead (3 Mar, "
+        "Sam Ortiz)>",
+        "    Entry criteria: added “Behaviour score of 70 points or more”; removed “Behaviour score of 60 "
+        "points or more”",
+        "• <https://playbook.example/stages/mql/|Lifecycle stage changed: Marketing qualified lead (2 Mar, "
+        "Dana Reyes)>",
+        "    Next stages: added Sales qualified lead (stages/sql)",
+        "    References gained: Sales qualified lead (stages/sql)",
+        "• <https://playbook.example/stages/sql/|Lifecycle stage added: Sales qualified lead (2 Mar, Dana Reyes)>",
+        "    Owner: Sales (teams/sales)",
+        "• Reviewed, no change: Sales",
+    ]
+    assert payload["blocks"][2]["elements"][0]["text"] == (
+        "4 changes, 1 review · <https://playbook.example/changes/|What changed>")
+    card = json.loads(teams_log.requests[0][2])["attachments"][0]["content"]
+    assert card["body"][0]["text"] == r"Playbook changes, 2 Mar to 8 Mar 2026"
+
+
+def test_no_post_in_a_week_without_changes(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    with chat([(200, {})]) as (slack, slack_log):
+        monkeypatch.setenv("PLAYBOOK_SLACK_WEBHOOK", slack)
+        status, out = run("digest", "--root", str(repo), "--today", "2026-02-16")
+    assert (status, out) == (0, "## Playbook changes, 9 February to 15 February 2026\n\nNo changes.\n")
+    assert slack_log.requests == []
+    assert capsys.readouterr().err == ("playbook digest: no changes from 2026-02-09 to 2026-02-15; "
+                                       "nothing posted\n")
+
+
+def test_a_refused_post_is_exit_1_with_a_clear_error(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    with chat([(403, {})]) as (slack, slack_log):
+        monkeypatch.setenv("PLAYBOOK_SLACK_WEBHOOK", slack)
+        monkeypatch.delenv("PLAYBOOK_TEAMS_WEBHOOK", raising=False)
+        status, _ = run("digest", "--root", str(repo), "--today", "2026-03-16")
+    assert status == 1
+    assert len(slack_log.requests) == 1
+    err = capsys.readouterr().err
+    assert err == ("playbook digest: error: the Slack webhook refused the message (HTTP 403: invalid_payload); "
+                   "check the webhook URL secret and the payload\n")
+    assert slack not in err
+
+
+def test_the_partner_digest_has_none_of_the_internal_changes(repo: Path) -> None:
+    log = changelog.load(repo, TODAY, "partner")
+    message = changelog.digest(log, date(2026, 3, 9), date(2026, 3, 19), site_url=None)
+    assert message is not None
+    text = json.dumps([message.title, [(i.text, i.url, i.details) for i in message.items]], ensure_ascii=False)
+    for secret in (*SECRETS, "Dana Reyes", "Sam Ortiz"):
+        assert secret not in text
+    assert [i.text for i in message.items] == [
+        "Lifecycle stage changed: Marketing qualified lead (18 Mar)",
+        "Lifecycle stage changed: Marketing qualified lead (16 Mar)",
+        "Service-level agreement changed: MQL follow-up (16 Mar)",
+        "Lifecycle stage changed: Marketing qualified lead (11 Mar)",
+        "Lifecycle stage changed: Marketing qualified lead (10 Mar)",
+        "Lifecycle stage changed: Sales qualified lead (9 Mar)",
+    ]
+
+
+# ---------------------------------------------------------------------------
+# The real site
+
+
+@pytest.mark.site
+def test_partner_site_holds_no_internal_change_and_links_the_feed(repo: Path, tmp_path: Path) -> None:
+    site = build_site(repo, today="2026-03-20", audience="partner", site=tmp_path / "site")
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".xml", ".json", ".md"):
+            text = path.read_text(encoding="utf-8")
+            for secret in SECRETS:
+                assert secret not in text, (path, secret)
+    changes = (site / "changes/index.html").read_text()
+    assert '<div class="pb-change" data-collection="stages" data-date="2026-03-09" data-kind="changed" ' \
+           'data-team="sales">' in changes
+    assert '<link rel="alternate" type="application/atom+xml" href="../changes.xml" ' \
+           'title="What changed in the playbook">' in changes
+    home = (site / "index.html").read_text()
+    assert '<link rel="alternate" type="application/atom+xml" href="changes.xml"' in home
+    assert not feedparser.parse((site / "changes.xml").read_bytes()).bozo
+    data = json.loads((site / "playbook.json").read_text())
+    assert [c["id"] for c in data["changes"]] == ["mql", "mql", "mql-first-call", "mql", "mql", "sql"]
