@@ -23,15 +23,16 @@ from markupsafe import Markup
 
 from . import feed, webhook
 from .audience import DEFAULT, scope
+from .dates import parse_iso_date
 from .escape import inline, safe_url
 from .history import History, Shown, commits_since, read_history, visible
 from .model import Playbook, Record
+from .owners import team_of
 from .problems import PlaybookError, errors
 from .project import load_playbook
 
 WINDOW_DAYS = 14
 PAGE = "changes.md"
-TEAM_FIELD = "team"  # a person's team (the same convention as CODEOWNERS' fallback)
 KIND_WORDS = {"added": "added", "removed": "removed", "renamed": "renamed", "changed": "changed",
               "reviewed": "reviewed, no change"}
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -128,17 +129,8 @@ class ChangeLog:
         return Item(shown, record, singular, self._team(shown.change.owner))
 
     def _team(self, owner: str | None) -> Record | None:
-        """The team a change belongs to: the owner's team when the owner is a person with one,
-        else the owner (a team, or a person without a team)."""
-        if owner is None:
-            return None
-        found = self.playbook.find(owner)
-        if found is None:
-            return None
-        team = found.get(TEAM_FIELD)
-        if isinstance(team, str):
-            return self.playbook.find(team) or found
-        return found
+        """The team a change belongs to (:func:`generator.owners.team_of` its owner)."""
+        return team_of(self.playbook, owner) if owner is not None else None
 
     # Selections ---------------------------------------------------------------
 
@@ -272,11 +264,11 @@ def changes(root: Path, today: date, audience: str = DEFAULT, since: str | None 
 
 def select(log: ChangeLog, root: Path, since: str | None) -> list[Item]:
     """The changes since a date (``YYYY-MM-DD``, included) or after a commit; all without
-    ``since``. Raises :class:`HistoryError` for a revision git does not know."""
+    ``since``. Raises :class:`generator.gitrepo.GitError` for a revision git does not know."""
     if since is None:
         return list(log.items)
     try:
-        day = parse_day(since)
+        day: date | None = parse_iso_date(since)
     except ValueError:
         day = None
     if day is not None:
@@ -285,12 +277,6 @@ def select(log: ChangeLog, root: Path, since: str | None) -> list[Item]:
         return []
     after = commits_since(root, since)
     return [i for i in log.items if i.shown.entry.commit in after]
-
-
-def parse_day(text: str) -> date:
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-        raise ValueError(text)
-    return date.fromisoformat(text)
 
 
 # ---------------------------------------------------------------------------

@@ -94,5 +94,5 @@ def atom(*, feed_id: str, title: str, updated: datetime, entries: Sequence[Entry
     if not entries:
         # RFC 4287 4.1.1: a feed without entries still needs an author.
         add(add(root, "author"), "name", title)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8",
-                                                                     xml_declaration=False) + b"\n"
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"

@@ -8,9 +8,11 @@ read in one ``git cat-file --batch`` per call, and every failure becomes a
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 
 class GitError(Exception):
@@ -110,3 +112,115 @@ def changed_files(root: Path, rev: str) -> list[str]:
     except GitError as exc:
         raise GitError(f"cannot list the files changed since {rev}: {exc}") from None
     return [name for name in out.decode("utf-8", "replace").split("\0") if name]
+
+
+def is_inside(root: Path) -> bool:
+    """Whether ``root`` is inside a git working tree."""
+    try:
+        return git(root, "rev-parse", "--is-inside-work-tree").strip() == b"true"
+    except GitError:
+        return False
+
+
+def is_shallow(root: Path) -> bool:
+    return git(root, "rev-parse", "--is-shallow-repository").strip() == b"true"
+
+
+def git_path(root: Path, name: str) -> Path:
+    """A path inside the repository's git folder (``git rev-parse --git-path``): never tracked."""
+    path = Path(git(root, "rev-parse", "--git-path", name).decode().strip())
+    return path if path.is_absolute() else root / path
+
+
+def prefix(root: Path) -> str:
+    """``root`` relative to the top of its working tree (``""`` at the top)."""
+    return git(root, "rev-parse", "--show-prefix").decode().strip()
+
+
+def main_line(root: Path, head: str, since: str | None = None) -> list[str]:
+    """The commits on ``head``'s first-parent line (after ``since``), newest first."""
+    rev = f"{check_revision(since)}..{check_revision(head)}" if since else check_revision(head)
+    return git(root, "rev-list", "--first-parent", rev).decode().split()
+
+
+class BlobReader:
+    """Blob contents by id from one long-lived ``git cat-file --batch`` (for reading many
+    versions one by one, as a history walk does), remembered. Use it as a context manager."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.known: dict[str, bytes] = {}
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.process is not None:
+            if self.process.stdin is not None:
+                self.process.stdin.close()
+            self.process.wait(timeout=30)
+            self.process = None
+
+    def get(self, oid: str) -> bytes:
+        if oid not in self.known:
+            if self.process is None:
+                try:
+                    self.process = subprocess.Popen(["git", "-C", str(self.root), "cat-file", "--batch"],
+                                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                except OSError as exc:
+                    raise GitError(f"cannot run git: {exc.strerror}") from None
+            stdin: IO[bytes] | None = self.process.stdin
+            stdout: IO[bytes] | None = self.process.stdout
+            assert stdin is not None and stdout is not None
+            stdin.write(oid.encode() + b"\n")
+            stdin.flush()
+            header = stdout.readline().split()
+            if len(header) != 3:
+                raise GitError(f"git cat-file: missing object {oid}")
+            data = stdout.read(int(header[2]))
+            stdout.read(1)
+            self.known[oid] = data
+        return self.known[oid]
+
+
+@dataclass(frozen=True)
+class Commit:
+    """A commit of a first-parent log, with the files it changed against its first parent."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    when: str  # the committer date, ISO 8601 with its offset: when it reached the main line
+    subject: str
+    files: tuple[tuple[str, str, str], ...]  # (status letter, path, new blob id or "" when gone)
+
+
+_SEP, _FIELD = "\x1e", "\x1f"
+_ZERO = re.compile(r"0+")
+
+
+def first_parent_log(root: Path, head: str, since: str | None, *paths: str) -> list[Commit]:
+    """The commits on ``head``'s main line after ``since`` (oldest first) that changed ``paths``,
+    each compared with its first parent (a merge is what it brought in), paths relative to
+    ``root``, renames as a deletion and an addition. One ``git log`` for the whole walk."""
+    rev = f"{check_revision(since)}..{check_revision(head)}" if since else check_revision(head)
+    out = git(root, "log", "--first-parent", "--diff-merges=first-parent", "--reverse", "--no-renames",
+              "--raw", "-z", "--no-abbrev", "--relative",
+              f"--format={_SEP}%H{_FIELD}%P{_FIELD}%an{_FIELD}%cI{_FIELD}%s", rev, "--", *paths)
+    commits = []
+    for chunk in out.decode("utf-8", "replace").split(_SEP)[1:]:
+        header, _, rest = chunk.partition("\0")
+        sha, parents, author, when, subject = header.split(_FIELD, 4)
+        parts = rest.lstrip("\n").split("\0")
+        files = []
+        for meta, path in zip(parts[0::2], parts[1::2], strict=False):
+            fields = meta.lstrip(":").split()
+            if len(fields) < 5:
+                continue
+            new_mode, new_oid, status = fields[1], fields[3], fields[4]
+            if new_mode in ("120000", "160000") or _ZERO.fullmatch(new_oid):
+                new_oid = ""  # gone, or a symbolic link or submodule: not a file
+            files.append((status[0], path, new_oid))
+        commits.append(Commit(sha, tuple(parents.split()), author, when, subject, tuple(files)))
+    return commits

@@ -38,32 +38,25 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from . import diff
+from . import diff, gitrepo
 from .audience import AUDIENCES, DEFAULT, sees
+from .gitrepo import BlobReader, Commit, GitError
 from .loader import LoadError, load_yaml
 from .project import CONTENT, SUFFIX, ContentFile, convention_problems
-from .schemas import Collection, annotations, load_schemas, record_refs
+from .schemas import Collection, annotated_values, load_schemas, record_refs
 from .validate import schema_problems
 
 CACHE_FORMAT = 1
 PATHS = (f"{CONTENT}/", "schemas/")
 _RECORD = re.compile(r"content/([^/]+)/([^/]+)\.yaml")
 _PULL = re.compile(r"(?:\(#(\d+)\)\s*$|^Merge pull request #(\d+)\b)")
-_SEP, _FIELD = "\x1e", "\x1f"
-_FORMAT = f"{_SEP}%H{_FIELD}%P{_FIELD}%an{_FIELD}%cI{_FIELD}%s"
-_ZERO = re.compile(r"0+")
-
-
-class HistoryError(Exception):
-    """Git could not be run or answered something unexpected."""
 
 
 # ---------------------------------------------------------------------------
@@ -169,100 +162,13 @@ def visible(history: History, viewer: str = DEFAULT) -> list[Shown]:
 
 
 # ---------------------------------------------------------------------------
-# Git
-
-
-def _git(root: Path, *args: str) -> bytes:
-    try:
-        result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
-    except OSError as exc:
-        raise HistoryError(f"cannot run git: {exc.strerror}") from None
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise HistoryError(f"git {args[0]} failed: {message[-1] if message else 'no message'}")
-    return result.stdout
-
-
-class Blobs:
-    """Blob contents by id, from one ``git cat-file --batch`` process, remembered."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.known: dict[str, bytes] = {}
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> Blobs:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        if self.process is not None:
-            assert self.process.stdin is not None
-            self.process.stdin.close()
-            self.process.wait(timeout=30)
-            self.process = None
-
-    def get(self, oid: str) -> bytes:
-        if oid not in self.known:
-            if self.process is None:
-                self.process = subprocess.Popen(["git", "-C", str(self.root), "cat-file", "--batch"],
-                                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-            stdin: IO[bytes] | None = self.process.stdin
-            stdout: IO[bytes] | None = self.process.stdout
-            assert stdin is not None and stdout is not None
-            stdin.write(oid.encode() + b"\n")
-            stdin.flush()
-            header = stdout.readline().split()
-            if len(header) != 3:
-                raise HistoryError(f"git cat-file cannot read object {oid}")
-            data = stdout.read(int(header[2]))
-            stdout.read(1)
-            self.known[oid] = data
-        return self.known[oid]
-
-
-@dataclass
-class Commit:
-    sha: str
-    parents: tuple[str, ...]
-    author: str
-    when: str
-    subject: str
-    raw: list[tuple[str, str, str]]  # (status, path, new blob id or "")
-
-
-def _log(root: Path, since: str | None) -> Iterator[Commit]:
-    """Commits on the main line after ``since`` (oldest first) that touched content or schemas."""
-    revs = [f"{since}..HEAD"] if since else ["HEAD"]
-    out = _git(root, "log", "--first-parent", "--diff-merges=first-parent", "--reverse", "--no-renames",
-               "--raw", "-z", "--no-abbrev", "--relative", f"--format={_FORMAT}", *revs, "--", *PATHS)
-    for chunk in out.decode("utf-8", "replace").split(_SEP)[1:]:
-        header, _, rest = chunk.partition("\0")
-        sha, parents, author, when, subject = header.split(_FIELD, 4)
-        parts = rest.lstrip("\n").split("\0")
-        raw = []
-        for meta, path in zip(parts[0::2], parts[1::2], strict=False):
-            fields = meta.lstrip(":").split()
-            if len(fields) < 5:
-                continue
-            new_mode, new_oid, status = fields[1], fields[3], fields[4]
-            if new_mode in ("120000", "160000"):
-                new_oid = ""  # a symbolic link or submodule is not a record
-            raw.append((status[0], path, "" if _ZERO.fullmatch(new_oid) else new_oid))
-        yield Commit(sha, tuple(parents.split()), author, when, subject, raw)
-
-
-def _is_shallow(root: Path) -> bool:
-    return _git(root, "rev-parse", "--is-shallow-repository").strip() == b"true"
-
-
-# ---------------------------------------------------------------------------
 # Validity of one version
 
 
 class _Collections:
     """Collections per set of schema files, loaded once each."""
 
-    def __init__(self, blobs: Blobs) -> None:
+    def __init__(self, blobs: BlobReader) -> None:
         self.blobs = blobs
         self.loaded: dict[frozenset[tuple[str, str]], tuple[dict[str, Collection], list[str]]] = {}
 
@@ -327,7 +233,7 @@ def _audience_of(data: Any) -> str:
 class _Side(diff.Side):
     """A version of the playbook from a file list, reading blobs through a shared store."""
 
-    def __init__(self, root: Path, commit: str, files: dict[str, str], blobs: Blobs,
+    def __init__(self, root: Path, commit: str, files: dict[str, str], blobs: BlobReader,
                  collections: dict[str, Collection]) -> None:
         super().__init__(root, commit, dict(files))
         self.blobs = blobs
@@ -340,7 +246,7 @@ class _Side(diff.Side):
         return self._collections
 
 
-class _Scoped(diff._Describer):
+class _Scoped(diff.Describer):
     """The diff engine's describer, for an audience: references to records it may not see
     read "withheld"."""
 
@@ -360,12 +266,12 @@ class _Scoped(diff._Describer):
         return super().named(side, record_id, targets)
 
 
-def _scoped_version(describer: diff._Describer, version: diff.Version, viewer: str) -> diff.Version:
+def _scoped_version(describer: diff.Describer, version: diff.Version, viewer: str) -> diff.Version:
     """The version as ``viewer`` sees it: fields marked for a narrower audience removed."""
     collection = describer.collections(version.side).get(version.collection)
     if viewer == "internal" or collection is None or not isinstance(version.data, dict):
         return version
-    marks = annotations(collection, version.data, "x-audience")
+    marks = annotated_values(collection, version.data, "x-audience")
     hidden = [p for p, a in marks.items() if a in AUDIENCES and not sees(viewer, a)]
     if not hidden:
         return version
@@ -448,7 +354,7 @@ def _apply(files: dict[str, str], commit: Commit) -> tuple[dict[str, str], set[s
     new = dict(files)
     touched: set[str] = set()
     schemas = False
-    for status, path, oid in commit.raw:
+    for status, path, oid in commit.files:
         if not diff.wanted(path):
             continue
         touched.add(path)
@@ -460,7 +366,7 @@ def _apply(files: dict[str, str], commit: Commit) -> tuple[dict[str, str], set[s
     return new, touched, schemas
 
 
-def _walk(root: Path, state: _State, commits: Iterable[Commit], blobs: Blobs) -> int:
+def _walk(root: Path, state: _State, commits: Iterable[Commit], blobs: BlobReader) -> int:
     collections = _Collections(blobs)
     count = 0
     for commit in commits:
@@ -488,10 +394,8 @@ def _walk(root: Path, state: _State, commits: Iterable[Commit], blobs: Blobs) ->
 
 def cache_path(root: Path) -> Path:
     """Inside the git folder: never tracked, never published, one file per playbook folder."""
-    prefix = _git(root, "rev-parse", "--show-prefix").decode().strip()
-    name = "playbook-history-" + hashlib.sha256(prefix.encode()).hexdigest()[:16] + ".json"
-    path = Path(_git(root, "rev-parse", "--git-path", name).decode().strip())
-    return path if path.is_absolute() else root / path
+    name = "playbook-history-" + hashlib.sha256(gitrepo.prefix(root).encode()).hexdigest()[:16] + ".json"
+    return gitrepo.git_path(root, name)
 
 
 def _checksum(payload: dict[str, Any]) -> str:
@@ -547,25 +451,20 @@ def _usable(root: Path, state: _State | None, head: str) -> bool:
         return False
     if state.head == head:
         return True
-    main_line = _git(root, "rev-list", "--first-parent", head).decode().split()
-    return state.head in main_line
+    return state.head in gitrepo.main_line(root, head)
 
 
 def read_history(root: Path, *, cache: bool = True) -> History:
     """The history of the playbook at ``root`` (see the module's notes)."""
-    try:
-        inside = _git(root, "rev-parse", "--is-inside-work-tree").strip() == b"true"
-    except HistoryError:
-        inside = False
-    if not inside:
+    if not gitrepo.is_inside(root):
         return History(False, "this playbook is not in a git repository")
     try:
-        if _is_shallow(root):
+        if gitrepo.is_shallow(root):
             return History(False, "the repository is a shallow clone, so its history is incomplete; "
                            "check it out with its full history (fetch-depth: 0)")
         try:
-            head = _git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").decode().strip()
-        except HistoryError:
+            head = gitrepo.resolve_commit(root, "HEAD")
+        except GitError:
             return History(True, entries=[])  # no commit yet
         where = cache_path(root) if cache else None
         state = _load_cache(where) if where else None
@@ -574,23 +473,18 @@ def read_history(root: Path, *, cache: bool = True) -> History:
         assert state is not None
         read = 0
         if state.head != head:
-            with Blobs(root) as blobs:
-                read = _walk(root, state, _log(root, state.head), blobs)
+            with BlobReader(root) as blobs:
+                commits = gitrepo.first_parent_log(root, head, state.head, *PATHS)
+                read = _walk(root, state, commits, blobs)
             state.head = head
             if where:
                 _save_cache(where, state)
         return History(True, entries=state.entries, head=head, read_commits=read)
-    except HistoryError as exc:
+    except GitError as exc:
         return History(False, f"the history could not be read ({exc})")
 
 
 def commits_since(root: Path, rev: str) -> set[str]:
     """The commits on the main line after ``rev`` (a commit, branch or tag). Raises
-    :class:`HistoryError` for anything git does not know as a commit, or that reads as an option."""
-    if not rev or rev.startswith("-") or any(ord(c) < 32 for c in rev):
-        raise HistoryError(f"not a revision: {rev!r}")
-    try:
-        base = _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
-    except HistoryError:
-        raise HistoryError(f"not a commit in this repository: {rev!r}") from None
-    return set(_git(root, "rev-list", "--first-parent", f"{base}..HEAD").decode().split())
+    :class:`GitError` for anything git does not know as a commit, or that reads as an option."""
+    return set(gitrepo.main_line(root, "HEAD", gitrepo.resolve_commit(root, rev)))

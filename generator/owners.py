@@ -89,3 +89,13 @@ def owner_of(playbook: Playbook, record: Record) -> Owner | None:
             return Owner(first.id, first.title, handle, first.file, via, first.collection)
         current = _next(playbook, current)
     return Owner(first.id, first.title, None, first.file, None, first.collection)
+
+
+def team_of(playbook: Playbook, owner: str) -> Record | None:
+    """The team an owner id stands for, to group records by team: the owner record's ``team``
+    when it names one (a person's team), else the owner record itself (a team, or a person
+    without one); None when the id names no record."""
+    first = playbook.find(owner, OWNER_COLLECTIONS)
+    if first is None:
+        return None
+    return _named(playbook, first, TEAM_FIELD) or first
