@@ -42,8 +42,11 @@ _ESCAPE = re.compile(r"\\(.)")
 
 
 def plain(markdown: str) -> str:
-    """One line of the diff engine's Markdown as plain text (for the feed and chats)."""
+    """One line of the diff engine's Markdown as plain text (for the feed and chats); a word
+    diff's removed and added words read ``[-old-]`` and ``{+new+}``."""
     first = markdown.split("\n", 1)[0]
+    for tag, mark in (("<del>", "[-"), ("</del>", "-]"), ("<ins>", "{+"), ("</ins>", "+}")):
+        first = first.replace(tag, mark)
     text = _BOLD.sub(r"\1", first)
     text = _CODE.sub(r"\1", text)
     text = _EMPHASIS.sub(r"\1", text)

@@ -192,6 +192,9 @@ def _pair_renames(removed: dict[str, bytes], added: dict[str, bytes]) -> list[tu
 
 
 class Describer:
+    # Long texts: a fenced line diff for reviewers (False), or a short word diff for readers (True).
+    word_diffs = False
+
     def __init__(self, base: Side, head: Side) -> None:
         self.base, self.head = base, head
         self.base_collections = base.collections()
@@ -286,6 +289,8 @@ class Describer:
             return [f"**{label}**: removed (was {self.value(self.base, node, old)})"]
         texts = isinstance(old, str) and isinstance(new, str)
         if texts and ("\n" in old.strip() or "\n" in new.strip() or max(len(old), len(new)) > LONG_TEXT):
+            if self.word_diffs:
+                return [f"**{label}**: {word_diff(old, new)}"]
             return [f"**{label}**: text changed\n\n" + _text_diff(old, new)]
         return [f"**{label}**: {self.value(self.base, node, old)} → {self.value(self.head, node, new)}"]
 
@@ -341,6 +346,30 @@ class Describer:
 
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def word_diff(old: str, new: str, context: int = 4) -> str:
+    """A long text's change on one line: the words removed (``<del>``) and added (``<ins>``)
+    with a few words around them, the rest as "…". Every word is escaped Markdown text."""
+    before, after = old.split(), new.split()
+    opcodes = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
+    parts: list[str] = []
+    for number, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        if tag == "equal":
+            words = before[i1:i2]
+            head = words[:context] if number > 0 else []
+            tail = words[-context:] if number < len(opcodes) - 1 else []
+            if len(words) > len(head) + len(tail):
+                parts += [" ".join(head), "…", " ".join(tail)]
+            else:
+                parts.append(" ".join(words))
+            continue
+        if i2 > i1:
+            parts.append(f"<del>{inline(' '.join(before[i1:i2]))}</del>")
+        if j2 > j1:
+            parts.append(f"<ins>{inline(' '.join(after[j1:j2]))}</ins>")
+    return " ".join(p if p.startswith(("<del>", "<ins>")) or p == "…" else str(inline(p))
+                    for p in parts if p)
 
 
 def _text_diff(old: str, new: str) -> str:

@@ -247,8 +247,10 @@ class _Side(diff.Side):
 
 
 class _Scoped(diff.Describer):
-    """The diff engine's describer, for an audience: references to records it may not see
-    read "withheld"."""
+    """The diff engine's describer, for readers of one audience: long texts as a short word
+    diff, and references to records the audience may not see read "withheld"."""
+
+    word_diffs = True
 
     def __init__(self, base: diff.Side, head: diff.Side, viewer: str) -> None:
         super().__init__(base, head)

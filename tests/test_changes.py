@@ -341,3 +341,9 @@ def test_partner_site_holds_no_internal_change_and_links_the_feed(repo: Path, tm
     assert not feedparser.parse((site / "changes.xml").read_bytes()).bozo
     data = json.loads((site / "playbook.json").read_text())
     assert [c["id"] for c in data["changes"]] == ["mql", "mql", "mql-first-call", "mql", "mql", "sql"]
+
+
+def test_plain_text_of_the_engines_markdown() -> None:
+    assert changelog.plain("**Definition**: … within <del>one</del> <ins>two</ins> working \\*days\\* "
+                           "&lt;b&gt;") == "Definition: … within [-one-] {+two+} working *days* <b>"
+    assert changelog.plain("**Owner**: Sales (`teams/sales`)\n\nmore") == "Owner: Sales (teams/sales)"

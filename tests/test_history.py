@@ -232,3 +232,19 @@ def test_a_cache_from_a_rewritten_history_is_not_used(repo: Path) -> None:
     assert found.entries == read_history(repo, cache=False).entries
     assert "Keep Open Rival internal" in [e.subject for e in found.entries]
     assert "Merge pull request #7 from example/feature/summary" not in [e.subject for e in found.entries]
+
+
+def test_a_long_text_reads_as_a_short_word_diff(repo: Path) -> None:
+    long = ("A lead whose fit and behaviour score crossed the agreed threshold of 70 points, confirmed by "
+            "marketing operations within one working day.")
+    edit(repo, "content/stages/mql.yaml", "A lead whose fit and behaviour score crossed the agreed threshold.", long)
+    commit(repo, "Longer MQL definition", "2026-03-19T09:00:00+00:00")
+    edit(repo, "content/stages/mql.yaml", "within one working day.", "within two working days <b>now</b>.")
+    commit(repo, "MQL confirmed faster", "2026-03-19T10:00:00+00:00")
+    last = visible(read_history(repo))[-2:]
+    assert [s.view.lines for s in last] == [
+        ("**Definition**: … score crossed the agreed <del>threshold.</del> <ins>threshold of 70 points, "
+         "confirmed by marketing operations within one working day.</ins>",),
+        ("**Definition**: … by marketing operations within <del>one</del> <ins>two</ins> working <del>day.</del> "
+         "<ins>days &lt;b&gt;now&lt;/b&gt;.</ins>",),
+    ]
