@@ -164,24 +164,34 @@ class BlobReader:
 
     def get(self, oid: str) -> bytes:
         if oid not in self.known:
-            if self.process is None:
-                try:
-                    self.process = subprocess.Popen(["git", "-C", str(self.root), "cat-file", "--batch"],
-                                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-                except OSError as exc:
-                    raise GitError(f"cannot run git: {exc.strerror}") from None
-            stdin: IO[bytes] | None = self.process.stdin
-            stdout: IO[bytes] | None = self.process.stdout
-            assert stdin is not None and stdout is not None
-            stdin.write(oid.encode() + b"\n")
-            stdin.flush()
-            header = stdout.readline().split()
-            if len(header) != 3:
-                raise GitError(f"git cat-file: missing object {oid}")
-            data = stdout.read(int(header[2]))
-            stdout.read(1)
-            self.known[oid] = data
+            self.prefetch([oid])
         return self.known[oid]
+
+    def prefetch(self, oids: list[str], chunk: int = 500) -> None:
+        """Read these blobs now, a few hundred per round trip (each chunk's request fits in
+        the pipe, so neither side waits on the other)."""
+        wanted = list(dict.fromkeys(o for o in oids if o not in self.known))
+        if not wanted:
+            return
+        if self.process is None:
+            try:
+                self.process = subprocess.Popen(["git", "-C", str(self.root), "cat-file", "--batch"],
+                                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            except OSError as exc:
+                raise GitError(f"cannot run git: {exc.strerror}") from None
+        stdin: IO[bytes] | None = self.process.stdin
+        stdout: IO[bytes] | None = self.process.stdout
+        assert stdin is not None and stdout is not None
+        for start in range(0, len(wanted), chunk):
+            part = wanted[start:start + chunk]
+            stdin.write("".join(f"{oid}\n" for oid in part).encode())
+            stdin.flush()
+            for oid in part:
+                header = stdout.readline().split()
+                if len(header) != 3:
+                    raise GitError(f"git cat-file: missing object {oid}")
+                self.known[oid] = stdout.read(int(header[2]))
+                stdout.read(1)
 
 
 @dataclass(frozen=True)

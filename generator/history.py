@@ -171,9 +171,21 @@ class _Collections:
     def __init__(self, blobs: BlobReader) -> None:
         self.blobs = blobs
         self.loaded: dict[frozenset[tuple[str, str]], tuple[dict[str, Collection], list[str]]] = {}
+        self.keys: dict[int, tuple[dict[str, str], frozenset[tuple[str, str]]]] = {}
+
+    def _key(self, files: dict[str, str]) -> frozenset[tuple[str, str]]:
+        # A walk asks about the same few file lists again and again: remember their keys
+        # (the entry keeps the list alive, so its id stays its own).
+        hit = self.keys.get(id(files))
+        if hit is None or hit[0] is not files:
+            if len(self.keys) > 8:
+                self.keys.clear()
+            hit = self.keys[id(files)] = (files, frozenset(
+                (p, o) for p, o in files.items() if p.startswith("schemas/")))
+        return hit[1]
 
     def of(self, files: dict[str, str]) -> tuple[dict[str, Collection], list[str]]:
-        key = frozenset((p, o) for p, o in files.items() if p.startswith("schemas/"))
+        key = self._key(files)
         if key not in self.loaded:
             with tempfile.TemporaryDirectory(prefix="playbook-history-") as tmp:
                 folder = Path(tmp) / "schemas"
@@ -252,20 +264,27 @@ class _Scoped(diff.Describer):
 
     word_diffs = True
 
-    def __init__(self, base: diff.Side, head: diff.Side, viewer: str) -> None:
+    def __init__(self, base: diff.Side, head: diff.Side, viewer: str,
+                 names: dict[tuple[str, str], str]) -> None:
         super().__init__(base, head)
         self.viewer = viewer
+        self.names = names  # (viewer, blob id) -> how a referenced record is named, for the walk
 
     def named(self, side: diff.Side, record_id: str, targets: tuple[str, ...]) -> str:
         path = self.find(side, record_id, targets)
-        if path is not None and self.viewer != "internal":
+        if path is None:
+            return super().named(side, record_id, targets)
+        key = (self.viewer, side.files[path])
+        if key not in self.names:
             try:
                 data = load_yaml(side.read([path]).get(path, b"")).data
             except LoadError:
                 data = None
-            if not sees(self.viewer, _audience_of(data)):
-                return "*withheld*"
-        return super().named(side, record_id, targets)
+            if self.viewer != DEFAULT and not sees(self.viewer, _audience_of(data)):
+                self.names[key] = "*withheld*"
+            else:
+                self.names[key] = super().named(side, record_id, targets)
+        return self.names[key]
 
 
 def _scoped_version(describer: diff.Describer, version: diff.Version, viewer: str) -> diff.Version:
@@ -289,9 +308,9 @@ def _scoped_version(describer: diff.Describer, version: diff.Version, viewer: st
     return diff.Version(version.side, version.path, version.collection, version.id, data, version.error)
 
 
-def _describe(base: _Side, head: _Side) -> list[RecordChange]:
+def _describe(base: _Side, head: _Side, names: dict[tuple[str, str], str]) -> list[RecordChange]:
     """Every record change between two valid versions, described for each audience."""
-    describers = {viewer: _Scoped(base, head, viewer) for viewer in AUDIENCES}
+    describers = {viewer: _Scoped(base, head, viewer, names) for viewer in AUDIENCES}
     internal = describers[DEFAULT]
     changes, _ = diff.compare_sides(internal)
     out = []
@@ -370,9 +389,11 @@ def _apply(files: dict[str, str], commit: Commit) -> tuple[dict[str, str], set[s
 
 def _walk(root: Path, state: _State, commits: Iterable[Commit], blobs: BlobReader) -> int:
     collections = _Collections(blobs)
+    names: dict[tuple[str, str], str] = {}
     count = 0
     for commit in commits:
         count += 1
+        blobs.prefetch([oid for _, path, oid in commit.files if oid and diff.wanted(path)])
         files, touched, schemas_changed = _apply(state.files, commit)
         state.files, state.head = files, commit.sha
         if not touched:
@@ -386,7 +407,7 @@ def _walk(root: Path, state: _State, commits: Iterable[Commit], blobs: BlobReade
         head_collections, _ = collections.of(files)
         base = _Side(root, state.valid_commit or "0" * 40, state.valid, blobs, base_collections)
         head = _Side(root, commit.sha, files, blobs, head_collections)
-        changes = _describe(base, head)
+        changes = _describe(base, head, names)
         state.valid, state.valid_commit = dict(files), commit.sha
         if changes:
             state.entries.append(Entry(commit.sha, commit.author, commit.when, commit.subject,
