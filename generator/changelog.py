@@ -32,6 +32,7 @@ from .problems import PlaybookError, errors
 from .project import load_playbook
 
 WINDOW_DAYS = 14
+PAGE_LIMIT = 500  # changes on the What changed page (whole weeks); older ones are on record pages
 PAGE = "changes.md"
 KIND_WORDS = {"added": "added", "removed": "removed", "renamed": "renamed", "changed": "changed",
               "reviewed": "reviewed, no change"}
@@ -114,6 +115,7 @@ class ChangeLog:
         self.viewer = viewer
         self.today = today
         self.window = window
+        self.page_limit = PAGE_LIMIT
         self.repo_url = safe_url(repo_url.rstrip("/")) if repo_url else None
         self.playbook = playbook
         shown = visible(history, viewer) if history.available else []
@@ -144,10 +146,20 @@ class ChangeLog:
         """Changes on ``start`` .. ``end`` (both included)."""
         return [i for i in self.items if start <= i.day <= end]
 
-    def weeks(self) -> list[tuple[date, list[Item], list[Item]]]:
-        """(Monday, real changes, review-only changes) per week, newest week first."""
+    @property
+    def shortened(self) -> bool:
+        """Whether the page leaves older changes out (see :data:`PAGE_LIMIT`)."""
+        return len(self.items) > self.page_limit
+
+    def weeks(self, limit: int | None = None) -> list[tuple[date, list[Item], list[Item]]]:
+        """(Monday, real changes, review-only changes) per week, newest week first; with
+        ``limit``, the weeks of the newest ``limit`` changes only (whole weeks)."""
+        items = self.items
+        if limit is not None and len(items) > limit:
+            last = items[limit - 1].day - timedelta(days=items[limit - 1].day.weekday())
+            items = [i for i in items if i.day >= last]
         groups: dict[date, tuple[list[Item], list[Item]]] = {}
-        for item in self.items:
+        for item in items:
             monday = item.day - timedelta(days=item.day.weekday())
             real, reviewed = groups.setdefault(monday, ([], []))
             (real if item.real else reviewed).append(item)

@@ -347,3 +347,11 @@ def test_plain_text_of_the_engines_markdown() -> None:
     assert changelog.plain("**Definition**: … within <del>one</del> <ins>two</ins> working \\*days\\* "
                            "&lt;b&gt;") == "Definition: … within [-one-] {+two+} working *days* <b>"
     assert changelog.plain("**Owner**: Sales (`teams/sales`)\n\nmore") == "Owner: Sales (teams/sales)"
+
+
+def test_a_long_history_shows_whole_recent_weeks_on_the_page(repo: Path) -> None:
+    log = changelog.load(repo, TODAY)
+    log.page_limit = 4  # the 4th newest change is in the week of 16 March
+    assert [monday.isoformat() for monday, _, _ in log.weeks(log.page_limit)] == ["2026-03-16"]
+    assert [monday.isoformat() for monday, _, _ in log.weeks(8)] == ["2026-03-16", "2026-03-09"]
+    assert log.shortened
