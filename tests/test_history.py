@@ -248,3 +248,15 @@ def test_a_long_text_reads_as_a_short_word_diff(repo: Path) -> None:
         ("**Definition**: … by marketing operations within <del>one</del> <ins>two</ins> working <del>day.</del> "
          "<ins>days &lt;b&gt;now&lt;/b&gt;.</ins>",),
     ]
+
+
+def test_a_record_widened_to_partners_appears_to_them_as_added_that_day(repo: Path) -> None:
+    edit(repo, "content/competitors/secretrival.yaml", "title: SECRETRIVALTITLE Systems",
+         "title: Rival Systems\naudience: partner")
+    edit(repo, "content/competitors/secretrival.yaml", "SECRETRIVALPOSITIONING cheap, cheerful and SECRETRIVALNEW.",
+         "Cheap and cheerful.")
+    commit(repo, "Share the rival with partners", "2026-03-19T09:00:00+00:00")
+    shown = [(s.entry.day.isoformat(), s.view.kind, "/".join(s.current), s.view.title, s.view.lines)
+             for s in visible(read_history(repo), "partner") if s.current[0] == "competitors"]
+    assert shown == [("2026-03-19", "added", "competitors/secretrival", "Rival Systems",
+                      ("**Owner**: Sales (`teams/sales`)", "**Last reviewed**: 2026-03-01"))]
