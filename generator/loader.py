@@ -13,12 +13,20 @@ stream (never from PyYAML's constructors), so that:
 - files that are too large, too deeply nested or not UTF-8 are refused before
   any Python structure is built from them; the builder itself is iterative, so
   no nesting can overflow a stack.
+
+Speed: the values, every refusal and the comment warnings come from one pass over the
+events, in one loop with no call per event. The marks (a location for every value and
+key) are only needed when something is reported, so a :class:`Document` keeps the text
+and reads it again, with marks, the first time they are asked for: the same events, so
+the same values and locations.
+
+Lines are counted as libyaml counts them: ``\\n``, ``\\r\\n``, a lone ``\\r``, NEL
+(U+0085) and the line and paragraph separators (U+2028, U+2029) each end a line.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -30,17 +38,27 @@ MAX_DEPTH = 32
 
 Path = tuple[str | int, ...]
 Mark = tuple[int, int]
+Warning = tuple[int, int, str]
 
 _INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
-_HASHTAG = re.compile(r"[ \t]+(#\S.*)")
-_NULLS = frozenset({"", "~", "null"})
-_BOOLS = {"true": True, "false": False}
+# A "#word" after an unquoted value on its line, up to the end of that line.
+_HASHTAG = re.compile(r"[ \t]+(#\S[^\r\n\x85\u2028\u2029]*)")
+_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_SPECIAL: dict[str, Any] = {"": None, "~": None, "null": None, "true": True, "false": False}
+_NUMERIC_START = frozenset("-0123456789")
 
 try:  # pragma: no branch - the C parser is part of every supported install
     _Parser: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
+    from yaml._yaml import CParser as _Events  # the event parser alone, without a constructor
+except (AttributeError, ImportError):  # pragma: no cover
     _Parser = yaml.SafeLoader
+    _Events = yaml.SafeLoader
+
+_Scalar, _Alias = yaml.ScalarEvent, yaml.AliasEvent
+_MapStart, _MapEnd = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SeqStart, _SeqEnd = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_DocStart = yaml.DocumentStartEvent
 
 
 class LoadError(Exception):
@@ -51,22 +69,66 @@ class LoadError(Exception):
         self.line, self.column, self.message = line, column, message
 
 
-@dataclass
 class Document:
-    """A loaded YAML file: its data, and where each part of it was written."""
+    """A loaded YAML file: its data, and where each part of it was written.
 
-    data: Any
-    marks: dict[Path, Mark] = field(default_factory=dict)
-    key_marks: dict[Path, Mark] = field(default_factory=dict)
-    warnings: list[tuple[int, int, str]] = field(default_factory=list)
+    ``marks`` and ``key_marks`` map a path (``("objections", 2, "response")``) to the
+    1-based (line, column) of its value or key; they are computed from ``source`` on first
+    use unless given."""
+
+    __slots__ = ("_key_marks", "_marks", "data", "source", "warnings")
+
+    def __init__(
+        self,
+        data: Any,
+        marks: dict[Path, Mark] | None = None,
+        key_marks: dict[Path, Mark] | None = None,
+        warnings: list[Warning] | None = None,
+        *,
+        source: str | None = None,
+    ) -> None:
+        self.data = data
+        self._marks = marks
+        self._key_marks = key_marks
+        self.warnings: list[Warning] = [] if warnings is None else warnings
+        self.source = source
+
+    def __repr__(self) -> str:
+        return f"Document(data={self.data!r})"
+
+    @property
+    def marks(self) -> dict[Path, Mark]:
+        if self._marks is None:
+            self._read_marks()
+        assert self._marks is not None
+        return self._marks
+
+    @property
+    def key_marks(self) -> dict[Path, Mark]:
+        if self._key_marks is None:
+            self._read_marks()
+        assert self._key_marks is not None
+        return self._key_marks
+
+    def _read_marks(self) -> None:
+        marks: dict[Path, Mark] = {}
+        key_marks: dict[Path, Mark] = {}
+        if self.source is not None:
+            _build(self.source, marks, key_marks)
+        self._marks, self._key_marks = marks, key_marks
+
+    def with_data(self, data: Any) -> Document:
+        """Another value written at the same places (a copy of the data, edited)."""
+        return Document(data, self._marks, self._key_marks, source=self.source)
 
     def locate(self, path: Path, *, key: bool = False) -> Mark:
         """The mark of the node at ``path`` (of its key when ``key``), else of its
         nearest located ancestor."""
         if key and path in self.key_marks:
             return self.key_marks[path]
+        marks = self.marks
         for end in range(len(path), -1, -1):
-            mark = self.marks.get(path[:end])
+            mark = marks.get(path[:end])
             if mark is not None:
                 return mark
         return (1, 1)
@@ -74,15 +136,24 @@ class Document:
 
 def resolve_plain(text: str) -> Any:
     """The value of an unquoted scalar, keeping anything ambiguous as text."""
-    if text in _NULLS:
-        return None
-    if text in _BOOLS:
-        return _BOOLS[text]
-    if _INT.fullmatch(text):
-        return int(text)
-    if _FLOAT.fullmatch(text) and repr(float(text)) == text:
-        return float(text)
+    if text[:1] in _NUMERIC_START:
+        if _INT.fullmatch(text):
+            return int(text)
+        if _FLOAT.fullmatch(text) and repr(float(text)) == text:
+            return float(text)
+        return text
+    if len(text) <= 5 and text in _SPECIAL:
+        return _SPECIAL[text]
     return text
+
+
+def position(text: str, index: int) -> Mark:
+    """The 1-based (line, column) of character ``index`` of ``text``, lines counted as
+    libyaml counts them."""
+    line, start = 1, 0
+    for found in _BREAK.finditer(text, 0, index):
+        line, start = line + 1, found.end()
+    return line, index - start + 1
 
 
 def _mark(event: Any) -> Mark:
@@ -95,116 +166,119 @@ def _decode(raw: bytes) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
-        raise LoadError(line, column, "file is not valid UTF-8 text") from None
+        before = raw[: exc.start].decode("utf-8")
+        raise LoadError(*position(before, len(before)), "file is not valid UTF-8 text") from None
     return text.removeprefix("\ufeff")
 
 
-class _Builder:
-    """Turns a libyaml event stream into values, marks and problems."""
+def _refuse_node(event: Any) -> None:
+    if event.anchor is not None:
+        raise LoadError(*_mark(event), f"anchors (&{event.anchor}) are not allowed in content")
+    raise LoadError(*_mark(event), f"YAML tags ({event.tag}) are not allowed in content")
 
-    def __init__(self, text: str) -> None:
-        self.doc = Document(data=None)
-        # Only files with a " #" anywhere can lose text to a comment: look closer only then.
-        self.lines = text.split("\n") if " #" in text or "\t#" in text else None
-        # Each frame: [container, path, pending key or None, set of keys seen]
-        self.stack: list[list[Any]] = []
-        self.documents = 0
 
-    def run(self, events: Any) -> Document:
-        for event in events:
-            kind = type(event)
-            if kind is yaml.DocumentStartEvent:
-                self.documents += 1
-                if self.documents > 1:
-                    raise LoadError(*_mark(event), "a content file must hold exactly one document")
-            elif kind is yaml.ScalarEvent:
-                self._scalar(event)
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                self._start(event, {} if kind is yaml.MappingStartEvent else [])
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                self._end()
-            elif kind is yaml.AliasEvent:
-                raise LoadError(*_mark(event), "aliases (*name) are not allowed in content")
-        if self.documents == 0:
-            raise LoadError(1, 1, "file is empty")
-        return self.doc
+def _comment_warning(text: str, event: Any) -> Warning | None:
+    """A warning when an unquoted text is followed by ``#word`` on its line: YAML reads that
+    as a comment, so "posted in #sales by 13:00" silently becomes "posted in"."""
+    end = event.end_mark
+    found = _HASHTAG.match(text, end.index)
+    if not found:
+        return None
+    column = end.column + found.start(1) - end.index + 1
+    return (end.line + 1, column, f"the text '{found.group(1).rstrip()}' is read as a comment and "
+            "dropped from the value; quote the whole value to keep it")
 
-    def _check_node(self, event: Any) -> None:
-        if event.anchor is not None:
-            raise LoadError(*_mark(event), f"anchors (&{event.anchor}) are not allowed in content")
-        if event.tag is not None and event.tag != "!":
-            raise LoadError(*_mark(event), f"YAML tags ({event.tag}) are not allowed in content")
 
-    def _scalar(self, event: Any) -> None:
-        self._check_node(event)
-        value = resolve_plain(event.value) if event.implicit[0] else event.value
-        if self.stack and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is None:
-            self._key(event, value)
-        else:
-            self._place(value, _mark(event))
-            if self.lines is not None and event.implicit[0] and isinstance(value, str):
-                self._comment_after(event)
-
-    def _comment_after(self, event: Any) -> None:
-        """Warn when an unquoted text is followed by ``#word`` on its line: YAML reads that as a
-        comment, so "posted in #sales by 13:00" silently becomes "posted in"."""
-        end = event.end_mark
-        rest = self.lines[end.line][end.column:] if self.lines else ""
-        found = _HASHTAG.match(rest)
-        if found:
-            column = end.column + found.start(1) + 1
-            self.doc.warnings.append((end.line + 1, column, f"the text '{found.group(1).rstrip()}' "
-                                      "is read as a comment and dropped from the value; quote the whole "
-                                      "value to keep it"))
-
-    def _key(self, event: Any, key: Any) -> None:
-        frame = self.stack[-1]
-        if not isinstance(key, str):
-            shown = event.value or "an empty key"
-            raise LoadError(*_mark(event), f"keys must be text: quote {shown!r} to use it as a key")
-        if key in frame[0]:
-            raise LoadError(*_mark(event), f"duplicate key '{key}' (it is already set above)")
-        frame[2] = key
-        self.doc.key_marks[(*frame[1], key)] = _mark(event)
-
-    def _start(self, event: Any, container: dict[str, Any] | list[Any]) -> None:
-        self._check_node(event)
-        if self.stack and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is None:
-            raise LoadError(*_mark(event), "keys must be text, not a list or mapping")
-        if len(self.stack) >= MAX_DEPTH:
-            raise LoadError(*_mark(event), f"nesting is deeper than {MAX_DEPTH} levels")
-        path = self._place(container, _mark(event))
-        self.stack.append([container, path, None])
-
-    def _end(self) -> None:
-        self.stack.pop()
-
-    def _place(self, value: Any, mark: Mark) -> Path:
-        if not self.stack:
-            self.doc.data = value
-            path: Path = ()
-        else:
-            frame = self.stack[-1]
-            parent = frame[0]
-            if isinstance(parent, dict):
-                path = (*frame[1], frame[2])
-                parent[frame[2]] = value
-                frame[2] = None
+def _build(  # one loop on purpose: it runs once per event of every content file
+    text: str, marks: dict[Path, Mark] | None = None, key_marks: dict[Path, Mark] | None = None
+) -> tuple[Any, list[Warning]]:
+    """The data of ``text`` and its comment warnings; with ``marks`` and ``key_marks``, also
+    fill them in. Raises :class:`LoadError` (or PyYAML's errors for invalid YAML)."""
+    get = _Events(text).get_event
+    marking = marks is not None and key_marks is not None
+    look_for_comments = " #" in text or "\t#" in text  # no " #": no text can be lost to a comment
+    warnings: list[Warning] = []
+    resolve = resolve_plain
+    stack: list[tuple[Any, bool, Any, Path]] = []
+    container: Any = None  # the open mapping or list (None: at the top)
+    in_map = False
+    key: Any = None  # the open mapping's key waiting for its value (None: a key comes next)
+    path: Path = ()  # the open container's path (kept only when marking)
+    data: Any = None
+    documents = 0
+    while (event := get()) is not None:
+        kind = event.__class__
+        if kind is _Scalar:
+            if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                _refuse_node(event)
+            plain = event.implicit[0]
+            value = resolve(event.value) if plain else event.value
+            if in_map and key is None:
+                if value.__class__ is not str:
+                    shown = event.value or "an empty key"
+                    raise LoadError(*_mark(event), f"keys must be text: quote {shown!r} to use it as a key")
+                if value in container:
+                    raise LoadError(*_mark(event), f"duplicate key '{value}' (it is already set above)")
+                key = value
+                if marking:
+                    key_marks[(*path, value)] = _mark(event)  # type: ignore[index]
+                continue
+            if in_map:
+                if marking:
+                    marks[(*path, key)] = _mark(event)  # type: ignore[index]
+                container[key] = value
+                key = None
+            elif container is not None:
+                if marking:
+                    marks[(*path, len(container))] = _mark(event)  # type: ignore[index]
+                container.append(value)
             else:
-                path = (*frame[1], len(parent))
-                parent.append(value)
-        self.doc.marks[path] = mark
-        return path
+                data = value
+                if marking:
+                    marks[()] = _mark(event)  # type: ignore[index]
+            if look_for_comments and plain and value.__class__ is str:
+                warning = _comment_warning(text, event)
+                if warning:
+                    warnings.append(warning)
+        elif kind is _MapStart or kind is _SeqStart:
+            if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                _refuse_node(event)
+            if in_map and key is None:
+                raise LoadError(*_mark(event), "keys must be text, not a list or mapping")
+            if len(stack) >= MAX_DEPTH:
+                raise LoadError(*_mark(event), f"nesting is deeper than {MAX_DEPTH} levels")
+            new: Any = {} if kind is _MapStart else []
+            if in_map:
+                child: Path = (*path, key) if marking else ()
+                container[key] = new
+            elif container is not None:
+                child = (*path, len(container)) if marking else ()
+                container.append(new)
+            else:
+                child = ()
+                data = new
+            if marking:
+                marks[child] = _mark(event)  # type: ignore[index]
+            stack.append((container, in_map, None, path))
+            container, in_map, key, path = new, kind is _MapStart, None, child
+        elif kind is _MapEnd or kind is _SeqEnd:
+            container, in_map, key, path = stack.pop()
+        elif kind is _DocStart:
+            documents += 1
+            if documents > 1:
+                raise LoadError(*_mark(event), "a content file must hold exactly one document")
+        elif kind is _Alias:
+            raise LoadError(*_mark(event), "aliases (*name) are not allowed in content")
+    if documents == 0:
+        raise LoadError(1, 1, "file is empty")
+    return data, warnings
 
 
 def load_yaml(raw: bytes) -> Document:
     """Parse one content file. Raises :class:`LoadError` with a 1-based location."""
     text = _decode(raw)
     try:
-        return _Builder(text).run(yaml.parse(text, Loader=_Parser))
+        data, warnings = _build(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -214,12 +288,10 @@ def load_yaml(raw: bytes) -> Document:
             message += f" ({exc.context} started at line {opened.line + 1}, column {opened.column + 1})"
         raise LoadError(line, column, message) from None
     except yaml.YAMLError as exc:  # ReaderError: characters YAML forbids
-        position = getattr(exc, "position", 0) or 0
-        before = text[:position]
-        line = before.count("\n") + 1
-        column = position - (before.rfind("\n") + 1) + 1
+        index = getattr(exc, "position", 0) or 0
         reason = getattr(exc, "reason", "unreadable characters")
-        raise LoadError(line, column, f"invalid YAML: {reason}") from None
+        raise LoadError(*position(text, index), f"invalid YAML: {reason}") from None
+    return Document(data, warnings=warnings, source=text)
 
 
 def problem(file: str, error: LoadError) -> Problem:
