@@ -28,10 +28,13 @@ import copy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from .loader import Document, LoadError, load_yaml
+from .leaks import Index, word_offsets, words
+from .loader import LoadError, load_yaml, position
 from .model import Playbook, Record
+from .pages import DOCS, hand_written_pages, read_page
 from .problems import Problem
 from .schemas import Location, annotated_values
 from .validate import field_name
@@ -118,8 +121,7 @@ def scope(playbook: Playbook, viewer: str) -> Playbook:
         # the position of another (paths through one container hold keys of one type, so they sort).
         for path in sorted(set(hidden_fields(playbook, record, viewer)), reverse=True):
             _delete(data, path)
-        doc = Document(data, record.doc.marks, record.doc.key_marks)
-        scoped.records[key] = Record(record.collection, record.id, record.file, doc)
+        scoped.records[key] = Record(record.collection, record.id, record.file, record.doc.with_data(data))
     shown = {record.collection for record in scoped.records.values()}
     scoped.collections = {name: c for name, c in playbook.collections.items() if name in shown}
     scoped.link()
@@ -141,67 +143,135 @@ def _normal(text: str) -> str:
     return _SPACE.sub(" ", text).strip().casefold()
 
 
-def _strings(value: Any, path: Location = ()) -> Iterator[tuple[Location, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, (*path, index))
+def _strings(value: Any) -> list[tuple[Location, str]]:
+    """Every text in ``value`` with its path, in document order."""
+    found: list[tuple[Location, str]] = []
+    pending: list[tuple[Location, Any]] = [((), value)]
+    while pending:
+        path, item = pending.pop()
+        if isinstance(item, str):
+            found.append((path, item))
+        elif isinstance(item, dict):
+            pending += [((*path, k), v) for k, v in reversed(item.items())]
+        elif isinstance(item, list):
+            pending += [((*path, i), v) for i, v in reversed(list(enumerate(item)))]
+    return found
 
 
-def _fragments(text: str) -> set[str]:
-    whole = _normal(text)
-    parts = {_normal(s) for s in _SENTENCE.split(text)} | {whole}
-    return {p for p in parts if len(p) >= MIN_QUOTE}
+def _under(path: Location, hidden: list[Location]) -> bool:
+    return any(path[: len(h)] == h for h in hidden)
 
 
-def _confidential(playbook: Playbook, viewer: str) -> dict[str, _Text]:
+_NOT_PROSE = (("title",), ("owner",), ("audience",), ("last_reviewed",))
+
+
+def _guard(index: Index, text: str, source: int, minimum: int = MIN_QUOTE) -> None:
+    """Add a confidential text to ``index``: each sentence and the whole text of at least
+    ``minimum`` characters as fragments, and the text as a passage (partial quotes)."""
+    found = words(text)
+    for part in _SENTENCE.split(text):
+        if part != text and len(_normal(part)) >= minimum:
+            index.add_fragment(words(part), source)
+    if len(_normal(text)) >= minimum:
+        index.add_fragment(found, source)
+    index.add_passage(found, source)
+
+
+Prose = dict[tuple[str, str], list[tuple[Location, str]]]
+
+
+def _prose(playbook: Playbook) -> Prose:
+    """Every text of every record, by record, without the values that name records: those are
+    ids, not prose (a reference to a hidden record is withheld, and an id is never guarded)."""
+    found: Prose = {}
+    for key, record in playbook.records.items():
+        refs = {site.path for site in playbook.sites_of(record)}
+        found[key] = [(path, text) for path, text in _strings(record.data) if path not in refs]
+    return found
+
+
+class _Words(dict[str, list[str]]):
+    """The words of each text, worked out once."""
+
+    def __missing__(self, text: str) -> list[str]:
+        found = self[text] = words(text)
+        return found
+
+
+def _confidential(playbook: Playbook, viewer: str, prose: Prose) -> tuple[Index, list[_Text]]:
     """Text ``viewer`` may not see, from fields and records explicitly marked narrower."""
-    found: dict[str, _Text] = {}
-    for record in playbook.records.values():
+    index, sources = Index(), []
+    guarded: set[tuple[str, int]] = set()  # a text met again adds nothing: its first source is named
+    for key, record in playbook.records.items():
         explicit = record.get("audience")
         record_hidden = explicit in AUDIENCES and not sees(viewer, explicit)
         hidden = hidden_fields(playbook, record, viewer)
         if not record_hidden and not hidden:
             continue
-        if record_hidden and len(_normal(record.title)) >= MIN_TITLE:
-            found.setdefault(_normal(record.title), _Text(record, ("title",), record.title))
-        for path, text in _strings(record.data):
-            if path[:1] in (("title",), ("owner",), ("audience",), ("last_reviewed",)):
+        title = (record.title, MIN_TITLE)
+        if record_hidden and len(_normal(record.title)) >= MIN_TITLE and title not in guarded:
+            guarded.add(title)
+            sources.append(_Text(record, ("title",), record.title))
+            _guard(index, record.title, len(sources) - 1, MIN_TITLE)
+        for path, text in prose[key]:
+            if path[:1] in _NOT_PROSE or (text, MIN_QUOTE) in guarded:
                 continue
-            if record_hidden or any(path[: len(h)] == h for h in hidden):
-                for fragment in _fragments(text):
-                    found.setdefault(fragment, _Text(record, path, text))
-    return found
+            if record_hidden or _under(path, hidden):
+                guarded.add((text, MIN_QUOTE))
+                sources.append(_Text(record, path, text))
+                _guard(index, text, len(sources) - 1)
+    return index, sources
 
 
-def _whole_words(fragment: str, text: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", text) is not None
+def _where(source: _Text) -> str:
+    return f"{source.record.file} ({field_name(source.path)})"
 
 
-def _leaks(playbook: Playbook, viewer: str) -> Iterator[Problem]:
-    confidential = _confidential(playbook, viewer)
-    if not confidential:
-        return
-    for record in playbook.records.values():
+def _record_leaks(
+    playbook: Playbook, viewer: str, found: tuple[Index, list[_Text]], prose: Prose, cache: _Words
+) -> Iterator[Problem]:
+    index, sources = found
+    for key, record in playbook.records.items():
         if not sees(viewer, of_record(record)):
             continue
         hidden = hidden_fields(playbook, record, viewer)
-        refs = {site.path for site in playbook.sites_of(record)}
-        for path, text in _strings(record.data):
-            if path in refs or any(path[: len(h)] == h for h in hidden):
-                continue  # a reference is withheld, not shown; a hidden field is removed
-            shown = f" {_normal(text)} "
-            for fragment, source in confidential.items():
-                if fragment in shown and _whole_words(fragment, shown):
-                    where = f"{source.record.file} ({field_name(source.path)})"
-                    yield Problem(record.file, *record.doc.locate(path),
-                                  f"{field_name(path)}: this text is shown to {viewer} but repeats "
-                                  f"content it may not see, from {where}")
-                    break
+        for path, text in prose[key]:
+            if hidden and _under(path, hidden):
+                continue  # a hidden field is removed
+            source = index.find(cache[text])
+            if source is not None:
+                yield Problem(record.file, *record.doc.locate(path),
+                              f"{field_name(path)}: this text is shown to {viewer} but repeats "
+                              f"content it may not see, from {_where(sources[source])}")
+
+
+def _page_leaks(root: Path, viewer: str, index: Index, sources: list[_Text]) -> Iterator[Problem]:
+    """Hand-written pages shown to ``viewer`` (by their front matter): one problem per line
+    that starts a repeat, naming the earliest source repeated there."""
+    for rel, path in hand_written_pages(root).items():
+        text = read_page(path)  # not UTF-8: a problem of its own (see pages.page_problems)
+        if text is None or not sees(viewer, of_page(text)):
+            continue
+        hits = index.matches(words(text))
+        if not hits:
+            continue
+        offsets = word_offsets(text)
+        lines: dict[int, tuple[int, int]] = {}  # line -> (column of its first repeat, source)
+        for first, source in hits:
+            line, column = position(text, offsets[first])
+            column, earliest = lines.get(line, (column, source))
+            lines[line] = (column, min(source, earliest))
+        for line, (column, source) in sorted(lines.items()):
+            yield Problem(f"{DOCS}/{rel}", line, column, f"this page is shown to {viewer} but repeats "
+                          f"content it may not see, from {_where(sources[source])}")
+
+
+def _leaks(playbook: Playbook, viewer: str, prose: Prose, cache: _Words) -> Iterator[Problem]:
+    index, sources = _confidential(playbook, viewer, prose)
+    if not index:
+        return
+    yield from _record_leaks(playbook, viewer, (index, sources), prose, cache)
+    yield from _page_leaks(playbook.root, viewer, index, sources)
 
 
 def _owner_problems(playbook: Playbook) -> Iterator[Problem]:
@@ -217,6 +287,7 @@ def _owner_problems(playbook: Playbook) -> Iterator[Problem]:
 
 def audience_problems(playbook: Playbook) -> list[Problem]:
     problems = list(_owner_problems(playbook))
+    prose, cache = _prose(playbook), _Words()
     for viewer in AUDIENCES[:-1]:
-        problems += _leaks(playbook, viewer)
+        problems += _leaks(playbook, viewer, prose, cache)
     return sorted(set(problems))

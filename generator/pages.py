@@ -51,3 +51,10 @@ def page_problems(root: Path) -> list[Problem]:
             column = len(before) - (before.rfind(b"\n") + 1) + 1
             problems.append(Problem(rel, line, column, "file is not valid UTF-8 text"))
     return problems
+
+
+def hand_written_pages(root: Path) -> dict[str, Path]:
+    """Every page under ``root/docs`` (its POSIX path inside ``docs/`` -> the file), sorted;
+    never through a symbolic link, and without hidden files and folders, as the build does."""
+    docs = root / DOCS
+    return {path.relative_to(docs).as_posix(): path for path in _files(root)}
