@@ -1,9 +1,18 @@
 """``make bench``: what the product costs as a playbook grows.
 
-For each size N (``BENCH_SIZES``, default 100,1000,10000) it writes a synthetic playbook
-(:mod:`bench.synth`) into a temporary folder and measures, in this one run:
+Two scenarios, each at several sizes:
 
-- ``parse``: the bare parse of the same YAML files with PyYAML's C loader (the floor of check);
+- **synthetic** (``BENCH_SIZES``, default 100,1000,10000): a generated playbook
+  (:mod:`bench.synth`) in which every step is measured;
+- **realistic** (``BENCH_REALISTIC_SIZES``, default 1000,10000): the starter playbook in
+  ``content/`` replicated to about N records (:mod:`bench.realistic`: its audiences, long texts
+  and references included), for ``check`` and the loader only.
+
+Steps:
+
+- ``parse``: the bare parse of the YAML files: PyYAML's C loader composing the node tree
+  (``yaml.compose`` with ``CSafeLoader``, line marks included), the floor of check;
+- ``load``: the same files through the generator's loader (``generator.loader.load_yaml``);
 - ``check``: ``playbook check`` (the CLI's own entry point);
 - ``render``: loading and rendering every page (``generator.site.generate``);
 - ``build``: a full ``mkdocs build`` of the generated site, and inside it the generator's time;
@@ -16,8 +25,11 @@ For each size N (``BENCH_SIZES``, default 100,1000,10000) it writes a synthetic 
 
 Each measurement runs in its own child process, so peak memory (``ru_maxrss``) is that
 step's alone; quick steps are repeated (``BENCH_REPEAT``, default 3) and the median kept.
+``check`` and ``load`` run alternately with ``parse``, and their ratio to it is the median of
+the ratios of each pair, in processor time (the machine is shared: wall-clock seconds are
+kept too). Linearity is the time per record at the largest size over that at the smallest.
 Full site builds and serve are skipped above ``BENCH_BUILD_MAX`` records (default 1000:
-at 10,000 a build takes minutes on two cores). Prints a table and writes
+at 10,000 a build takes minutes on two cores). Prints tables and writes
 ``bench/results.json``: absolute seconds and the ratios the targets are stated in.
 """
 
@@ -57,27 +69,46 @@ def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _clock() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _spent(start: tuple[float, float]) -> dict[str, float]:
+    wall, cpu = _clock()
+    return {"seconds": wall - start[0], "cpu_seconds": cpu - start[1]}
+
+
 def step_parse(root: Path, _: Path) -> dict[str, Any]:
     import yaml
 
-    start = time.perf_counter()
+    start = _clock()
     count = 0
     for path in sorted((root / "content").glob("*/*.yaml")):
-        yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+        yaml.compose(path.read_bytes(), Loader=yaml.CSafeLoader)
         count += 1
-    return {"seconds": time.perf_counter() - start, "files": count}
+    return {**_spent(start), "files": count}
+
+
+def step_load(root: Path, _: Path) -> dict[str, Any]:
+    from generator.loader import load_yaml
+    from generator.project import fewer_gc_passes
+
+    start = _clock()
+    with fewer_gc_passes():
+        docs = [load_yaml(path.read_bytes()) for path in sorted((root / "content").glob("*/*.yaml"))]
+    return {**_spent(start), "files": len(docs)}
 
 
 def step_check(root: Path, _: Path) -> dict[str, Any]:
     from generator import cli
 
     out = io.StringIO()
-    start = time.perf_counter()
+    start = _clock()
     code = cli.main(["check", "--root", str(root)], out=out)
-    seconds = time.perf_counter() - start
+    spent = _spent(start)
     if code != 0:
         raise SystemExit(f"playbook check failed:\n{out.getvalue()}")
-    return {"seconds": seconds}
+    return spent
 
 
 def step_render(root: Path, out: Path) -> dict[str, Any]:
@@ -168,8 +199,8 @@ def step_incremental(root: Path, _: Path) -> dict[str, Any]:
             "changed": changed, "pages": len(tree.pages)}
 
 
-STEPS = {"parse": step_parse, "check": step_check, "render": step_render, "build": step_build,
-         "floor": step_floor, "incremental": step_incremental}
+STEPS = {"parse": step_parse, "load": step_load, "check": step_check, "render": step_render,
+         "build": step_build, "floor": step_floor, "incremental": step_incremental}
 
 
 # ---------------------------------------------------------------------------
@@ -321,15 +352,18 @@ def repeated(step: str, root: Path, out: Path, times: int) -> dict[str, Any]:
     return _median([run_step(step, root, out) for _ in range(times)])
 
 
-def paired(root: Path, out: Path, times: int) -> tuple[dict[str, Any], dict[str, Any], float]:
-    """Bare parse and check, alternately, so that both see the same load on a shared machine;
-    the ratio is the median of the ratios of each pair."""
-    parses, checks = [], []
+def paired(
+    root: Path, out: Path, times: int, step: str = "check"
+) -> tuple[dict[str, Any], dict[str, Any], float]:
+    """Bare parse and ``step``, alternately, so that both see the same load on a shared machine;
+    the ratio is the median of the ratios of each pair, in processor time."""
+    parses, others = [], []
     for _ in range(times):
         parses.append(run_step("parse", root, out))
-        checks.append(run_step("check", root, out))
-    ratio = statistics.median(c["seconds"] / p["seconds"] for p, c in zip(parses, checks, strict=True))
-    return _median(parses), _median(checks), ratio
+        others.append(run_step(step, root, out))
+    pairs = zip(parses, others, strict=True)
+    ratio = statistics.median(c["cpu_seconds"] / p["cpu_seconds"] for p, c in pairs)
+    return _median(parses), _median(others), ratio
 
 
 def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -439,6 +473,7 @@ def bench_size(n: int, work: Path, repeat: int, build_max: int) -> dict[str, Any
                               "content_bytes": sum(p.stat().st_size for p in root.glob("content/*/*.yaml"))}
     print(f"  {n:,} records: parse, check ...", flush=True)
     result["parse"], result["check"], result["check_over_parse"] = paired(root, tree, repeat)
+    _, result["load"], result["load_over_parse"] = paired(root, tree, repeat, "load")
     print(f"  {n:,} records: render ...", flush=True)
     result["render"] = repeated("render", root, tree, repeat)
     if n <= build_max:
@@ -455,10 +490,36 @@ def bench_size(n: int, work: Path, repeat: int, build_max: int) -> dict[str, Any
     return result
 
 
+def bench_realistic(n: int, work: Path, repeat: int) -> dict[str, Any]:
+    """The starter playbook replicated to about ``n`` records: check and the loader."""
+    from bench.realistic import write_playbook
+
+    root = work / f"realistic-{n}"
+    made = write_playbook(root, n, REPO)
+    result: dict[str, Any] = {"records": made["records"], "copies": made["copies"],
+                              "content_bytes": sum(p.stat().st_size for p in root.glob("content/*/*.yaml"))}
+    print(f"  realistic, {made['records']:,} records: parse, check, loader ...", flush=True)
+    result["parse"], result["check"], result["check_over_parse"] = paired(root, work, repeat)
+    _, result["load"], result["load_over_parse"] = paired(root, work, repeat, "load")
+    shutil.rmtree(root, ignore_errors=True)
+    return result
+
+
+def linearity(results: dict[int, dict[str, Any]]) -> float | None:
+    """Check's processor time per record at the largest size over that at the smallest
+    (1.0: linear; 10 sizes apart, a quadratic step shows as up to 10)."""
+    if len(results) < 2:
+        return None
+    small, big = results[min(results)], results[max(results)]
+    per = [r["check"]["cpu_seconds"] / r["records"] for r in (small, big)]
+    return per[1] / per[0]
+
+
 def ratios(results: dict[int, dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for n, r in results.items():
-        x: dict[str, Any] = {"check_over_parse": r["check_over_parse"]}
+        x: dict[str, Any] = {"check_over_parse": r["check_over_parse"],
+                             "load_over_parse": r["load_over_parse"]}
         if "build" in r:
             b, f = r["build"], r["floor"]
             x["generator_share_of_build"] = b["generator_seconds"] / b["seconds"]
@@ -469,6 +530,7 @@ def ratios(results: dict[int, dict[str, Any]]) -> dict[str, Any]:
         inc = r["incremental"]
         x["incremental_generate_over_cold"] = inc["seconds"] / inc["cold_seconds"]
         out[str(n)] = x
+    out["check_per_record_largest_over_smallest"] = linearity(results)
     if "100" in out and "1000" in out and "seconds_per_page" in out["1000"]:
         out["per_page_time_1000_over_100"] = out["1000"]["seconds_per_page"] / out["100"]["seconds_per_page"]
         out["per_page_html_1000_over_100"] = (
@@ -486,7 +548,12 @@ def targets(results: dict[int, dict[str, Any]], r: dict[str, Any]) -> list[tuple
     rows: list[tuple[str, str, bool | None]] = []
     big = max(results)
     cp = r[str(big)]["check_over_parse"]
-    rows.append((f"check of {big:,} records within 2x of the bare C-loader parse", f"{cp:.2f}x", cp <= 2))
+    rows.append((f"synthetic: check of {big:,} records within 2x of the bare C-loader parse", f"{cp:.2f}x",
+                 cp <= 2))
+    line = r.get("check_per_record_largest_over_smallest")
+    if line is not None:
+        rows.append((f"synthetic: check time per record, {big:,} vs {min(results):,} records, within 1.25x",
+                     f"{line:.2f}x", line <= 1.25))
     if "1000" in r and "generator_share_of_build" in r["1000"]:
         share = r["1000"]["generator_share_of_build"]
         rows.append(("generator share of a full build of 1,000 records under 10%", f"{share:.1%}",
@@ -508,15 +575,56 @@ def targets(results: dict[int, dict[str, Any]], r: dict[str, Any]) -> list[tuple
     return rows
 
 
+def realistic_targets(results: dict[int, dict[str, Any]]) -> list[tuple[str, str, bool | None]]:
+    if not results:
+        return []
+    big = results[max(results)]
+    cp, lp = big["check_over_parse"], big["load_over_parse"]
+    rows: list[tuple[str, str, bool | None]] = [
+        (f"realistic: check of {big['records']:,} records within 2x of the bare C-loader parse",
+         f"{cp:.2f}x", cp <= 2),
+        (f"realistic: loader over the bare C-loader parse, {big['records']:,} records "
+         f"(overhead {lp - 1:.0%})", f"{lp:.2f}x", None),
+    ]
+    line = linearity(results)
+    if line is not None:
+        small = results[min(results)]
+        rows.append((f"realistic: check time per record, {big['records']:,} vs {small['records']:,} records, "
+                     "within 1.25x", f"{line:.2f}x", line <= 1.25))
+    return rows
+
+
+def realistic_table(results: dict[int, dict[str, Any]]) -> str:
+    head = ("records", "copies", "parse s", "load s", "check s", "load/parse", "check/parse", "check MB",
+            "check ms/record")
+    rows = [head]
+    for r in results.values():
+        rows.append((
+            f"{r['records']:,}", str(r["copies"]), f"{r['parse']['seconds']:.2f}",
+            f"{r['load']['seconds']:.2f}",
+            f"{r['check']['seconds']:.2f}", f"{r['load_over_parse']:.2f}x", f"{r['check_over_parse']:.2f}x",
+            f"{r['check']['maxrss_mb']:.0f}", f"{r['check']['cpu_seconds'] / r['records'] * 1000:.3f}",
+        ))
+    return _markdown(rows)
+
+
+def _markdown(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["| " + " | ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|")
+    return "\n".join(lines)
+
+
 def table(results: dict[int, dict[str, Any]]) -> str:
-    head = ("records", "parse s", "check s", "check/parse", "check MB", "render s", "build s", "floor s",
+    head = ("records", "parse s", "check s", "check/parse", "load/parse", "check MB", "render s", "build s",
+            "floor s",
             "gen share", "s/page", "KB/page", "serve rebuild s", "edit changes")
     rows = [head]
     for n, r in results.items():
         b, f, s = r.get("build"), r.get("floor"), r.get("serve")
         rows.append((
             f"{n:,}", f"{r['parse']['seconds']:.2f}", f"{r['check']['seconds']:.2f}",
-            f"{r['check_over_parse']:.2f}x", f"{r['check']['maxrss_mb']:.0f}",
+            f"{r['check_over_parse']:.2f}x", f"{r['load_over_parse']:.2f}x", f"{r['check']['maxrss_mb']:.0f}",
             f"{r['render']['seconds']:.2f}",
             f"{b['seconds']:.1f}" if b else "skipped", f"{f['seconds']:.1f}" if f else "skipped",
             f"{b['generator_seconds'] / b['seconds']:.1%}" if b else "-",
@@ -525,10 +633,7 @@ def table(results: dict[int, dict[str, Any]]) -> str:
             f"{s['rebuild_seconds']:.2f}" if s else "-",
             f"{r['incremental']['changed']} of {r['incremental']['pages']:,} change",
         ))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    lines = ["| " + " | ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in rows]
-    lines.insert(1, "|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|")
-    return "\n".join(lines)
+    return _markdown(rows)
 
 
 def main() -> int:
@@ -543,25 +648,37 @@ def main() -> int:
         return 0
     sys.path.insert(0, str(REPO))
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "100,1000,10000").split(",") if s.strip()]
+    real = os.environ.get("BENCH_REALISTIC_SIZES", "1000,10000")
+    real_sizes = [int(s) for s in real.split(",") if s.strip()]
     repeat = int(os.environ.get("BENCH_REPEAT", "3"))
     build_max = int(os.environ.get("BENCH_BUILD_MAX", "1000"))
     info = machine()
-    print(f"Benchmark: sizes {sizes}, {repeat} runs of the quick steps; {info['nproc']} cores, "
+    print(f"Benchmark: sizes {sizes}, realistic {real_sizes}, {repeat} runs of the quick steps; "
+          f"{info['nproc']} cores, "
           f"{info['cpu']}, {info['ram_gb']} GB RAM", flush=True)
     work = Path(tempfile.mkdtemp(prefix="playbook-bench-"))
     try:
         results = {n: bench_size(n, work, repeat, build_max) for n in sizes}
         history = bench_history(work) if os.environ.get("BENCH_HISTORY", "1") != "0" else None
+        realistic = {n: bench_realistic(n, work, repeat) for n in real_sizes}
     finally:
         shutil.rmtree(work, ignore_errors=True)
     r = ratios(results)
-    rows = targets(results, r)
+    rows = targets(results, r) + realistic_targets(realistic)
+    real_ratios = {str(n): {k: v[k] for k in ("records", "check_over_parse", "load_over_parse")}
+                   for n, v in realistic.items()}
+    real_ratios["check_per_record_largest_over_smallest"] = linearity(realistic)
     report = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": info,
               "sizes": sizes, "results": {str(n): v for n, v in results.items()}, "ratios": r,
+              "realistic": {"sizes": real_sizes, "results": {str(n): v for n, v in realistic.items()},
+                            "ratios": real_ratios},
               "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in rows], "history": history}
     args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print()
+    print("\nSynthetic playbook:")
     print(table(results))
+    if realistic:
+        print("\nRealistic playbook (the starter replicated):")
+        print(realistic_table(realistic))
     skipped = [f"{n:,}" for n, v in results.items() if "skipped" in v]
     if skipped:
         print(f"\nFull mkdocs build and serve skipped at {', '.join(skipped)} records "

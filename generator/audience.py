@@ -146,16 +146,19 @@ def _normal(text: str) -> str:
 def _strings(value: Any) -> list[tuple[Location, str]]:
     """Every text in ``value`` with its path, in document order."""
     found: list[tuple[Location, str]] = []
-    pending: list[tuple[Location, Any]] = [((), value)]
-    while pending:
-        path, item = pending.pop()
-        if isinstance(item, str):
-            found.append((path, item))
-        elif isinstance(item, dict):
-            pending += [((*path, k), v) for k, v in reversed(item.items())]
-        elif isinstance(item, list):
-            pending += [((*path, i), v) for i, v in reversed(list(enumerate(item)))]
+    _collect(value, (), found)
     return found
+
+
+def _collect(value: Any, path: Location, found: list[tuple[Location, str]]) -> None:
+    if isinstance(value, str):
+        found.append((path, value))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _collect(item, (*path, key), found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _collect(item, (*path, index), found)
 
 
 def _under(path: Location, hidden: list[Location]) -> bool:
@@ -177,17 +180,22 @@ def _guard(index: Index, text: str, source: int, minimum: int = MIN_QUOTE) -> No
     index.add_passage(found, source)
 
 
-Prose = dict[tuple[str, str], list[tuple[Location, str]]]
+class _Prose(dict[tuple[str, str], list[tuple[Location, str]]]):
+    """Every text of a record (read on first use), without the values that name records: those
+    are ids, not prose (a reference to a hidden record is withheld, and an id is never guarded)."""
+
+    def __init__(self, playbook: Playbook) -> None:
+        super().__init__()
+        self.playbook = playbook
+
+    def __missing__(self, key: tuple[str, str]) -> list[tuple[Location, str]]:
+        record = self.playbook.records[key]
+        refs = {site.path for site in self.playbook.sites_of(record)}
+        found = self[key] = [(path, text) for path, text in _strings(record.data) if path not in refs]
+        return found
 
 
-def _prose(playbook: Playbook) -> Prose:
-    """Every text of every record, by record, without the values that name records: those are
-    ids, not prose (a reference to a hidden record is withheld, and an id is never guarded)."""
-    found: Prose = {}
-    for key, record in playbook.records.items():
-        refs = {site.path for site in playbook.sites_of(record)}
-        found[key] = [(path, text) for path, text in _strings(record.data) if path not in refs]
-    return found
+Prose = _Prose
 
 
 class _Words(dict[str, list[str]]):
@@ -201,23 +209,24 @@ class _Words(dict[str, list[str]]):
 def _confidential(playbook: Playbook, viewer: str, prose: Prose) -> tuple[Index, list[_Text]]:
     """Text ``viewer`` may not see, from fields and records explicitly marked narrower."""
     index, sources = Index(), []
-    guarded: set[tuple[str, int]] = set()  # a text met again adds nothing: its first source is named
+    titles: set[str] = set()  # a text met again adds nothing: its first source is named
+    texts: set[str] = set()
     for key, record in playbook.records.items():
         explicit = record.get("audience")
         record_hidden = explicit in AUDIENCES and not sees(viewer, explicit)
         hidden = hidden_fields(playbook, record, viewer)
         if not record_hidden and not hidden:
             continue
-        title = (record.title, MIN_TITLE)
-        if record_hidden and len(_normal(record.title)) >= MIN_TITLE and title not in guarded:
-            guarded.add(title)
-            sources.append(_Text(record, ("title",), record.title))
-            _guard(index, record.title, len(sources) - 1, MIN_TITLE)
+        title = record.title
+        if record_hidden and title not in titles and len(_normal(title)) >= MIN_TITLE:
+            titles.add(title)
+            sources.append(_Text(record, ("title",), title))
+            _guard(index, title, len(sources) - 1, MIN_TITLE)
         for path, text in prose[key]:
-            if path[:1] in _NOT_PROSE or (text, MIN_QUOTE) in guarded:
+            if text in texts or path[:1] in _NOT_PROSE:
                 continue
             if record_hidden or _under(path, hidden):
-                guarded.add((text, MIN_QUOTE))
+                texts.add(text)
                 sources.append(_Text(record, path, text))
                 _guard(index, text, len(sources) - 1)
     return index, sources
@@ -231,6 +240,7 @@ def _record_leaks(
     playbook: Playbook, viewer: str, found: tuple[Index, list[_Text]], prose: Prose, cache: _Words
 ) -> Iterator[Problem]:
     index, sources = found
+    repeats: dict[str, int | None] = {}  # text -> the source it repeats, worked out once
     for key, record in playbook.records.items():
         if not sees(viewer, of_record(record)):
             continue
@@ -238,7 +248,10 @@ def _record_leaks(
         for path, text in prose[key]:
             if hidden and _under(path, hidden):
                 continue  # a hidden field is removed
-            source = index.find(cache[text])
+            if text in repeats:
+                source = repeats[text]
+            else:
+                source = repeats[text] = index.find(cache[text])
             if source is not None:
                 yield Problem(record.file, *record.doc.locate(path),
                               f"{field_name(path)}: this text is shown to {viewer} but repeats "
@@ -287,7 +300,7 @@ def _owner_problems(playbook: Playbook) -> Iterator[Problem]:
 
 def audience_problems(playbook: Playbook) -> list[Problem]:
     problems = list(_owner_problems(playbook))
-    prose, cache = _prose(playbook), _Words()
+    prose, cache = _Prose(playbook), _Words()
     for viewer in AUDIENCES[:-1]:
         problems += _leaks(playbook, viewer, prose, cache)
     return sorted(set(problems))

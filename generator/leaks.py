@@ -37,7 +37,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from itertools import islice
 
 QUOTE_WORDS = 8
 """A run of this many consecutive words of a confidential text is a partial quote. At 7 the
@@ -76,7 +75,7 @@ def words(text: str) -> Words:
 
 def _runs(found: Words, size: int) -> Iterator[tuple[str, ...]]:
     """Every run of ``size`` consecutive words, in order."""
-    return zip(*(islice(found, start, None) for start in range(size)), strict=False)
+    return zip(*[found[start:] for start in range(size)], strict=False)
 
 
 class Index:

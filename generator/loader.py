@@ -48,12 +48,8 @@ _BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _SPECIAL: dict[str, Any] = {"": None, "~": None, "null": None, "true": True, "false": False}
 _NUMERIC_START = frozenset("-0123456789")
 
-try:  # pragma: no branch - the C parser is part of every supported install
-    _Parser: Any = yaml.CSafeLoader
-    from yaml._yaml import CParser as _Events  # the event parser alone, without a constructor
-except (AttributeError, ImportError):  # pragma: no cover
-    _Parser = yaml.SafeLoader
-    _Events = yaml.SafeLoader
+# The event parser alone, without a constructor: libyaml's (always part of a supported install).
+_Events: Any = getattr(getattr(yaml, "_yaml", None), "CParser", None) or yaml.SafeLoader
 
 _Scalar, _Alias = yaml.ScalarEvent, yaml.AliasEvent
 _MapStart, _MapEnd = yaml.MappingStartEvent, yaml.MappingEndEvent
@@ -194,7 +190,7 @@ def _build(  # one loop on purpose: it runs once per event of every content file
 ) -> tuple[Any, list[Warning]]:
     """The data of ``text`` and its comment warnings; with ``marks`` and ``key_marks``, also
     fill them in. Raises :class:`LoadError` (or PyYAML's errors for invalid YAML)."""
-    get = _Events(text).get_event
+    get: Any = _Events(text).get_event
     marking = marks is not None and key_marks is not None
     look_for_comments = " #" in text or "\t#" in text  # no " #": no text can be lost to a comment
     warnings: list[Warning] = []
@@ -206,6 +202,7 @@ def _build(  # one loop on purpose: it runs once per event of every content file
     path: Path = ()  # the open container's path (kept only when marking)
     data: Any = None
     documents = 0
+    event: Any
     while (event := get()) is not None:
         kind = event.__class__
         if kind is _Scalar:

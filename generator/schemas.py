@@ -74,6 +74,7 @@ class Collection:
     fast: Any = field(default=None, repr=False)
     inlined: Any = field(default=None, repr=False)  # the schema with its references resolved
     keywords: frozenset[str] = frozenset()  # the x- annotations it uses
+    pruned: dict[str, Any] = field(default_factory=dict, repr=False)  # see annotated_nodes
 
     @property
     def template(self) -> str:
@@ -430,21 +431,126 @@ def walk(schema: Any, instance: Any, path: Location = ()) -> Iterator[tuple[Loca
             yield from walk(schema["items"], value, (*path, index))
 
 
+_COMBINED = ("allOf", "anyOf", "oneOf")
+
+
+def _children(node: dict[str, Any]) -> list[Any]:
+    """The subschemas :func:`walk` may enter from ``node``."""
+    found: list[Any] = [node.get("$ref")]
+    for keyword in _COMBINED:
+        if isinstance(node.get(keyword), list):
+            found += node[keyword]
+    if isinstance(node.get("properties"), dict):
+        found += node["properties"].values()
+    return [*found, node.get("additionalProperties"), node.get("items")]
+
+
+def _leading_to(schema: Any, keyword: str) -> set[int]:
+    """The ids of the subschemas of ``schema`` from which :func:`walk` can reach ``keyword``."""
+    nodes: dict[int, dict[str, Any]] = {}
+    parents: dict[int, list[int]] = {}
+    pending = [schema]
+    while pending:
+        node = pending.pop()
+        if not isinstance(node, dict) or id(node) in nodes:
+            continue
+        nodes[id(node)] = node
+        for child in _children(node):
+            if isinstance(child, dict):
+                parents.setdefault(id(child), []).append(id(node))
+                pending.append(child)
+    found: set[int] = set()
+    reach = [key for key, node in nodes.items() if keyword in node]
+    while reach:
+        key = reach.pop()
+        if key not in found:
+            found.add(key)
+            reach += parents.get(key, [])
+    return found
+
+
+
+
+def _prune(schema: Any, keep: set[int], memo: dict[int, Any]) -> Any:
+    """``schema`` with only the subschemas in ``keep``: the others become None (a property
+    that stays listed, so that ``additionalProperties`` still does not apply to it)."""
+    if not isinstance(schema, dict) or id(schema) not in keep:
+        return None
+    if id(schema) in memo:
+        return memo[id(schema)]
+    out: dict[str, Any] = {k: v for k, v in schema.items() if k.startswith("x-")}
+    memo[id(schema)] = out
+    ref = _prune(schema.get("$ref"), keep, memo)
+    if ref is not None:
+        out["$ref"] = ref
+    for keyword in _COMBINED:
+        subs = [_prune(sub, keep, memo) for sub in schema.get(keyword) or () if isinstance(sub, dict)]
+        if any(sub is not None for sub in subs):
+            out[keyword] = [sub for sub in subs if sub is not None]
+    properties = schema.get("properties")
+    extra = _prune(schema.get("additionalProperties"), keep, memo)
+    pruned = {k: _prune(v, keep, memo) for k, v in properties.items()} if isinstance(properties, dict) else {}
+    if extra is not None or any(v is not None for v in pruned.values()):
+        out["properties"] = pruned
+        out["additionalProperties"] = extra
+    items = _prune(schema.get("items"), keep, memo)
+    if items is not None:
+        out["items"] = items
+    return out
+
+
+def _pruned(collection: Collection, keyword: str) -> Any:
+    """The collection's inlined schema reduced to what leads to ``keyword``, made once."""
+    if keyword not in collection.pruned:
+        keep = _leading_to(collection.inlined, keyword)
+        collection.pruned[keyword] = _prune(collection.inlined, keep, {})
+    return collection.pruned[keyword]
+
+
+def _annotated(
+    node: dict[str, Any], instance: Any, path: Location, keyword: str, out: dict[Location, tuple[Any, Any]]
+) -> None:
+    """:func:`walk` over a pruned schema, keeping the first node with ``keyword`` at each location."""
+    if keyword in node and path not in out:
+        out[path] = (instance, node)
+    if "$ref" in node:
+        _annotated(node["$ref"], instance, path, keyword, out)
+    for combined in _COMBINED:
+        for sub in node.get(combined, ()):
+            _annotated(sub, instance, path, keyword, out)
+    if isinstance(instance, dict):
+        if "properties" in node:
+            properties, extra = node["properties"], node["additionalProperties"]
+            for key, value in instance.items():
+                sub = properties.get(key, extra)
+                if sub is not None:
+                    _annotated(sub, value, (*path, key), keyword, out)
+    elif isinstance(instance, list) and "items" in node:
+        for index, value in enumerate(instance):
+            _annotated(node["items"], value, (*path, index), keyword, out)
+
+
+def annotated_nodes(collection: Collection, data: Any, keyword: str) -> dict[Location, tuple[Any, Any]]:
+    """(value, subschema) at every location of ``data`` where ``keyword`` applies, the first
+    subschema that has it in :func:`walk` order, in that order. Only the parts of the schema
+    that lead to ``keyword`` are walked."""
+    found: dict[Location, tuple[Any, Any]] = {}
+    if keyword in collection.keywords:
+        schema = _pruned(collection, keyword)
+        if schema is not None:
+            _annotated(schema, data, (), keyword, found)
+    return found
+
+
 def annotated_values(collection: Collection, data: Any, keyword: str) -> dict[Location, Any]:
     """The value of an ``x-...`` annotation at every location of ``data`` where it applies."""
-    found: dict[Location, Any] = {}
-    if keyword not in collection.keywords:
-        return found
-    for path, _, node in walk(collection.inlined, data):
-        if keyword in node:
-            found.setdefault(path, node[keyword])
-    return found
+    return {path: node[keyword] for path, (_, node) in annotated_nodes(collection, data, keyword).items()}
 
 
 def record_refs(collection: Collection, data: Any) -> list[RefSite]:
     """Every reference in one record, deduplicated by location, in document order."""
-    seen: dict[Location, RefSite] = {}
-    for path, value, node in walk(collection.inlined, data):
-        if "x-ref" in node and isinstance(value, str) and path not in seen:
-            seen[path] = RefSite(path, value, ref_targets(node["x-ref"]), node.get("x-drift", True))
-    return list(seen.values())
+    return [
+        RefSite(path, value, ref_targets(node["x-ref"]), node.get("x-drift", True))
+        for path, (value, node) in annotated_nodes(collection, data, "x-ref").items()
+        if isinstance(value, str)
+    ]
