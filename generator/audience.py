@@ -17,9 +17,16 @@ nothing downstream needs to know about audiences.
 
 :func:`audience_problems` reports what would leak: a record shown to an
 audience whose owner that audience may not see, and text shown to an audience
-that repeats a confidential field, or the text or title of a record explicitly
-marked with a narrower ``audience`` (records that are internal only by
-default are not searched for: mark a record to have its words guarded).
+(a record's, or a hand-written page's in ``docs/`` that declares that audience
+in its front matter) that repeats a confidential field, or the text or title of
+a record explicitly marked with a narrower ``audience`` (records that are
+internal only by default are not searched for: mark a record to have its words
+guarded). Values that name records (``x-ref``) are ids, not prose: they are
+never guarded. A repeat is a whole confidential sentence or text (of at least
+:data:`MIN_QUOTE` characters; a title of at least :data:`MIN_TITLE`), or any
+:data:`~generator.leaks.QUOTE_WORDS` consecutive words of one, compared after
+normalisation (:mod:`generator.leaks`: NFKC, invisible characters dropped, case,
+whitespace and punctuation ignored).
 """
 
 from __future__ import annotations

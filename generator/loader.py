@@ -286,6 +286,8 @@ def load_yaml(raw: bytes) -> Document:
         raise LoadError(line, column, message) from None
     except yaml.YAMLError as exc:  # ReaderError: characters YAML forbids
         index = getattr(exc, "position", 0) or 0
+        if _Events is not yaml.SafeLoader:  # libyaml counts bytes of UTF-8
+            index = len(text.encode("utf-8")[:index].decode("utf-8", errors="ignore"))
         reason = getattr(exc, "reason", "unreadable characters")
         raise LoadError(*position(text, index), f"invalid YAML: {reason}") from None
     return Document(data, warnings=warnings, source=text)

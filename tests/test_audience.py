@@ -227,3 +227,84 @@ def test_hidden_list_items_in_a_real_partner_build(tmp_path: Path) -> None:
     partner = everything(build_site(root, audience="partner", site=root / "site-partner"))
     assert "SECRETSTORYTHREE" in internal
     assert "SECRETSTORY" not in partner
+
+
+def test_check_sees_through_invisible_characters_and_case(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "audience", root)
+    sla = root / "content/slas/mql-follow-up.yaml"
+    sla.write_text(sla.read_text().replace(
+        "target: First call within 4 working hours",
+        'target: "Remember: secret\\u200bpricing LIST PRICE 90K A YEAR, discounts to 60k at quarter end."',
+    ))
+    assert [str(p) for p in load_playbook(root)[1]] == [
+        "content/slas/mql-follow-up.yaml:9:9: error: target: this text is shown to partner but repeats content "
+        "it may not see, from content/competitors/open-rival.yaml (pricing_notes)",
+    ]
+
+
+def test_check_reports_a_partial_quote_of_eight_words(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "audience", root)
+    sla = root / "content/slas/mql-follow-up.yaml"
+    text = sla.read_text()
+    sla.write_text(text.replace("target: First call within 4 working hours",
+                                "target: Mention the list price 90k a year, discounts to 60k if asked"))
+    assert [str(p) for p in load_playbook(root)[1]] == [
+        "content/slas/mql-follow-up.yaml:9:9: error: target: this text is shown to partner but repeats content "
+        "it may not see, from content/competitors/open-rival.yaml (pricing_notes)",
+    ]
+    sla.write_text(text.replace("target: First call within 4 working hours",
+                                "target: Mention the list price 90k a year, discounts if asked"))  # 6 words
+    assert load_playbook(root)[1] == []
+
+
+def test_check_scans_hand_written_pages_for_the_audience_they_declare(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "audience", root)
+    quote = "Our partners quote\nSECRETPRICING list price 90k a year, discounts to 60k at quarter end.\n"
+    (root / "docs/partner-guide.md").write_text(
+        "---\naudience: partner\n---\n# Working with our agencies\n\nHow partners use this playbook.\n" + quote)
+    (root / "docs/how-we-work.md").write_text("# How we work\n\n" + quote)  # internal: may quote anything
+    (root / "docs/public.md").write_text("---\naudience: public\n---\n# Public\n\nSee Open Rival Ltd for that.\n")
+    assert [str(p) for p in load_playbook(root)[1]] == [
+        "docs/partner-guide.md:8:1: error: this page is shown to partner but repeats content it may not see, "
+        "from content/competitors/open-rival.yaml (pricing_notes)",
+        "docs/public.md:6:5: error: this page is shown to public but repeats content it may not see, "
+        "from content/competitors/open-rival.yaml (title)",
+    ]
+
+
+def test_record_ids_are_not_guarded_as_prose(tmp_path: Path) -> None:
+    """Making a person internal must not flag a team's handle that merely shares the id the
+    person's record names."""
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "audience", root)
+    (root / "content/teams/revenue-operations-emea.yaml").write_text(
+        "title: Revenue operations EMEA\nowner: dana-reyes\nlast_reviewed: 2026-01-10\naudience: public\n"
+        "github: example/revenue-operations-emea\n")
+    (root / "content/people/ola-berg.yaml").write_text(
+        "title: Ola Berg\nowner: revops\nlast_reviewed: 2026-01-10\naudience: internal\n"
+        "role: Analyst\nteam: revenue-operations-emea\n")
+    assert load_playbook(root)[1] == []
+
+
+def test_replicated_playbook_checks_clean_and_still_finds_leaks(tmp_path: Path) -> None:
+    from bench.realistic import replicate
+
+    root = tmp_path / "p"
+    assert replicate(FIXTURES / "audience", root, 5) == 8 * 5
+    assert (root / "content/slas/mql-follow-up-c4.yaml").read_text().splitlines()[:8] == [
+        "title: MQL follow-up 4", "owner: sales-c4", "last_reviewed: 2026-03-15", "audience: partner",
+        "provider: sales-c4", "consumer: revops-c4", "stages: [mql-c4, secretstage-c4]",
+        "commitment: Sales calls every A or B MQL.",
+    ]
+    playbook, problems = load_playbook(root)
+    assert problems == [] and len(playbook.records) == 40
+    sla = root / "content/slas/mql-follow-up-c3.yaml"
+    sla.write_text(sla.read_text().replace("target: First call within 4 working hours",
+                                           "target: Remember SECRETPRICING list price 90k a year, discounts to 60k."))
+    assert [str(p) for p in load_playbook(root)[1]] == [
+        "content/slas/mql-follow-up-c3.yaml:9:9: error: target: this text is shown to partner but repeats "
+        "content it may not see, from content/competitors/open-rival-c1.yaml (pricing_notes)",  # the first in file order
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.loader import MAX_BYTES, MAX_DEPTH, LoadError, load_yaml, resolve_plain
+from generator.loader import MAX_BYTES, MAX_DEPTH, LoadError, _build, load_yaml, resolve_plain
 
 
 def error_of(raw: bytes) -> tuple[int, int, str]:
@@ -118,3 +118,58 @@ def test_text_lost_to_a_comment_is_warned_about() -> None:
                 "quote the whole value to keep it"),
         (6, 10, "the text '#tag' is read as a comment and dropped from the value; quote the whole value to keep it"),
     ]
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r", "\x85", "\u2028", "\u2029"], ids=["LF", "CRLF", "CR", "NEL", "LS", "PS"])
+def test_comment_warning_and_marks_with_any_line_ending(end: str) -> None:
+    text = end.join(["title: x", "channel: posted in #sales by 13:00", "list:", "  - item #tag", "last: y", ""])
+    doc = load_yaml(text.encode("utf-8"))
+    assert doc.data == {"title": "x", "channel": "posted in", "list": ["item"], "last": "y"}
+    assert doc.warnings == [
+        (2, 20, "the text '#sales by 13:00' is read as a comment and dropped from the value; "
+                "quote the whole value to keep it"),
+        (4, 10, "the text '#tag' is read as a comment and dropped from the value; quote the whole value to keep it"),
+    ]
+    assert doc.marks[("last",)] == (5, 7)
+    assert doc.key_marks[("list",)] == (3, 1)
+
+
+@pytest.mark.parametrize("end", ["\r", "\x85", "\u2028"], ids=["CR", "NEL", "LS"])
+def test_refusals_count_lines_as_yaml_does(end: str) -> None:
+    assert error_of(f"a: x{end}b: \x07{end}".encode()) == (2, 4, "invalid YAML: control characters are not allowed")
+    assert error_of(f"a: 1{end}b: 2{end}a: 3{end}".encode()) == (3, 1, "duplicate key 'a' (it is already set above)")
+    assert error_of(f"a: x{end}b: caf".encode() + b"\xe9\n") == (2, 7, "file is not valid UTF-8 text")
+    assert error_of(f"a: é{end}b: ü \x07{end}".encode()) == (2, 6, "invalid YAML: control characters are not allowed")
+
+
+def test_marks_are_read_when_first_asked_for_and_match_the_values() -> None:
+    raw = b"title: X\nlist:\n  - one\n  - {k: v}\nmore: [1, 'two']\n"
+    doc = load_yaml(raw)
+    marks, key_marks = {}, {}
+    assert _build(raw.decode(), marks, key_marks) == (doc.data, doc.warnings)
+    assert doc.marks == marks == {(): (1, 1), ("title",): (1, 8), ("list",): (3, 3), ("list", 0): (3, 5),
+                                  ("list", 1): (4, 5), ("list", 1, "k"): (4, 9), ("more",): (5, 7),
+                                  ("more", 0): (5, 8), ("more", 1): (5, 11)}
+    assert doc.key_marks == key_marks
+    edited = doc.with_data({"title": "Y"})
+    assert edited.data == {"title": "Y"} and edited.locate(("title",)) == (1, 8)
+
+
+def test_values_and_warnings_do_not_depend_on_marking() -> None:
+    """The loader reads values without marks, and again with them when a problem needs a place:
+    both readings must agree on every content file of every fixture and of the starter."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    files = [*root.glob("tests/fixtures/*/content/*/*.yaml"), *root.glob("content/*/*.yaml")]
+    assert len(files) > 50
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        try:
+            plain = _build(text)
+        except LoadError as exc:
+            with pytest.raises(LoadError) as again:
+                _build(text, {}, {})
+            assert (again.value.line, again.value.column, again.value.message) == (exc.line, exc.column, exc.message)
+            continue
+        assert _build(text, {}, {}) == plain, path
