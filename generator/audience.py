@@ -202,9 +202,6 @@ class _Prose(dict[tuple[str, str], list[tuple[Location, str]]]):
         return found
 
 
-Prose = _Prose
-
-
 class _Words(dict[str, list[str]]):
     """The words of each text, worked out once."""
 
@@ -213,7 +210,7 @@ class _Words(dict[str, list[str]]):
         return found
 
 
-def _confidential(playbook: Playbook, viewer: str, prose: Prose) -> tuple[Index, list[_Text]]:
+def _confidential(playbook: Playbook, viewer: str, prose: _Prose) -> tuple[Index, list[_Text]]:
     """Text ``viewer`` may not see, from fields and records explicitly marked narrower."""
     index, sources = Index(), []
     titles: set[str] = set()  # a text met again adds nothing: its first source is named
@@ -244,7 +241,7 @@ def _where(source: _Text) -> str:
 
 
 def _record_leaks(
-    playbook: Playbook, viewer: str, found: tuple[Index, list[_Text]], prose: Prose, cache: _Words
+    playbook: Playbook, viewer: str, found: tuple[Index, list[_Text]], prose: _Prose, cache: _Words
 ) -> Iterator[Problem]:
     index, sources = found
     repeats: dict[str, int | None] = {}  # text -> the source it repeats, worked out once
@@ -286,7 +283,7 @@ def _page_leaks(root: Path, viewer: str, index: Index, sources: list[_Text]) -> 
                           f"content it may not see, from {_where(sources[source])}")
 
 
-def _leaks(playbook: Playbook, viewer: str, prose: Prose, cache: _Words) -> Iterator[Problem]:
+def _leaks(playbook: Playbook, viewer: str, prose: _Prose, cache: _Words) -> Iterator[Problem]:
     index, sources = _confidential(playbook, viewer, prose)
     if not index:
         return
