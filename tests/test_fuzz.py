@@ -286,9 +286,6 @@ def test_fuzz_content_pages_and_schemas(tmp_path: Path) -> None:
     assert findings.clean > 20 and findings.refused > 100  # the mutations reach both outcomes
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 point 6 (the perf helper's loader fix): the comment "
-                   "warning splits lines on \\n only, so CR, NEL, LS or PS line endings with a ' #' end in "
-                   "IndexError; remove this mark once that fix is merged")
 def test_fuzz_line_endings(tmp_path: Path) -> None:
     findings = _fuzz(tmp_path, LINE_ENDING_CASES, SEED, _pick_line_endings)
     assert findings.failures == [], _report(findings)
