@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,3 +53,71 @@ def serve(site: Path) -> Iterator[str]:
 def screenshot(page: object, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------------------
+# One Chromium for the whole session (the `browser` fixture of tests/conftest.py)
+
+# Material renders a diagram into a closed shadow root; opening it lets a test see the SVG.
+OPEN_SHADOW_ROOTS = ("const attach = Element.prototype.attachShadow; Element.prototype.attachShadow = "
+                     "function (init) { return attach.call(this, Object.assign({}, init, {mode: 'open'})); };")
+
+_shared: dict[str, Any] = {}
+
+
+def shared_browser() -> Any:
+    """Debian's Chromium, launched by Playwright on first use and kept for the session.
+
+    Playwright's sync API runs one instance per thread: a module that starts its own
+    (``sync_playwright()``) gets the shared one closed first (tests/conftest.py does that)."""
+    require_chromium()
+    if "browser" not in _shared:
+        api = pytest.importorskip("playwright.sync_api")
+        playwright = api.sync_playwright().start()
+        try:
+            _shared["browser"] = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        except BaseException:
+            playwright.stop()
+            raise
+        _shared["playwright"] = playwright
+    return _shared["browser"]
+
+
+def close_shared_browser() -> None:
+    """Close the shared Chromium, if it runs (the next :func:`shared_browser` starts a new one)."""
+    browser, playwright = _shared.pop("browser", None), _shared.pop("playwright", None)
+    if browser is not None:
+        browser.close()
+    if playwright is not None:
+        playwright.stop()
+
+
+class Watched:
+    """A page in a fresh browser context, with its console errors, page errors and dialogs
+    recorded; requests to GitHub's API (Material's repository widget) answered offline."""
+
+    def __init__(self, browser: Any, **context: Any) -> None:
+        self.context = browser.new_context(**context)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", self._dialog)
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        # Material asks GitHub's API for the repository's stars; this machine is offline.
+        self.context.route("https://api.github.com/**", lambda route: route.fulfill(json={}))
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def close(self) -> None:
+        self.context.close()
+
+    def __enter__(self) -> Watched:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

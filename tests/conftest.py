@@ -1,4 +1,10 @@
-"""Shared test helpers: fixture playbooks are copied into a temporary folder before use."""
+"""Shared test helpers: fixture playbooks are copied into a temporary folder before use.
+
+Real site builds are slow, so each fixture playbook that tests only read is built once per session
+(``built_basic``, ``built_hostile``, ``built_reader``), and one headless Chromium serves every
+browser test (``browser``). A test that runs a real ``mkdocs build`` must be marked ``site`` (or
+``browser``): :func:`mkdocs_build` fails it otherwise, so ``make test-fast`` stays fast.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +13,54 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from . import browser as browser_helpers
+
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
+BASIC_TODAY = "2026-04-01"
+READER_TODAY = "2026-11-02"  # the reader fixture's build day: one record is overdue, the rest current
+
+_running: list[pytest.Item] = []  # the test being set up, run or torn down
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, object, object]:
+    _running.append(item)
+    try:
+        return (yield)
+    finally:
+        _running.pop()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # A browser test with a Chromium of its own (its module's `browser` fixture) cannot start
+    # Playwright while the shared one runs in the same thread: stop the shared one first.
+    if item.get_closest_marker("browser") and not _uses_shared_browser(item):
+        browser_helpers.close_shared_browser()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    browser_helpers.close_shared_browser()
+
+
+def _uses_shared_browser(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs.get("browser") if info else None
+    func = definitions[-1].func if definitions else None
+    return getattr(func, "__module__", None) == __name__ and getattr(func, "__name__", None) == "shared_browser_fixture"
+
+
+def _require_build_mark() -> None:
+    item = _running[-1] if _running else None
+    if item is not None and not (item.get_closest_marker("site") or item.get_closest_marker("browser")):
+        pytest.fail(f"{item.nodeid} runs a real mkdocs build: mark it @pytest.mark.site (or use an in-process "
+                    "call) so that `make test-fast` leaves it out", pytrace=False)
 
 
 @pytest.fixture
@@ -24,10 +71,11 @@ def basic(tmp_path: Path) -> Path:
     return root
 
 
-def mkdocs_build(root: Path, *extra: str, today: str = "2026-04-01", audience: str = "internal",
+def mkdocs_build(root: Path, *extra: str, today: str = BASIC_TODAY, audience: str = "internal",
                  site: Path | None = None) -> subprocess.CompletedProcess[str]:
     """A real ``mkdocs build --strict`` of the playbook at ``root``, judged at ``today`` and built
-    for ``audience``, into ``site`` (default ``root/site``)."""
+    for ``audience``, into ``site`` (default ``root/site``). Only for tests marked ``site``/``browser``."""
+    _require_build_mark()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_TODAY": today, "PLAYBOOK_AUDIENCE": audience}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site or root / "site"), *extra],
@@ -35,7 +83,7 @@ def mkdocs_build(root: Path, *extra: str, today: str = "2026-04-01", audience: s
     )
 
 
-def build_site(root: Path, *, today: str = "2026-04-01", audience: str = "internal",
+def build_site(root: Path, *, today: str = BASIC_TODAY, audience: str = "internal",
                site: Path | None = None) -> Path:
     """:func:`mkdocs_build`, which must succeed; returns the site folder."""
     result = mkdocs_build(root, today=today, audience=audience, site=site)
@@ -43,14 +91,39 @@ def build_site(root: Path, *, today: str = "2026-04-01", audience: str = "intern
     return site or root / "site"
 
 
+def _built(factory: pytest.TempPathFactory, fixture: str, today: str) -> Path:
+    root = factory.mktemp("built") / fixture
+    shutil.copytree(FIXTURES / fixture, root)
+    build_site(root, today=today)
+    return root
+
+
 @pytest.fixture(scope="session")
 def built_basic(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The ``basic`` fixture built once by a real ``mkdocs build --strict`` (into ``root/site``);
-    tests only read it."""
-    root = tmp_path_factory.mktemp("built") / "playbook"
-    shutil.copytree(FIXTURES / "basic", root)
-    build_site(root)
-    return root
+    """The ``basic`` fixture built once by a real ``mkdocs build --strict`` at 2026-04-01 (into
+    ``root/site``); tests only read it."""
+    return _built(tmp_path_factory, "basic", BASIC_TODAY)
+
+
+@pytest.fixture(scope="session")
+def built_hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ``hostile`` fixture (script and markup in every field) built once at 2026-04-01."""
+    return _built(tmp_path_factory, "hostile", BASIC_TODAY)
+
+
+@pytest.fixture(scope="session")
+def built_reader(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ``reader`` fixture (a small playbook of a fictional company on full starter-style
+    schemas and templates: funnel, scoring and meeting diagrams, glossary terms, tags, an overdue
+    record) built once at :data:`READER_TODAY`."""
+    return _built(tmp_path_factory, "reader", READER_TODAY)
+
+
+@pytest.fixture(name="browser")
+def shared_browser_fixture() -> Any:
+    """One headless Chromium (Debian's, driven by Playwright) for the whole session; each test
+    opens its own context. A module may define its own ``browser`` fixture instead."""
+    return browser_helpers.shared_browser()
 
 
 SERVE_PORT = 8401  # this branch's port for real ``mkdocs serve`` runs
@@ -59,7 +132,8 @@ SERVE_PORT = 8401  # this branch's port for real ``mkdocs serve`` runs
 @contextlib.contextmanager
 def mkdocs_serve(root: Path, port: int = SERVE_PORT) -> Iterator[str]:
     """A real ``mkdocs serve`` of the playbook at ``root`` (live reload on) for the duration of the
-    block; yields its address. The server is always stopped."""
+    block; yields its address. The server is always stopped. Only for tests marked ``site``/``browser``."""
+    _require_build_mark()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_TODAY": "2026-04-01"}
     env.pop("PLAYBOOK_AUDIENCE", None)
     server = subprocess.Popen(

@@ -1,4 +1,6 @@
-"""Audience-scoped builds: nothing an audience may not see reaches its site, anywhere."""
+"""Audience-scoped builds: nothing an audience may not see reaches its site, anywhere.
+
+The real builds (one per audience, shared by the module) are marked ``site``."""
 
 from __future__ import annotations
 
@@ -38,30 +40,53 @@ def everything(site: Path) -> str:
                      if p.is_file() and p.suffix in (".html", ".json", ".xml", ".txt", ".js", ".md"))
 
 
+def add_docs_that_cannot_say_their_audience(root: Path, outside: Path) -> None:
+    """docs/ files without front matter (not Markdown), and a symbolic link out of docs/."""
+    docs = root / "docs"
+    (docs / "plan.mdown").write_text("---\naudience: internal\n---\n# Plan\n\nSECRETMDOWN\n")
+    (docs / "board.html").write_text("<p>SECRETHTML</p>")
+    (docs / "prices.csv").write_text("SECRETCSV\n")
+    (docs / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><title>logo</title></svg>')
+    (outside / "outside.md").write_text("---\naudience: partner\n---\n# Linked\n\nSECRETLINK\n")
+    (docs / "linked.md").symlink_to(outside / "outside.md")
+
+
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    root = tmp_path_factory.mktemp("audience") / "playbook"
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The audience fixture (plus docs that cannot say their audience) built once per audience."""
+    base = tmp_path_factory.mktemp("audience")
+    root = base / "playbook"
     shutil.copytree(FIXTURES / "audience", root)
-    return {audience: everything(build_site(root, audience=audience, site=root / f"site-{audience}"))
+    add_docs_that_cannot_say_their_audience(root, base)
+    return {audience: build_site(root, audience=audience, site=root / f"site-{audience}")
             for audience in ("internal", "partner", "public")}
 
 
+@pytest.fixture(scope="module")
+def sites(built: dict[str, Path]) -> dict[str, str]:
+    return {audience: everything(site) for audience, site in built.items()}
+
+
+@pytest.mark.site
 def test_internal_sees_everything(sites: dict[str, str]) -> None:
     for text in [*SECRETS, *PARTNER_ONLY, *PUBLIC]:
         assert text in sites["internal"], text
 
 
 @pytest.mark.parametrize("audience", ["partner", "public"])
+@pytest.mark.site
 def test_no_trace_of_what_the_audience_may_not_see(sites: dict[str, str], audience: str) -> None:
     for secret, what in SECRETS.items():
         assert secret not in sites[audience], f"{what} leaked into the {audience} site"
 
 
+@pytest.mark.site
 def test_partner_sees_partner_and_public_content(sites: dict[str, str]) -> None:
     for text in [*PARTNER_ONLY, *PUBLIC]:
         assert text in sites["partner"], text
 
 
+@pytest.mark.site
 def test_public_sees_only_public_content(sites: dict[str, str]) -> None:
     for text in PUBLIC:
         assert text in sites["public"], text
@@ -167,22 +192,14 @@ def test_a_reference_to_a_narrower_record_is_withheld_not_a_leak(tmp_path: Path)
     assert load_playbook(root)[1] == []
 
 
-def test_docs_files_that_cannot_say_their_audience_stay_internal(tmp_path: Path) -> None:
-    root = tmp_path / "p"
-    shutil.copytree(FIXTURES / "audience", root)
-    docs = root / "docs"
-    (docs / "plan.mdown").write_text("---\naudience: internal\n---\n# Plan\n\nSECRETMDOWN\n")
-    (docs / "board.html").write_text("<p>SECRETHTML</p>")
-    (docs / "prices.csv").write_text("SECRETCSV\n")
-    (docs / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><title>logo</title></svg>')
-    (tmp_path / "outside.md").write_text("---\naudience: partner\n---\n# Linked\n\nSECRETLINK\n")
-    (docs / "linked.md").symlink_to(tmp_path / "outside.md")
-    partner = build_site(root, audience="partner", site=root / "site-partner")
+@pytest.mark.site
+def test_docs_files_that_cannot_say_their_audience_stay_internal(built: dict[str, Path]) -> None:
+    partner = built["partner"]
     text = everything(partner) + "\n".join(p.name for p in partner.rglob("*"))
     for secret in ("SECRETMDOWN", "SECRETHTML", "SECRETCSV", "SECRETLINK", "board.html", "prices.csv"):
         assert secret not in text, secret
     assert (partner / "logo.svg").exists()
-    internal = build_site(root, site=root / "site-internal")
+    internal = built["internal"]
     assert "SECRETMDOWN" in everything(internal) and (internal / "prices.csv").exists()
     assert "SECRETLINK" not in everything(internal)  # a symbolic link in docs/ is never followed
 

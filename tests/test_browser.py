@@ -1,67 +1,53 @@
-"""What a reader sees, in a real headless Chromium."""
+"""What a reader sees, in a real headless Chromium, on fixture playbooks (never the bundled one).
+
+Sites are built once per session (tests/conftest.py); one Chromium serves every test, each test
+in a fresh browser context.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .browser import ARGS, CHROMIUM, require_chromium, screenshot, serve
-from .conftest import FIXTURES, REPO, build_site
+from .browser import OPEN_SHADOW_ROOTS, Watched, screenshot, serve
+from .conftest import READER_TODAY
 
 pytestmark = pytest.mark.browser
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_chromium()
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def basic_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("browser") / "basic"
-    shutil.copytree(FIXTURES / "basic", root)
-    with serve(build_site(root, today="2026-04-01")) as url:
+def basic_site(built_basic: Path) -> Iterator[str]:
+    """The ``basic`` fixture, built at 2026-04-01."""
+    with serve(built_basic / "site") as url:
         yield url
 
 
-class Watched:
-    """A page with its console errors, page errors and dialogs recorded."""
-
-    def __init__(self, browser: Any, **context: Any) -> None:
-        self.context = browser.new_context(**context)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", self._dialog)
-        # Material asks GitHub's API for the repository's stars; this machine is offline.
-        self.context.route("https://api.github.com/**", lambda route: route.fulfill(json={}))
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def close(self) -> None:
-        self.context.close()
+@pytest.fixture(scope="module")
+def reader_site(built_reader: Path) -> Iterator[str]:
+    """The ``reader`` fixture, built at READER_TODAY."""
+    with serve(built_reader / "site") as url:
+        yield url
 
 
 @pytest.fixture
 def watched(browser: Any) -> Iterator[Watched]:
-    w = Watched(browser, viewport={"width": 1280, "height": 900})
-    yield w
-    w.close()
+    with Watched(browser, viewport={"width": 1280, "height": 900}) as w:
+        yield w
+
+
+def at(browser: Any, day: dt.datetime, **context: Any) -> Watched:
+    """A watched page whose clock starts at ``day`` (and then runs)."""
+    w = Watched(browser, **context)
+    w.context.clock.install(time=day)
+    return w
+
+
+# ---------------------------------------------------------------------------
+# The basic fixture: the built-in templates, the edit link, the review status re-checked in the browser
 
 
 def test_home_page_loads_without_console_errors(watched: Watched, basic_site: str) -> None:
@@ -95,63 +81,90 @@ def status_of(page: Any) -> tuple[str | None, str, int]:
 
 
 def test_current_record_stays_current_before_its_due_date(browser: Any, basic_site: str) -> None:
-    w = Watched(browser)
-    w.context.clock.install(time=dt.datetime(2026, 5, 15, 12, 0))  # the day before the due-soon window
-    w.page.goto(basic_site + "stages/mql/")
-    assert status_of(w.page) == ("current", "Current", 0)
-    w.close()
+    with at(browser, dt.datetime(2026, 5, 15, 12, 0)) as w:  # the day before the due-soon window
+        w.page.goto(basic_site + "stages/mql/")
+        assert status_of(w.page) == ("current", "Current", 0)
 
 
 def test_current_record_becomes_due_soon_in_the_window(browser: Any, basic_site: str) -> None:
     """Due 2026-05-30: due soon from 2026-05-16 (14 days before) through the due date itself."""
     for day in (16, 30):
-        w = Watched(browser)
-        w.context.clock.install(time=dt.datetime(2026, 5, day, 12, 0))
-        w.page.goto(basic_site + "stages/mql/")
-        w.page.locator(".pb-meta[data-status='due-soon']").wait_for(timeout=10_000)
-        assert status_of(w.page) == ("due-soon", "Review due soon", 0)
-        w.close()
+        with at(browser, dt.datetime(2026, 5, day, 12, 0)) as w:
+            w.page.goto(basic_site + "stages/mql/")
+            w.page.locator(".pb-meta[data-status='due-soon']").wait_for(timeout=10_000)
+            assert status_of(w.page) == ("due-soon", "Review due soon", 0)
 
 
 def test_stale_site_still_warns_when_the_clock_passes_the_due_date(browser: Any, basic_site: str) -> None:
     """Built on 2026-04-01 when MQL was current (due 2026-05-30); read months later."""
-    w = Watched(browser, viewport={"width": 1280, "height": 900})
-    w.context.clock.install(time=dt.datetime(2026, 9, 1, 12, 0))
-    w.page.goto(basic_site + "stages/mql/")
-    w.page.locator(".pb-overdue-banner").wait_for(timeout=10_000)
-    assert status_of(w.page) == ("overdue", "Overdue for review", 1)
-    assert "2026-05-30" in w.page.locator(".pb-overdue-banner").inner_text()
-    screenshot(w.page, "fixture-overdue-client-side")
-    assert w.errors == []
-    w.close()
-
-
-def test_record_overdue_at_build_time_shows_the_banner(browser: Any, tmp_path: Path) -> None:
-    root = tmp_path / "late"
-    shutil.copytree(FIXTURES / "basic", root)
-    with serve(build_site(root, today="2026-08-01")) as url:
-        w = Watched(browser)
-        w.context.clock.install(time=dt.datetime(2026, 8, 1, 12, 0))
-        w.page.goto(url + "stages/mql/")
+    with at(browser, dt.datetime(2026, 9, 1, 12, 0), viewport={"width": 1280, "height": 900}) as w:
+        w.page.goto(basic_site + "stages/mql/")
+        w.page.locator(".pb-overdue-banner").wait_for(timeout=10_000)
         assert status_of(w.page) == ("overdue", "Overdue for review", 1)
-        assert "This page is overdue for review" in w.page.locator(".admonition.warning").inner_text()
-        w.close()
+        assert "2026-05-30" in w.page.locator(".pb-overdue-banner").inner_text()
+        screenshot(w.page, "fixture-overdue-client-side")
+        assert w.errors == []
 
 
-def test_hostile_content_runs_no_script(browser: Any, tmp_path: Path) -> None:
-    root = tmp_path / "hostile"
-    shutil.copytree(FIXTURES / "hostile", root)
-    site = build_site(root, today="2026-04-01")
+# ---------------------------------------------------------------------------
+# Hostile content: script and markup in every field run nowhere
+
+# Everything a browser would execute or load from data, in the live DOM (open shadow roots included).
+LIVE_MARKUP = """() => {
+  const found = [];
+  const scan = (root) => {
+    for (const el of root.querySelectorAll("*")) {
+      for (const attr of el.attributes) {
+        const name = attr.name.toLowerCase(), value = attr.value.trim().toLowerCase();
+        if (name.startsWith("on")) found.push(`<${el.localName} ${name}>`);
+        if (["href", "src", "action", "formaction", "xlink:href"].includes(name) && value.startsWith("javascript:"))
+          found.push(`<${el.localName} ${name}=${attr.value}>`);
+      }
+      if (el.localName === "script" && el.textContent.includes("PWNED")) found.push("marker inside <script>");
+      if (["iframe", "object", "embed"].includes(el.localName)) found.push(`<${el.localName}>`);
+      if (el.localName === "img" && el.getAttribute("src") === "x") found.push("<img src=x> from data");
+      if (el.shadowRoot) scan(el.shadowRoot);
+    }
+  };
+  scan(document);
+  return found;
+}"""
+HOVERABLE = ":is(abbr, a, b, span, p, li, td, h1)"  # in the page content: what data becomes
+
+
+def page_type(page: str, pages: list[str]) -> str:
+    """home, collection index, record, or another page (freshness, tags, hand-written)."""
+    if page == ".":
+        return "home"
+    if "/" in page:
+        return "record"
+    return "index" if any(p.startswith(page + "/") for p in pages) else "page"
+
+
+def test_hostile_content_runs_no_script(browser: Any, built_hostile: Path) -> None:
+    """Every page: after load and after hovering every element with a tooltip (a title), no live
+    markup from data in the DOM. On one page of each type, the most hostile one, every element of
+    the content (up to 200) is also hovered, as a reader's mouse would. No dialog, no error from
+    the marker."""
+    site = built_hostile / "site"
     pages = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
-    with serve(site) as url:
-        w = Watched(browser)
+    hostility = {page: (site / page / "index.html").read_text(encoding="utf-8").count("PWNED") for page in pages}
+    kinds = {page: page_type(page, pages) for page in pages}
+    assert set(kinds.values()) == {"home", "index", "record", "page"}
+    sampled = {max((p for p in pages if kinds[p] == kind), key=lambda p: (hostility[p], p))
+               for kind in set(kinds.values())}
+    with serve(site) as url, Watched(browser) as w:
         w.context.add_init_script(OPEN_SHADOW_ROOTS)
         for page in pages:
             w.page.goto(url + ("" if page == "." else page + "/"))
             w.page.wait_for_load_state("load")
-            for element in w.page.locator("abbr, a, b, span, p, li, td, h1").all()[:200]:
+            elements = w.page.query_selector_all("[title]")  # every tooltip, Material's and ours
+            if page in sampled:
+                elements += w.page.query_selector_all(f".md-content {HOVERABLE}")[:200]
+            for element in elements:
                 if element.is_visible():
                     element.hover(timeout=2_000, force=True)
+            assert w.page.evaluate(LIVE_MARKUP) == [], page
         w.page.goto(url + "stages/")  # the funnel, drawn from hostile titles: shown as text
         w.page.locator(".mermaid svg").first.wait_for(timeout=15_000)
         assert "<script>alert('PWNED')</script>" in (w.page.locator(".mermaid svg").first.text_content() or "")
@@ -160,32 +173,17 @@ def test_hostile_content_runs_no_script(browser: Any, tmp_path: Path) -> None:
         screenshot(w.page, "fixture-hostile")
         assert w.dialogs == []
         assert [e for e in w.errors if "PWNED" in e] == []
-        w.close()
 
 
 # ---------------------------------------------------------------------------
-# The bundled Lumenfold playbook, as a reader sees it
-
-# Material renders a diagram into a closed shadow root; opening it lets the test see the SVG.
-OPEN_SHADOW_ROOTS = ("const attach = Element.prototype.attachShadow; Element.prototype.attachShadow = "
-                     "function (init) { return attach.call(this, Object.assign({}, init, {mode: 'open'})); };")
-
-
-@pytest.fixture(scope="module")
-def starter_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("browser") / "starter"
-    for folder in ("content", "schemas", "templates", "docs"):
-        shutil.copytree(REPO / folder, root / folder)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    with serve(build_site(root, today="2026-11-23")) as url:
-        yield url
+# The reader fixture: a fictional company's playbook on starter-style schemas and templates
 
 
 def reader(browser: Any, **context: Any) -> Watched:
-    w = Watched(browser, **({"viewport": {"width": 1280, "height": 900}} | context))
+    """A reader on the day the site was built (the review status does not depend on today)."""
+    w = at(browser, dt.datetime.fromisoformat(READER_TODAY).replace(hour=12),
+           **({"viewport": {"width": 1280, "height": 900}} | context))
     w.context.add_init_script(OPEN_SHADOW_ROOTS)
-    w.requests = []  # type: ignore[attr-defined]
-    w.page.on("request", lambda r: w.requests.append(r.url))  # type: ignore[attr-defined]
     return w
 
 
@@ -194,103 +192,101 @@ def open_page(w: Watched, url: str) -> None:
     w.page.wait_for_load_state("networkidle")
 
 
-def test_starter_home_shows_the_funnel_without_errors_or_cdn(browser: Any, starter_site: str) -> None:
-    w = reader(browser)
-    open_page(w, starter_site)
-    w.page.locator(".mermaid svg").first.wait_for(timeout=15_000)
-    svg = w.page.locator(".mermaid svg").first
-    assert "MQL: Marketing qualified lead" in (svg.text_content() or "")
-    assert "Sales development" in (svg.text_content() or "")
-    assert w.page.locator("h2", has_text="At a glance").count() == 1
-    assert w.page.locator("text=Weekly sales meeting").count() >= 1  # the next meetings
-    screenshot(w.page, "starter-home")
-    assert w.errors == []
-    others = [u for u in w.requests if not u.startswith(starter_site) and not u.startswith("https://api.github.com/")]
-    assert others == []  # no CDN: Mermaid is served with the site
-    w.close()
-
-
-def test_starter_hovering_an_abbreviation_shows_its_definition_and_links_to_it(
-    browser: Any, starter_site: str
-) -> None:
-    w = reader(browser)
-    open_page(w, starter_site + "slas/ab-lead-follow-up/")
-    term = w.page.locator("article a.pb-term abbr", has_text="MQL").first
-    term.hover()
-    tooltip = w.page.locator(".md-tooltip2--active, .md-tooltip2")
-    tooltip.filter(has_text="A lead with fit grade A or B").first.wait_for(timeout=10_000)
-    screenshot(w.page, "starter-tooltip")
-    term.click()
-    w.page.wait_for_url(starter_site + "stages/mql/")
-    assert w.page.locator("h1").first.inner_text().rstrip("¶") == "Marketing qualified lead (MQL)"
-    assert w.errors == []
-    w.close()
-
-
-def test_starter_search_finds_a_stage_by_abbreviation(browser: Any, starter_site: str) -> None:
-    w = reader(browser)
-    open_page(w, starter_site)
-    w.page.locator("label.md-search__icon, .md-search__input").first.click()
-    w.page.locator("input.md-search__input").press_sequentially("MQL", delay=30)
-    w.page.locator(".md-search-result__item a").first.wait_for(timeout=15_000)
-    first = w.page.locator(".md-search-result__item a").first.get_attribute("href")
-    assert first == starter_site + "stages/mql/?h=mql"  # first, among the dozens of pages that say MQL
-    w.close()
-
-
-def test_starter_diagrams_render_as_svg(browser: Any, starter_site: str) -> None:
-    w = reader(browser)
-    for page, text in (("scoring/lead-scoring-model/", "Grade A: Ideal customer"),
-                       ("meetings/", "Weekly sales meeting"), ("stages/", "Recycled (nurture)")):
-        open_page(w, starter_site + page)
+def test_home_shows_the_funnel_without_errors_or_cdn(browser: Any, reader_site: str) -> None:
+    with reader(browser) as w:
+        open_page(w, reader_site)
         w.page.locator(".mermaid svg").first.wait_for(timeout=15_000)
-        assert text in (w.page.locator(".mermaid svg").first.text_content() or ""), page
-    screenshot(w.page, "starter-stages")
-    assert w.errors == []
-    w.close()
+        svg = w.page.locator(".mermaid svg").first
+        assert "PQL: Product qualified lead" in (svg.text_content() or "")
+        assert "Inside sales" in (svg.text_content() or "")  # the owning team
+        assert w.page.locator("h2", has_text="At a glance").count() == 1
+        assert w.page.locator("text=Pipeline stand-up").count() >= 1  # the next meetings
+        screenshot(w.page, "reader-home")
+        assert w.errors == []
+        others = [u for u in w.requests if not u.startswith(reader_site) and not u.startswith("https://api.github.com/")]
+        assert others == []  # no CDN: Mermaid is served with the site
+
+
+def test_hovering_an_abbreviation_shows_its_definition_and_links_to_it(browser: Any, reader_site: str) -> None:
+    with reader(browser) as w:
+        open_page(w, reader_site + "slas/pql-callback/")
+        term = w.page.locator("article a.pb-term abbr", has_text="PQL").first
+        term.hover()
+        tooltip = w.page.locator(".md-tooltip2--active, .md-tooltip2")
+        tooltip.filter(has_text="A trial workspace whose team used the product").first.wait_for(timeout=10_000)
+        screenshot(w.page, "reader-tooltip")
+        term.click()
+        w.page.wait_for_url(reader_site + "stages/pql/")
+        assert w.page.locator("h1").first.inner_text().rstrip("¶") == "Product qualified lead (PQL)"
+        assert w.errors == []
+
+
+def test_search_ranks_a_stage_first_by_its_abbreviation(browser: Any, reader_site: str) -> None:
+    with reader(browser) as w:
+        open_page(w, reader_site)
+        w.page.locator("label.md-search__icon, .md-search__input").first.click()
+        w.page.locator("input.md-search__input").press_sequentially("PQL", delay=30)
+        w.page.locator(".md-search-result__item a").first.wait_for(timeout=15_000)
+        first = w.page.locator(".md-search-result__item a").first.get_attribute("href")
+        assert first == reader_site + "stages/pql/?h=pql"  # first, among the many pages that say PQL
+
+
+def test_diagrams_render_as_svg(browser: Any, reader_site: str) -> None:
+    with reader(browser) as w:
+        for page, text in (("scoring/usage-scoring-model/", "Grade A: Strong match"),
+                           ("meetings/", "Pipeline stand-up"), ("stages/", "Parked (nurture)")):
+            open_page(w, reader_site + page)
+            w.page.locator(".mermaid svg").first.wait_for(timeout=15_000)
+            assert text in (w.page.locator(".mermaid svg").first.text_content() or ""), page
+        screenshot(w.page, "reader-stages")
+        assert w.errors == []
 
 
 @pytest.mark.parametrize("name, page", [
-    ("starter-stage", "stages/mql/"),
-    ("starter-sla", "slas/ab-lead-follow-up/"),
-    ("starter-persona", "personas/vp-operations/"),
-    ("starter-slas", "slas/"),
-    ("starter-scoring", "scoring/lead-scoring-model/"),
+    ("reader-stage", "stages/pql/"),
+    ("reader-sla", "slas/pql-callback/"),
+    ("reader-persona", "personas/head-of-data/"),
+    ("reader-slas", "slas/"),
+    ("reader-scoring", "scoring/usage-scoring-model/"),
 ])
-def test_starter_record_pages_read_well(browser: Any, starter_site: str, name: str, page: str) -> None:
-    w = reader(browser)
-    open_page(w, starter_site + page)
-    assert w.page.locator(".pb-meta .pb-status").count() == (0 if page == "slas/" else 1)
-    screenshot(w.page, name)
-    assert w.errors == []
-    w.close()
+def test_record_pages_read_well(browser: Any, reader_site: str, name: str, page: str) -> None:
+    with reader(browser) as w:
+        open_page(w, reader_site + page)
+        assert w.page.locator(".pb-meta .pb-status").count() == (0 if page == "slas/" else 1)
+        screenshot(w.page, name)
+        assert w.errors == []
 
 
-def test_starter_home_on_a_phone_and_in_dark_mode(browser: Any, starter_site: str) -> None:
-    phone = reader(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    open_page(phone, starter_site)
-    phone.page.locator(".mermaid svg").first.wait_for(timeout=15_000)
-    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
-    screenshot(phone.page, "starter-home-phone")
-    assert phone.errors == []
-    phone.close()
-    dark = reader(browser, color_scheme="dark")
-    open_page(dark, starter_site)
-    dark.page.locator(".mermaid svg").first.wait_for(timeout=15_000)
-    assert dark.page.locator("body").get_attribute("data-md-color-scheme") == "slate"
-    screenshot(dark.page, "starter-home-dark")
-    assert dark.errors == []
-    dark.close()
+def test_record_overdue_at_build_time_shows_the_banner(browser: Any, reader_site: str) -> None:
+    with reader(browser) as w:
+        open_page(w, reader_site + "slas/scoping-handover/")
+        assert status_of(w.page) == ("overdue", "Overdue for review", 1)
+        assert "This page is overdue for review" in w.page.locator(".admonition.warning").inner_text()
 
 
-def test_starter_record_prints_without_site_chrome(browser: Any, starter_site: str) -> None:
-    w = reader(browser)
-    open_page(w, starter_site + "slas/ab-lead-follow-up/")
-    w.page.emulate_media(media="print")
-    assert w.page.locator(".md-header").is_hidden()
-    assert w.page.locator(".md-sidebar--primary").is_hidden()
-    assert w.page.locator(".md-tags").is_hidden()
-    assert "(http" not in w.page.locator("article").inner_text()  # glossary links print as words
-    assert w.page.locator("article h1").is_visible()
-    screenshot(w.page, "starter-sla-print")
-    w.close()
+def test_home_on_a_phone_and_in_dark_mode(browser: Any, reader_site: str) -> None:
+    with reader(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True) as phone:
+        open_page(phone, reader_site)
+        phone.page.locator(".mermaid svg").first.wait_for(timeout=15_000)
+        assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+        screenshot(phone.page, "reader-home-phone")
+        assert phone.errors == []
+    with reader(browser, color_scheme="dark") as dark:
+        open_page(dark, reader_site)
+        dark.page.locator(".mermaid svg").first.wait_for(timeout=15_000)
+        assert dark.page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+        screenshot(dark.page, "reader-home-dark")
+        assert dark.errors == []
+
+
+def test_record_prints_without_site_chrome(browser: Any, reader_site: str) -> None:
+    with reader(browser) as w:
+        open_page(w, reader_site + "slas/pql-callback/")
+        assert w.page.locator(".md-tags").is_visible()  # on screen, the record's tags
+        w.page.emulate_media(media="print")
+        assert w.page.locator(".md-header").is_hidden()
+        assert w.page.locator(".md-sidebar--primary").is_hidden()
+        assert w.page.locator(".md-tags").is_hidden()
+        assert "(http" not in w.page.locator("article").inner_text()  # glossary links print as words
+        assert w.page.locator("article h1").is_visible()
+        screenshot(w.page, "reader-sla-print")

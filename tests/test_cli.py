@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
+import runpy
 import sys
 from pathlib import Path
 
@@ -84,9 +84,14 @@ def test_github_format_escapes_newlines_and_properties(basic: Path) -> None:
     )
 
 
-def test_check_runs_on_the_current_folder(basic: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "generator", "check"], cwd=basic, capture_output=True, text=True)
-    assert (result.returncode, result.stdout) == (0, "playbook check: no problems found\n")
+def test_check_runs_on_the_current_folder(basic: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """``python -m generator check`` in the playbook's folder (run in-process: the same __main__)."""
+    monkeypatch.chdir(basic)
+    monkeypatch.setattr(sys, "argv", ["generator", "check"])
+    with pytest.raises(SystemExit) as exited:
+        runpy.run_module("generator", run_name="__main__", alter_sys=True)
+    assert (exited.value.code, capsys.readouterr().out) == (0, "playbook check: no problems found\n")
 
 
 def test_not_a_playbook_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -166,3 +171,8 @@ def test_printable_file_names(basic: Path) -> None:
     problem = Problem("content/st\x1bages/a\tb.yaml", 1, 1, "bad\x00 value\nnext line")
     assert format_text([problem]) == "content/st\\x1bages/a\\tb.yaml:1:1: error: bad\\x00 value\\nnext line\n"
     assert format_github([problem]) == "::error file=content/st\\x1bages/a\\tb.yaml,line=1,col=1::bad\\x00 value%0Anext line\n"
+
+
+def test_basic_fixture_is_clean(basic: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--root", str(basic)]) == 0
+    assert capsys.readouterr().out == "playbook check: no problems found\n"

@@ -87,6 +87,7 @@ def site(built_basic: Path) -> Path:
     return built_basic / "site"
 
 
+@pytest.mark.site
 def test_site_publishes_the_export_and_its_schema(site: Path) -> None:
     data = json.loads((site / "playbook.json").read_text())
     assert errors(data) == []
@@ -94,6 +95,7 @@ def test_site_publishes_the_export_and_its_schema(site: Path) -> None:
     assert (site / "playbook.schema.json").read_bytes() == SCHEMA.read_bytes()
 
 
+@pytest.mark.site
 def test_site_publishes_the_glossary_links(site: Path) -> None:
     assert json.loads((site / "assets/playbook/glossary.json").read_text()) == {"MQL": "stages/mql/"}
     assert (site / "assets/playbook/vendor/mermaid.min.js").stat().st_size > 1_000_000

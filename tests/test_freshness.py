@@ -183,6 +183,7 @@ def meta(text: str) -> dict[str, str]:
     return dict(re.findall(r'(data-[a-z]+)="([^"]*)"', tag.group(1)))
 
 
+@pytest.mark.site
 def test_overdue_page_has_status_and_banner(site: Path) -> None:
     text = html(site, "stages/sql")
     assert meta(text) == {"data-status": "overdue", "data-due": "2026-04-01", "data-soon": "2026-03-18"}
@@ -193,6 +194,7 @@ def test_overdue_page_has_status_and_banner(site: Path) -> None:
     assert text[text.index("</h1>") + 5:text.index('class="pb-meta"')].strip() == "<div"
 
 
+@pytest.mark.site
 def test_drifted_page_says_what_changed(site: Path) -> None:
     text = html(site, "slas/mql-follow-up")
     assert meta(text)["data-status"] == "drifted"
@@ -207,6 +209,7 @@ def test_drifted_page_says_what_changed(site: Path) -> None:
     ("teams/sales", "due-soon", "Review due soon"),
     ("people/dana-reyes", "current", "Current"),
 ])
+@pytest.mark.site
 def test_other_pages_have_a_status_and_no_banner(site: Path, page: str, status: str, label: str) -> None:
     text = html(site, page)
     assert meta(text)["data-status"] == status
@@ -214,11 +217,13 @@ def test_other_pages_have_a_status_and_no_banner(site: Path, page: str, status: 
     assert "admonition" not in text
 
 
+@pytest.mark.site
 def test_owner_handle_in_the_status_line(site: Path) -> None:
     assert "(@dana-reyes)" in html(site, "teams/revops")
     assert "(via @sam-okafor)" in html(site, "stages/sql")  # the sales team has no GitHub team
 
 
+@pytest.mark.site
 def test_dashboard_page_and_nav(site: Path) -> None:
     text = html(site, "freshness")
     assert '<h1 id="freshness">Freshness' in text
@@ -232,6 +237,7 @@ def test_dashboard_page_and_nav(site: Path) -> None:
     assert links.index("freshness/") > links.index("people/")
 
 
+@pytest.mark.site
 def test_assets_are_linked_and_labels_agree(site: Path) -> None:
     text = html(site, "stages/sql")
     assert "assets/playbook/playbook.js" in text and "assets/playbook/playbook.css" in text

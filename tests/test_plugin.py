@@ -1,4 +1,4 @@
-"""The MkDocs plugin, through real ``mkdocs build --strict`` runs of fixture playbooks."""
+"""The MkDocs plugin, through real ``mkdocs build --strict`` runs of fixture playbooks (marked ``site``)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def read(root: Path, page: str) -> str:
     return (root / "site" / page).read_text(encoding="utf-8")
 
 
+@pytest.mark.site
 def test_a_page_for_every_record_and_collection(built: Path) -> None:
     pages = sorted(p.relative_to(built / "site").as_posix() for p in (built / "site").rglob("index.html"))
     assert pages == [
@@ -36,6 +37,7 @@ def test_a_page_for_every_record_and_collection(built: Path) -> None:
     ]
 
 
+@pytest.mark.site
 def test_record_page_content_and_links(built: Path) -> None:
     html = read(built, "stages/mql/index.html")
     assert "<title>Marketing qualified lead - Fixture playbook</title>" in html
@@ -47,12 +49,14 @@ def test_record_page_content_and_links(built: Path) -> None:
     assert 'href="https://github.com/example/playbook/edit/main/content/stages/mql.yaml"' in html
 
 
+@pytest.mark.site
 def test_collection_index_edit_link_opens_its_schema(built: Path) -> None:
     html = read(built, "stages/index.html")
     assert 'href="https://github.com/example/playbook/edit/main/schemas/stages.schema.json"' in html
     assert '<td><a href="mql/">Marketing qualified lead</a></td>' in html
 
 
+@pytest.mark.site
 def test_hand_written_pages_coexist_and_docs_is_untouched(built: Path) -> None:
     assert "A hand-written page next to the generated ones." in read(built, "how-we-work/index.html")
     assert sorted(p.name for p in (built / "docs").iterdir()) == ["how-we-work.md"]
@@ -63,6 +67,7 @@ def nav_links(html: str) -> list[str]:
     return re.findall(r'class="md-nav__link[^"]*"[^>]*href="([^"]+)"|href="([^"]+)"[^>]*class="md-nav__link', nav)
 
 
+@pytest.mark.site
 def test_nav_lists_collections_not_records(built: Path, tmp_path: Path) -> None:
     nav = read(built, "stages/sql/index.html").split('<nav class="md-nav md-nav--primary"', 1)[1]
     nav = nav.split('<nav class="md-nav md-nav--secondary"', 1)[0]
@@ -81,6 +86,7 @@ def test_nav_lists_collections_not_records(built: Path, tmp_path: Path) -> None:
     assert bigger.split('<nav class="md-nav md-nav--secondary"', 1)[0] == nav
 
 
+@pytest.mark.site
 def test_invalid_content_fails_the_build_without_touching_the_site(basic: Path) -> None:
     (basic / "site").mkdir()
     (basic / "site" / "keep.html").write_text("previous build")
@@ -94,6 +100,7 @@ def test_invalid_content_fails_the_build_without_touching_the_site(basic: Path) 
     assert sorted(p.name for p in (basic / "site").iterdir()) == ["keep.html"]
 
 
+@pytest.mark.site
 def test_a_generated_page_never_replaces_a_hand_written_one(basic: Path) -> None:
     (basic / "docs/stages").mkdir()
     (basic / "docs/stages/mql.md").write_text("# My own MQL page\n")
@@ -104,6 +111,7 @@ def test_a_generated_page_never_replaces_a_hand_written_one(basic: Path) -> None
     assert (basic / "docs/stages/mql.md").read_text() == "# My own MQL page\n"
 
 
+@pytest.mark.site
 def test_hand_written_home_page_wins_over_the_generated_one(basic: Path) -> None:
     (basic / "docs/index.md").write_text("# Welcome to our playbook\n")
     assert mkdocs_build(basic).returncode == 0
@@ -140,11 +148,9 @@ class LiveMarkup(HTMLParser):
             self.findings.append("marker inside <script>")
 
 
-def test_hostile_content_renders_inert(tmp_path: Path) -> None:
-    root = tmp_path / "hostile"
-    shutil.copytree(FIXTURES / "hostile", root)
-    result = mkdocs_build(root)
-    assert result.returncode == 0, result.stderr
+@pytest.mark.site
+def test_hostile_content_renders_inert(built_hostile: Path) -> None:
+    root = built_hostile
     pages = sorted((root / "site").rglob("*.html"))
     assert len(pages) > 10
     for page in pages:

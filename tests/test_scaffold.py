@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,8 @@ import pytest
 from generator.cli import main
 from generator.loader import load_yaml
 from generator.scaffold import dump
+
+from .conftest import FIXTURES
 
 
 def files(root: Path) -> list[str]:
@@ -135,3 +139,23 @@ class _nothing:
 
     def __exit__(self, *exc: object) -> bool:
         return False
+
+
+# ---------------------------------------------------------------------------
+# Every collection of a full, starter-style playbook (the reader fixture: eleven collections)
+
+READER_COLLECTIONS = sorted(p.name.removesuffix(".schema.json")
+                            for p in (FIXTURES / "reader" / "schemas").glob("*.schema.json")
+                            if not p.name.startswith("_"))
+
+
+def test_new_record_in_every_collection_of_a_full_playbook_checks_clean(tmp_path: Path) -> None:
+    root = tmp_path / "reader"
+    shutil.copytree(FIXTURES / "reader", root)
+    for collection in READER_COLLECTIONS:
+        out = io.StringIO()
+        assert main(["new", collection, f"scaffolded-{collection}", "--root", str(root),
+                     "--today", "2026-11-23"], out) == 0, (collection, out.getvalue())
+    out = io.StringIO()
+    assert main(["check", "--root", str(root)], out) == 0, out.getvalue()  # a problem names its file
+    assert len(list((root / "content").glob("*/scaffolded-*.yaml"))) == len(READER_COLLECTIONS) == 11

@@ -30,6 +30,19 @@ def tool(name: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
                           check=False, timeout=120)
 
 
+def check_jsonschema(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """check-jsonschema, run in-process: its command-line entry point (the installed script's),
+    without a Python start-up per call."""
+    try:
+        from check_jsonschema.cli.main_command import main
+        from click.testing import CliRunner
+    except ImportError:
+        pytest.fail("check-jsonschema is not installed: run `make venv` (requirements-dev.txt pins it)")
+    argv = [str(a) for a in args]
+    result = CliRunner().invoke(main, argv, catch_exceptions=False)
+    return subprocess.CompletedProcess(["check-jsonschema", *argv], result.exit_code, result.stdout, result.stderr)
+
+
 def load(path: Path) -> tuple[dict[str, Any], list[str], Any]:
     raw = path.read_bytes()
     doc = load_yaml(raw)
@@ -101,19 +114,19 @@ def test_the_workflows_exist() -> None:
 
 @pytest.mark.parametrize("schema", ["vendor.github-workflows", "custom.github-workflows-require-timeout"])
 def test_workflows_match_the_schema(schema: str) -> None:
-    result = tool("check-jsonschema", "--builtin-schema", schema, *WORKFLOWS)
+    result = check_jsonschema("--builtin-schema", schema, *WORKFLOWS)
     assert (result.returncode, result.stdout.strip()) == (0, "ok -- validation done"), result.stdout
 
 
 def test_schema_lint_fails_on_a_misspelt_key() -> None:
-    result = tool("check-jsonschema", "--builtin-schema", "vendor.github-workflows",
+    result = check_jsonschema("--builtin-schema", "vendor.github-workflows",
                   BROKEN / "invalid-schema.yml")
     assert result.returncode == 1
     assert "$.jobs.build: Additional properties are not allowed ('stpes' was unexpected)" in result.stdout
 
 
 def test_timeout_lint_fails_on_a_job_without_timeout() -> None:
-    result = tool("check-jsonschema", "--builtin-schema", "custom.github-workflows-require-timeout",
+    result = check_jsonschema("--builtin-schema", "custom.github-workflows-require-timeout",
                   BROKEN / "insecure.yml")
     assert result.returncode == 1
     assert "$.jobs.greet: 'timeout-minutes' is a required property" in result.stdout
@@ -121,7 +134,7 @@ def test_timeout_lint_fails_on_a_job_without_timeout() -> None:
 
 def test_dependabot_config_matches_its_schema() -> None:
     path = REPO / ".github" / "dependabot.yml"
-    result = tool("check-jsonschema", "--builtin-schema", "vendor.dependabot", path)
+    result = check_jsonschema("--builtin-schema", "vendor.dependabot", path)
     assert result.returncode == 0, result.stdout
     ecosystems = {u["package-ecosystem"] for u in load(path)[0]["updates"]}
     assert ecosystems == {"github-actions", "pip"}
