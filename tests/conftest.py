@@ -38,10 +38,12 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         _running.pop()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     # A browser test with a Chromium of its own (its module's `browser` fixture) cannot start
     # Playwright while the shared one runs in the same thread: stop the shared one first.
-    if item.get_closest_marker("browser") and not _uses_shared_browser(item):
+    wants_browser = "browser" in getattr(item, "fixturenames", ()) or item.get_closest_marker("browser")
+    if wants_browser and not _uses_shared_browser(item):
         browser_helpers.close_shared_browser()
 
 
