@@ -4,27 +4,19 @@ into the real page once the content is fixed, without them reloading anything.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .browser import ARGS, CHROMIUM, require_chromium, screenshot
+from .browser import screenshot
 from .conftest import mkdocs_serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    require_chromium()
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+# `browser`: the session's one Chromium (tests/conftest.py).
 
 
 def test_the_open_page_shows_the_problems_and_recovers_by_itself(browser: Any, basic: Path) -> None:
