@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Generator, Iterator
@@ -128,14 +129,20 @@ def shared_browser_fixture() -> Any:
     return browser_helpers.shared_browser()
 
 
-SERVE_PORT = 8401  # this branch's port for real ``mkdocs serve`` runs
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now (the machine is shared: no fixed port)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @contextlib.contextmanager
-def mkdocs_serve(root: Path, port: int = SERVE_PORT) -> Iterator[str]:
+def mkdocs_serve(root: Path, port: int | None = None) -> Iterator[str]:
     """A real ``mkdocs serve`` of the playbook at ``root`` (live reload on) for the duration of the
-    block; yields its address. The server is always stopped. Only for tests marked ``site``/``browser``."""
+    block, on ``port`` (default: a free one); yields its address. The server is always stopped.
+    Only for tests marked ``site``/``browser``."""
     _require_build_mark()
+    port = port or free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_TODAY": "2026-04-01"}
     env.pop("PLAYBOOK_AUDIENCE", None)
     server = subprocess.Popen(
