@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .browser import ARGS, CHROMIUM, require_chromium, screenshot, serve
+from .browser import require_chromium, screenshot, serve
 from .conftest import build_site
 from .history_repo import scripted_repo
 
@@ -28,18 +28,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(site: str) -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context()
-        # Material asks GitHub's API for the repository's stars; this machine is offline.
-        context.route("https://api.github.com/**", lambda route: route.fulfill(json={}))
-        tab = context.new_page()
-        errors: list[str] = []
-        tab.on("pageerror", lambda e: errors.append(str(e)))
-        yield tab
-        assert errors == []
-        browser.close()
+def page(site: str, browser: Any) -> Iterator[Any]:
+    """A tab in a fresh context of the session's one Chromium (tests/conftest.py)."""
+    context = browser.new_context()
+    # Material asks GitHub's API for the repository's stars; this machine is offline.
+    context.route("https://api.github.com/**", lambda route: route.fulfill(json={}))
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    yield tab
+    assert errors == []
+    context.close()
 
 
 def shown(page: Any) -> list[str]:
