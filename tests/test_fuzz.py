@@ -34,6 +34,10 @@ from generator.site import generate
 
 from .conftest import FIXTURES
 
+# Each case checks the whole fixture and builds its full site tree for an audience: a full-site build
+# many times over, so the fuzz runs in make test and stays out of make test-fast.
+pytestmark = pytest.mark.site
+
 SEED = 13
 CASES = 240
 LINE_ENDING_CASES = 60

@@ -52,7 +52,7 @@ def chat(answers: list[tuple[int, dict[str, str]]], delay: float = 0.0) -> Itera
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/hooks/T000/B000/secret-token", recorder
