@@ -41,7 +41,7 @@ from .freshness import Freshness, assess_all
 from .glossary import is_plain_term
 from .model import Playbook, Record
 from .problems import PlaybookError, Problem
-from .schedule import next_date
+from .schedule import next_date, period_days
 from .schemas import Collection, resolve
 
 TEMPLATES = "templates"
@@ -101,6 +101,7 @@ def make_environment(root: Path) -> Environment:
         long_date=long_date,
         mermaid=escape.mermaid_label,
         next_date=next_date,
+        period_days=period_days,
     )
     env.globals.update(field_title=field_title)
     return env

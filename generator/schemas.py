@@ -267,6 +267,9 @@ def load_schemas(root: Path) -> tuple[dict[str, Collection], list[Problem]]:
                     continue  # the collections that use it fail to resolve it, and say so
             raw[path.name] = (file, schema)
             texts[path.name] = text
+    names = [n[: -len(SCHEMA_SUFFIX)] for n in raw if not n.startswith("_")]
+    for name, (file, schema) in raw.items():
+        problems += expand_refs(file, texts[name], schema, names)
     registry: Registry = Registry().with_resources(
         (name, Resource.from_contents(schema, default_specification=DRAFT202012))
         for name, (_, schema) in raw.items()
@@ -311,6 +314,48 @@ def load_schemas(root: Path) -> tuple[dict[str, Collection], list[Problem]]:
 
 # ---------------------------------------------------------------------------
 # References declared with ``x-ref``
+
+ANY = "*"  # ``"x-ref": "*"``: a record of any collection
+
+
+def _json_mark(text: str, needle: str, start: int = 0) -> tuple[int, int]:
+    """Line and column (1-based) of the first ``needle`` at or after ``start`` in JSON ``text``."""
+    at = text.find(needle, start)
+    if at < 0:
+        return (1, 1)
+    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def expand_refs(file: str, text: str, schema: Any, names: list[str]) -> list[Problem]:
+    """Replace ``"x-ref": "*"`` in a loaded schema with every collection's name (so the lists a
+    reference may name follow ``schemas/``), and report each ``x-ref`` that names a collection
+    with no schema, located in the schema file."""
+    problems: list[Problem] = []
+    cursor = 0
+    pending: list[Any] = [schema]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending.extend(reversed(node))
+            continue
+        if not isinstance(node, dict):
+            continue
+        if "x-ref" in node:
+            value = node["x-ref"]
+            cursor = text.find('"x-ref"', cursor) + 1 or cursor
+            if value == ANY:
+                node["x-ref"] = list(names)
+            else:
+                targets = (value,) if isinstance(value, str) else value if isinstance(value, list) else ()
+                for target in targets:
+                    if target not in names:
+                        line, column = _json_mark(text, f'"{target}"', max(cursor - 1, 0))
+                        known = ", ".join(sorted(names)) or "none"
+                        problems.append(Problem(file, line, column, f"x-ref names '{target}', which is not a "
+                                                f"collection (there is no schemas/{target}.schema.json; "
+                                                f'collections: {known}; "*" means any collection)'))
+        pending.extend(reversed(list(node.values())))
+    return problems
 
 
 @dataclass(frozen=True)
