@@ -72,7 +72,7 @@ class Document:
     1-based (line, column) of its value or key; they are computed from ``source`` on first
     use unless given."""
 
-    __slots__ = ("_key_marks", "_marks", "data", "source", "warnings")
+    __slots__ = ("_key_marks", "_marks", "data", "errors", "source", "warnings")
 
     def __init__(
         self,
@@ -82,11 +82,15 @@ class Document:
         warnings: list[Warning] | None = None,
         *,
         source: str | None = None,
+        errors: list[Warning] | None = None,
     ) -> None:
         self.data = data
         self._marks = marks
         self._key_marks = key_marks
         self.warnings: list[Warning] = [] if warnings is None else warnings
+        # Problems that keep the file from being used but do not stop the reading (a duplicate
+        # key), so that they are reported together with the file's other problems.
+        self.errors: list[Warning] = [] if errors is None else errors
         self.source = source
 
     def __repr__(self) -> str:
@@ -185,11 +189,23 @@ def _comment_warning(text: str, event: Any) -> Warning | None:
             "dropped from the value; quote the whole value to keep it")
 
 
+class _Repeated:
+    """Stands for the key of a repeated mapping entry: its value is read (and checked) but not
+    kept, and its marks never replace those of the first entry."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
 def _build(  # one loop on purpose: it runs once per event of every content file
-    text: str, marks: dict[Path, Mark] | None = None, key_marks: dict[Path, Mark] | None = None
+    text: str, marks: dict[Path, Mark] | None = None, key_marks: dict[Path, Mark] | None = None,
+    errors: list[Warning] | None = None,
 ) -> tuple[Any, list[Warning]]:
     """The data of ``text`` and its comment warnings; with ``marks`` and ``key_marks``, also
-    fill them in. Raises :class:`LoadError` (or PyYAML's errors for invalid YAML)."""
+    fill them in; a repeated key goes to ``errors`` (its value is skipped) when given. Raises
+    :class:`LoadError` (or PyYAML's errors for invalid YAML)."""
     get: Any = _Events(text).get_event
     marking = marks is not None and key_marks is not None
     look_for_comments = " #" in text or "\t#" in text  # no " #": no text can be lost to a comment
@@ -215,7 +231,14 @@ def _build(  # one loop on purpose: it runs once per event of every content file
                     shown = event.value or "an empty key"
                     raise LoadError(*_mark(event), f"keys must be text: quote {shown!r} to use it as a key")
                 if value in container:
-                    raise LoadError(*_mark(event), f"duplicate key '{value}' (it is already set above)")
+                    if errors is None:
+                        raise LoadError(*_mark(event), f"duplicate key '{value}' (it is already set above)")
+                    first = key_marks.get((*path, value)) if marking else None  # type: ignore[union-attr]
+                    above = f"at line {first[0]}" if first else "above"
+                    errors.append((*_mark(event), f"duplicate key '{value}' (it is already set {above}): "
+                                   "keep one of the two"))
+                    key = _Repeated(value)
+                    continue
                 key = value
                 if marking:
                     key_marks[(*path, value)] = _mark(event)  # type: ignore[index]
@@ -223,7 +246,8 @@ def _build(  # one loop on purpose: it runs once per event of every content file
             if in_map:
                 if marking:
                     marks[(*path, key)] = _mark(event)  # type: ignore[index]
-                container[key] = value
+                if key.__class__ is not _Repeated:
+                    container[key] = value
                 key = None
             elif container is not None:
                 if marking:
@@ -247,7 +271,8 @@ def _build(  # one loop on purpose: it runs once per event of every content file
             new: Any = {} if kind is _MapStart else []
             if in_map:
                 child: Path = (*path, key) if marking else ()
-                container[key] = new
+                if key.__class__ is not _Repeated:
+                    container[key] = new
             elif container is not None:
                 child = (*path, len(container)) if marking else ()
                 container.append(new)
@@ -271,15 +296,37 @@ def _build(  # one loop on purpose: it runs once per event of every content file
     return data, warnings
 
 
+_KEY_VALUE = re.compile(r"([ \t]*(?:-[ \t]+)?)([^\s:#'\"][^:#]*?):[ \t]+(.+?)[ \t]*$")
+
+
+def _quote_hint(text: str, line: int) -> str:
+    """How to write a line whose value contains ``: `` so that YAML reads it as text."""
+    lines = text.splitlines()
+    found = _KEY_VALUE.fullmatch(lines[line - 1]) if 0 < line <= len(lines) else None
+    if found and '"' not in found.group(3):
+        key, value = found.group(2), found.group(3)
+        return f": a value that contains ': ' must be in double quotes, like {key}: \"{value}\""
+    return ": a value that contains ': ' must be in double quotes"
+
+
 def load_yaml(raw: bytes) -> Document:
     """Parse one content file. Raises :class:`LoadError` with a 1-based location."""
     text = _decode(raw)
+    errors: list[Warning] = []
     try:
-        data, warnings = _build(text)
+        data, warnings = _build(text, errors=errors)
+        if errors:  # rare: read again with marks, to say where the first of each pair is
+            marks: dict[Path, Mark] = {}
+            key_marks: dict[Path, Mark] = {}
+            errors.clear()
+            data, warnings = _build(text, marks, key_marks, errors)
+            return Document(data, marks, key_marks, warnings, source=text, errors=errors)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = f"invalid YAML: {exc.problem or exc.context}"
+        if exc.problem and "mapping values are not allowed" in exc.problem:
+            message += _quote_hint(text, line)
         opened = exc.context_mark
         if exc.problem and exc.context and opened and (opened.line + 1, opened.column + 1) != (line, column):
             message += f" ({exc.context} started at line {opened.line + 1}, column {opened.column + 1})"

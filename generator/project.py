@@ -156,7 +156,8 @@ def read_records(
             continue
         problems += [Problem(item.file, line, col, message, WARNING) for line, col, message in doc.warnings]
         collection = collections[item.collection]
-        found = schema_problems(collection, item.file, doc) or convention_problems(item, doc)
+        found = [Problem(item.file, line, col, message) for line, col, message in doc.errors]
+        found += schema_problems(collection, item.file, doc) or convention_problems(item, doc)
         problems += found
         loaded.append(Loaded(item, Record(item.collection, item.id, item.file, doc), not found))
     return loaded, problems

@@ -36,22 +36,69 @@ def _expected(types: Any) -> str:
     return " or ".join(_TYPE_NAMES.get(t, t) for t in names)
 
 
+def _quoting_hint(value: Any) -> str:
+    """Why a mapping turned up where text was expected: an unquoted ``: `` inside the text."""
+    if isinstance(value, dict) and len(value) == 1:
+        key, item = next(iter(value.items()))
+        if item is None or not isinstance(item, dict | list):
+            text = f"{key}: {'' if item is None else item}".strip()
+            return (f"; YAML read '{text}' as a field and its value because of the ': ' in it: put the "
+                    f'whole text in double quotes, like "{text}"')
+    return "; if the text contains ': ', put the whole text in double quotes"
+
+
+def _example(schema: Any) -> str:
+    examples = schema.get("examples") if isinstance(schema, dict) else None
+    if isinstance(examples, list) and examples and isinstance(examples[0], str | int | float):
+        return f", for example '{examples[0]}'"
+    return ""
+
+
+def _form(schema: Any) -> str:
+    """What a value with a ``pattern`` must look like, in words (never the regular expression)."""
+    about = (schema.get("description") or schema.get("title")) if isinstance(schema, dict) else None
+    words = f" ({str(about).rstrip('.')})" if about else ""
+    return f"does not have the expected form{words}{_example(schema)}"
+
+
+def _count(n: Any, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _message(error: ValidationError) -> str:
     custom = error.schema.get("x-error") if isinstance(error.schema, dict) else None
     kind = error.validator
+    value = error.validator_value
+    found = describe_value(error.instance)
     if custom and kind not in ("required", "additionalProperties", "type"):
         return str(custom)
     if kind == "type":
-        return f"expected {_expected(error.validator_value)}, found {describe_value(error.instance)}"
+        message = f"expected {_expected(value)}, found {found}"
+        wants_text = value == "string" or (isinstance(value, list) and "string" in value)
+        return message + (_quoting_hint(error.instance) if wants_text and isinstance(error.instance, dict) else "")
     if kind == "enum":
-        options = ", ".join(str(v) for v in _items(error.validator_value))
-        return f"must be one of: {options} (found {describe_value(error.instance)})"
-    if kind == "format" and error.validator_value == "date":
-        return f"expected a real date written YYYY-MM-DD, found {describe_value(error.instance)}"
-    if kind == "minItems" and error.validator_value == 1:
-        return "must list at least one item"
-    if kind == "minLength" and error.validator_value == 1:
-        return "must not be empty"
+        options = ", ".join(str(v) for v in _items(value))
+        return f"must be one of: {options} (found {found})"
+    if kind == "const":
+        return f"must be {value!r} (found {found})"
+    if kind == "format" and value == "date":
+        return f"expected a real date written YYYY-MM-DD, found {found}"
+    if kind in ("pattern", "format"):
+        return f"{found} {_form(error.schema)}"
+    if kind == "minItems":
+        return "must list at least one item" if value == 1 else f"must list at least {_count(value, 'item')}"
+    if kind == "maxItems":
+        return f"must list at most {_count(value, 'item')}"
+    if kind == "uniqueItems":
+        return "lists the same item more than once"
+    if kind == "minLength":
+        return "must not be empty" if value == 1 else f"must be at least {_count(value, 'character')} long"
+    if kind == "maxLength":
+        return f"must be at most {_count(value, 'character')} long (found {len(error.instance)})"
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        words = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
+                 "exclusiveMaximum": "less than"}[kind]
+        return f"must be {words} {value} (found {found})"
     return error.message
 
 

@@ -63,7 +63,6 @@ def test_byte_order_mark_is_ignored() -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        (b"a: 1\nb: 2\na: 3\n", (3, 1, "duplicate key 'a' (it is already set above)")),
         (b"a: &x [1]\nb: *x\n", (1, 4, "anchors (&x) are not allowed in content")),
         (b"a: *x\n", (1, 4, "aliases (*name) are not allowed in content")),
         (b"a: 1\n---\nb: 2\n", (2, 1, "a content file must hold exactly one document")),
@@ -78,7 +77,8 @@ def test_byte_order_mark_is_ignored() -> None:
         (b"a: \x07\n", (1, 4, "invalid YAML: control characters are not allowed")),
         (b"a: [1,\nb: 2\n", (3, 1, "invalid YAML: did not find expected ',' or ']' "
                                "(while parsing a flow sequence started at line 1, column 4)")),
-        (b"a: b: c\n", (1, 5, "invalid YAML: mapping values are not allowed in this context")),
+        (b"a: b: c\n", (1, 5, "invalid YAML: mapping values are not allowed in this context: a value that "
+                            "contains ': ' must be in double quotes, like a: \"b: c\"")),
     ],
 )
 def test_refusals_are_located(raw: bytes, expected: tuple[int, int, str]) -> None:
@@ -173,3 +173,21 @@ def test_values_and_warnings_do_not_depend_on_marking() -> None:
             assert (again.value.line, again.value.column, again.value.message) == (exc.line, exc.column, exc.message)
             continue
         assert _build(text, {}, {}) == plain, path
+
+
+def test_a_duplicate_key_is_an_error_that_does_not_stop_the_reading() -> None:
+    doc = load_yaml(b"a: 1\nb: [x]\na:\n  nested: 3\nc: 4\n")
+    assert doc.data == {"a": 1, "b": ["x"], "c": 4}  # the first value stays; the rest is still read
+    assert doc.errors == [(3, 1, "duplicate key 'a' (it is already set at line 1): keep one of the two")]
+    assert doc.locate(("a",)) == (1, 4)  # the first value's place, not the repeated one's
+    assert doc.locate(("c",)) == (5, 4)
+
+
+def test_a_colon_inside_unquoted_text_suggests_quotes() -> None:
+    with pytest.raises(LoadError) as caught:
+        load_yaml(b"title: Pricing: what to say\n")
+    assert (caught.value.line, caught.value.column) == (1, 15)
+    assert caught.value.message == (
+        "invalid YAML: mapping values are not allowed in this context: a value that contains ': ' must be "
+        'in double quotes, like title: "Pricing: what to say"'
+    )

@@ -95,7 +95,7 @@ def test_invalid_content_fails_the_build_without_touching_the_site(basic: Path) 
     result = mkdocs_build(basic)
     assert result.returncode == 1
     assert "content/stages/bad.yaml:2:1: error: invalid YAML: did not find expected node content" in result.stderr
-    assert "content/stages/sql.yaml:3:1: error: duplicate key 'owner' (it is already set above)" in result.stderr
+    assert "content/stages/sql.yaml:3:1: error: duplicate key 'owner' (it is already set at line 2): keep one of the two" in result.stderr
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in (basic / "site").iterdir()) == ["keep.html"]
 

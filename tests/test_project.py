@@ -77,7 +77,8 @@ def test_references_and_backlinks(basic: Path) -> None:
         ),
         pytest.param(
             "content/stages/lead.yaml", VALID_STAGE + "owner: sales\n",
-            ["content/stages/lead.yaml:7:1: error: duplicate key 'owner' (it is already set above)"],
+            ["content/stages/lead.yaml:7:1: error: duplicate key 'owner' (it is already set at line 2): keep one "
+             "of the two"],
             id="duplicate-key",
         ),
         pytest.param(
@@ -158,7 +159,11 @@ def test_all_problems_are_reported_in_one_run(basic: Path) -> None:
     write(basic, "content/stages/c.yaml", VALID_STAGE.replace("order: 1", "order: one") + "order: 2\n")
     found = problems_of(basic)
     assert [p.split(":")[0] for p in found] == [
-        "content/stages/a.yaml", "content/stages/b.yaml", "content/stages/c.yaml"
+        "content/stages/a.yaml", "content/stages/b.yaml", "content/stages/c.yaml", "content/stages/c.yaml"
+    ]
+    assert [p.split(": error: ")[1] for p in found[2:]] == [
+        "order: expected a whole number, found the text 'one'",  # the duplicate hides nothing
+        "duplicate key 'order' (it is already set at line 4): keep one of the two",
     ]
 
 
