@@ -20,6 +20,7 @@ from .dates import is_real_date
 from .loader import Document, LoadError, load_yaml
 from .model import Playbook, Record
 from .pages import page_problems
+from .placeholders import placeholder_problems
 from .problems import WARNING, Problem
 from .schemas import Collection, is_valid_id, load_schemas
 from .validate import reference_problems, schema_problems
@@ -147,7 +148,8 @@ def read_records(
         if item.collection not in collections:
             continue  # its schema has problems of its own, reported there
         try:
-            doc = load_yaml(item.path.read_bytes())
+            raw = item.path.read_bytes()
+            doc = load_yaml(raw)
         except OSError as exc:
             problems.append(Problem(item.file, 1, 1, f"cannot read the file: {exc.strerror}"))
             continue
@@ -159,6 +161,7 @@ def read_records(
         found = [Problem(item.file, line, col, message) for line, col, message in doc.errors]
         found += schema_problems(collection, item.file, doc) or convention_problems(item, doc)
         problems += found
+        problems += placeholder_problems(item.file, doc, raw.decode("utf-8", "replace"))
         loaded.append(Loaded(item, Record(item.collection, item.id, item.file, doc), not found))
     return loaded, problems
 

@@ -19,7 +19,8 @@ from typing import Any
 
 from .loader import LoadError, load_yaml
 from .model import Playbook
-from .problems import Problem
+from .placeholders import DEFAULT_MARK
+from .problems import Problem, errors
 from .project import CONTENT, SUFFIX, load_playbook
 from .schemas import Collection, is_valid_id, resolve_node
 
@@ -40,6 +41,8 @@ class _Builder:
                  owner: str | None, today: date) -> None:
         self.collection, self.playbook, self.record_id = collection, playbook, record_id
         self.owner, self.today = owner, today
+        self.chose = False  # whether the value being built holds a choice made here
+        self.defaults: list[str] = []  # top-level fields holding such a choice
 
     def record(self) -> dict[str, Any]:
         data = self.object(self.collection.schema, top=True)
@@ -53,17 +56,24 @@ class _Builder:
         data: dict[str, Any] = {}
         for name in required:
             node = resolve_node(self.collection, properties.get(name, {}))
+            chose, self.chose = self.chose, False
             data[name] = self.owner_value(node) if top and name == "owner" else self.value(name, node)
+            if top and self.chose:
+                self.defaults.append(name)
+            self.chose = chose or self.chose
         return data
 
     def value(self, name: str, node: dict[str, Any]) -> Any:
         if "const" in node:
             return node["const"]
         if node.get("enum"):
+            self.chose = True
             return node["enum"][0]
         if "default" in node:
+            self.chose = True
             return node["default"]
         if "x-ref" in node:
+            self.chose = True
             return self.reference(name, node["x-ref"])
         for keyword in ("oneOf", "anyOf"):
             if node.get(keyword):
@@ -76,10 +86,12 @@ class _Builder:
             item = resolve_node(self.collection, node.get("items", {}))
             return [self.value(name, item) for _ in range(max(1, int(node.get("minItems", 1))))]
         if kind in ("integer", "number"):
+            self.chose = True
             if "exclusiveMinimum" in node:
                 return int(node["exclusiveMinimum"]) + 1
             return node.get("minimum", 1)
         if kind == "boolean":
+            self.chose = True
             return False
         if kind == "null":
             return None
@@ -107,6 +119,7 @@ class _Builder:
         annotation = node.get("x-ref", ("people", "teams"))
         targets = (annotation,) if isinstance(annotation, str) else tuple(annotation)
         if self.owner is None:
+            self.chose = True
             preferred = ("teams", *(t for t in targets if t != "teams")) if "teams" in targets else targets
             return self.reference("owner", list(preferred))
         found = [t for t in targets if (t, self.owner) in self.playbook.records]
@@ -173,9 +186,20 @@ def _optional_comments(collection: Collection, data: dict[str, Any]) -> str:
     return '# Optional fields (delete the leading "# " to use one):\n' + "".join(lines)
 
 
-def render(collection: Collection, data: dict[str, Any]) -> str:
+def _mark_defaults(text: str, defaults: list[str]) -> str:
+    """Append :data:`DEFAULT_MARK` to the line of each top-level field whose value was chosen
+    here, so that ``playbook check`` warns until someone confirms it."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        key = line.split(":", 1)[0]
+        if key in defaults and not line.startswith((" ", "-", "#")):
+            lines[index] = f"{line}  {DEFAULT_MARK}"
+    return "\n".join(lines)
+
+
+def render(collection: Collection, data: dict[str, Any], defaults: list[str] | None = None) -> str:
     header = f"# yaml-language-server: $schema=../../schemas/{collection.name}.schema.json\n"
-    return header + dump(data) + _optional_comments(collection, data)
+    return header + _mark_defaults(dump(data), defaults or []) + _optional_comments(collection, data)
 
 
 # ---------------------------------------------------------------------------
@@ -197,8 +221,9 @@ def scaffold(root: Path, name: str, record_id: str, owner: str | None, today: da
     if path.exists() or path.is_symlink():
         raise ScaffoldError(f"{CONTENT}/{name}/{record_id}{SUFFIX} already exists")
     collection = playbook.collections[name]
-    data = _Builder(collection, playbook, record_id, owner, today).record()
-    return path, render(collection, data)
+    builder = _Builder(collection, playbook, record_id, owner, today)
+    data = builder.record()
+    return path, render(collection, data, builder.defaults)
 
 
 def create(
@@ -212,4 +237,4 @@ def create(
         handle.write(text)
     _, problems = load_playbook(root)
     rel = path.relative_to(root).as_posix()
-    return path, [p for p in problems if p.file == rel]
+    return path, [p for p in errors(problems) if p.file == rel]  # placeholders are warnings, as meant

@@ -75,7 +75,8 @@ def _message(error: ValidationError) -> str:
     if kind == "type":
         message = f"expected {_expected(value)}, found {found}"
         wants_text = value == "string" or (isinstance(value, list) and "string" in value)
-        return message + (_quoting_hint(error.instance) if wants_text and isinstance(error.instance, dict) else "")
+        mapping = wants_text and isinstance(error.instance, dict)
+        return message + (_quoting_hint(error.instance) if mapping else "")
     if kind == "enum":
         options = ", ".join(str(v) for v in _items(value))
         return f"must be one of: {options} (found {found})"

@@ -26,11 +26,11 @@ def test_new_stage_is_valid_and_complete(basic: Path, capsys) -> None:
     assert (basic / "content/stages/opportunity.yaml").read_text() == (
         "# yaml-language-server: $schema=../../schemas/stages.schema.json\n"
         "title: Opportunity\n"
-        "owner: revops\n"
+        "owner: revops  # playbook new chose this: check it, then delete this comment\n"
         "last_reviewed: 2026-11-23\n"
-        "order: 1\n"
+        "order: 1  # playbook new chose this: check it, then delete this comment\n"
         'definition: "TODO: definition"\n'
-        "owning_team: revops\n"
+        "owning_team: revops  # playbook new chose this: check it, then delete this comment\n"
         '# Optional fields (delete the leading "# " to use one):\n'
         "# review_every_days:  # Overrides the collection's review interval for this record.\n"
         "# summary:  # One or two sentences shown under the title and in overview tables.\n"
@@ -46,7 +46,12 @@ def test_every_collection_scaffolds_a_record_that_passes_check(basic: Path, caps
     assert main(["new", collection, "new-one", "--today", "2026-11-23", "--root", str(basic)]) == 0
     capsys.readouterr()
     assert main(["check", "--root", str(basic)]) == 0
-    assert capsys.readouterr().out == "playbook check: no problems found\n"
+    out = capsys.readouterr().out.splitlines()
+    # Valid, but not finished: every placeholder and every value chosen for the author is a warning.
+    assert out[-1].startswith("playbook check: ") and "error" not in out[-1]
+    assert all(": warning: " in line and line.startswith(f"content/{collection}/new-one.yaml:")
+               for line in out[:-1])
+    assert any("`playbook new` chose this value" in line for line in out[:-1])
 
 
 def test_owner_option_and_relative_path(basic: Path, capsys, monkeypatch) -> None:
@@ -88,7 +93,7 @@ def test_first_team_may_own_itself(basic: Path, capsys) -> None:
     for path in (basic / "content").rglob("*.yaml"):
         path.unlink()
     assert main(["new", "teams", "revops", "--today", "2026-11-23", "--root", str(basic)]) == 0
-    assert "owner: revops\n" in (basic / "content/teams/revops.yaml").read_text()
+    assert "owner: revops  # playbook new chose this" in (basic / "content/teams/revops.yaml").read_text()
     capsys.readouterr()
     assert main(["check", "--root", str(basic)]) == 0
 
@@ -159,3 +164,31 @@ def test_new_record_in_every_collection_of_a_full_playbook_checks_clean(tmp_path
     out = io.StringIO()
     assert main(["check", "--root", str(root)], out) == 0, out.getvalue()  # a problem names its file
     assert len(list((root / "content").glob("*/scaffolded-*.yaml"))) == len(READER_COLLECTIONS) == 11
+
+
+def test_check_warns_until_placeholders_and_chosen_values_are_dealt_with(basic: Path, capsys) -> None:
+    assert main(["new", "stages", "opportunity", "--today", "2026-11-23", "--root", str(basic)]) == 0
+    capsys.readouterr()
+    assert main(["check", "--root", str(basic)]) == 0
+    assert capsys.readouterr().out == (
+        "content/stages/opportunity.yaml:3:16: warning: owner: `playbook new` chose this value; check that "
+        "it is right, then delete the comment\n"
+        "content/stages/opportunity.yaml:5:11: warning: order: `playbook new` chose this value; check that "
+        "it is right, then delete the comment\n"
+        "content/stages/opportunity.yaml:6:13: warning: definition: placeholder text 'TODO' is still here: "
+        "replace it with the real content\n"
+        "content/stages/opportunity.yaml:7:22: warning: owning_team: `playbook new` chose this value; check "
+        "that it is right, then delete the comment\n"
+        "playbook check: 4 warnings in 1 file\n"
+    )
+    record = basic / "content/stages/opportunity.yaml"
+    text = record.read_text().replace("  # playbook new chose this: check it, then delete this comment", "")
+    record.write_text(text.replace('"TODO: definition"', "A deal sales is working.\n"
+                                   "summary: tbd\nentry_criteria: [Lorem ipsum dolor]"))
+    assert main(["check", "--root", str(basic), "--format", "github"]) == 0
+    assert capsys.readouterr().out == (
+        "::warning file=content/stages/opportunity.yaml,line=7,col=10::summary: placeholder text 'tbd' is "
+        "still here: replace it with the real content\n"
+        "::warning file=content/stages/opportunity.yaml,line=8,col=18::entry_criteria[0]: placeholder text "
+        "'Lorem ipsum' is still here: replace it with the real content\n"
+    )
