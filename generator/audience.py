@@ -117,7 +117,7 @@ def scope(playbook: Playbook, viewer: str) -> Playbook:
     if viewer == "internal":
         return playbook
     visible = {key: r for key, r in playbook.records.items() if sees(viewer, of_record(r))}
-    scoped = Playbook(playbook.root, playbook.collections)
+    scoped = Playbook(playbook.root, playbook.collections, settings=playbook.settings)
     for key, record in visible.items():
         data = copy.deepcopy(record.data)
         for site in playbook.sites_of(record):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .config import Settings
 from .loader import Document
 from .schemas import Collection, RefSite, record_refs
 
@@ -71,6 +72,7 @@ class Playbook:
     root: Path
     collections: dict[str, Collection]
     records: dict[tuple[str, str], Record] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)  # playbook.yml
 
     def in_collection(self, name: str) -> list[Record]:
         """The records of one collection, in the order its schema asks for."""

@@ -13,6 +13,7 @@ import os
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
@@ -23,6 +24,7 @@ from mkdocs.structure.files import File, Files
 
 from . import changelog, export, feed, glossary
 from .audience import AUDIENCES
+from .config import Settings
 from .dates import parse_iso_date
 from .escape import page_title
 from .guard import (
@@ -77,6 +79,36 @@ def _in_folder(path: str | None, folder: Path) -> bool:
     return path is not None and Path(os.path.abspath(path)).is_relative_to(os.path.abspath(folder))
 
 
+def edit_path(repo_url: str, branch: str, docs: str) -> str:
+    """The part of an edit link between the repository's address and a file, per code host."""
+    host = urlsplit(repo_url).netloc.lower()
+    if "gitlab" in host:
+        return f"-/edit/{branch}/{docs}/"
+    if "bitbucket" in host:
+        return f"src/{branch}/{docs}/"
+    return f"edit/{branch}/{docs}/"
+
+
+def apply_settings(config: Any, settings: Settings) -> None:
+    """``playbook.yml`` decides the site's name and addresses when it exists. Without a
+    ``repo_url`` there is no repository link: no edit links, and the theme never asks a code host's
+    API about a repository (Material does, for any GitHub or GitLab ``repo_url``)."""
+    if not settings.exists:
+        return
+    if settings.title:
+        config.site_name = settings.title
+    if settings.site_url:
+        config.site_url = settings.site_url
+    if settings.repo_url:
+        config.repo_url = settings.repo_url
+        host = urlsplit(settings.repo_url).netloc.lower()
+        config.repo_name = "GitHub" if host == "github.com" else "GitLab" if "gitlab" in host else host
+        docs = Path(config.docs_dir).name
+        config.edit_uri = edit_path(settings.repo_url, settings.branch, docs)
+    else:
+        config.repo_url = config.repo_name = config.edit_uri = None
+
+
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def __init__(self) -> None:
         self.tree: Tree | None = None
@@ -122,6 +154,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             raise
         for warning in self.tree.warnings:
             log.warning(str(warning))
+        apply_settings(config, self.tree.playbook.settings)
         self.terms = glossary.terms(self.tree.playbook)
         # Hover definitions: Python-Markdown's abbr extension, fed from the data (never from text
         # appended to a page, so a definition cannot inject Markdown).

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .audience import audience_problems
+from .config import load_settings
 from .dates import is_real_date
+from .editor import editor_problems
 from .loader import Document, LoadError, load_yaml
 from .model import Playbook, Record
 from .pages import page_problems
@@ -207,14 +209,17 @@ def load_playbook(root: Path) -> tuple[Playbook, list[Problem]]:
 
 
 def _load_playbook(root: Path) -> tuple[Playbook, list[Problem]]:
-    collections, problems = load_schemas(root)
+    settings, problems = load_settings(root)
+    collections, found = load_schemas(root, settings.owner_collections)
+    problems += found
     files, found = scan_content(root, collections)
     problems += found
     loaded, found = read_records(files, collections)
     problems += found
-    playbook = Playbook(root, collections, {e.record.key: e.record for e in loaded if e.valid})
+    playbook = Playbook(root, collections, {e.record.key: e.record for e in loaded if e.valid}, settings)
     problems += reference_check(playbook, files, loaded)
     playbook.link()
     problems += audience_problems(playbook)
     problems += page_problems(root)
+    problems += editor_problems(root, collections)
     return playbook, sorted(problems)

@@ -33,6 +33,7 @@ ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 SCHEMA_SUFFIX = ".schema.json"
 REQUIRED_FIELDS = ("title", "owner", "last_reviewed")
 DEFAULT_REVIEW_DAYS = 90
+DEFAULT_OWNERS = ("people", "teams")  # the collections that can own records, unless playbook.yml says
 
 _FORMATS = FormatChecker(formats=())
 
@@ -247,8 +248,11 @@ def fast_validator(name: str, schemas: dict[str, Any]) -> Any:
         return None
 
 
-def load_schemas(root: Path) -> tuple[dict[str, Collection], list[Problem]]:
-    """Read every schema under ``root/schemas``; collections come back sorted by order."""
+def load_schemas(
+    root: Path, owners: tuple[str, ...] = DEFAULT_OWNERS
+) -> tuple[dict[str, Collection], list[Problem]]:
+    """Read every schema under ``root/schemas``; collections come back sorted by order.
+    ``owners``: the collections ``"x-ref": "@owners"`` stands for (``playbook.yml``)."""
     folder = root / "schemas"
     problems: list[Problem] = []
     raw: dict[str, tuple[str, Any]] = {}
@@ -269,7 +273,7 @@ def load_schemas(root: Path) -> tuple[dict[str, Collection], list[Problem]]:
             texts[path.name] = text
     names = [n[: -len(SCHEMA_SUFFIX)] for n in raw if not n.startswith("_")]
     for name, (file, schema) in raw.items():
-        problems += expand_refs(file, texts[name], schema, names)
+        problems += expand_refs(file, texts[name], schema, names, owners)
     registry: Registry = Registry().with_resources(
         (name, Resource.from_contents(schema, default_specification=DRAFT202012))
         for name, (_, schema) in raw.items()
@@ -316,6 +320,7 @@ def load_schemas(root: Path) -> tuple[dict[str, Collection], list[Problem]]:
 # References declared with ``x-ref``
 
 ANY = "*"  # ``"x-ref": "*"``: a record of any collection
+OWNERS = "@owners"  # ``"x-ref": "@owners"``: a record of the owner collections of ``playbook.yml``
 
 
 def _json_mark(text: str, needle: str, start: int = 0) -> tuple[int, int]:
@@ -326,10 +331,12 @@ def _json_mark(text: str, needle: str, start: int = 0) -> tuple[int, int]:
     return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
 
 
-def expand_refs(file: str, text: str, schema: Any, names: list[str]) -> list[Problem]:
+def expand_refs(
+    file: str, text: str, schema: Any, names: list[str], owners: tuple[str, ...] = DEFAULT_OWNERS
+) -> list[Problem]:
     """Replace ``"x-ref": "*"`` in a loaded schema with every collection's name (so the lists a
-    reference may name follow ``schemas/``), and report each ``x-ref`` that names a collection
-    with no schema, located in the schema file."""
+    reference may name follow ``schemas/``) and ``"@owners"`` with the owner collections, and
+    report each ``x-ref`` that names a collection with no schema, located in the schema file."""
     problems: list[Problem] = []
     cursor = 0
     pending: list[Any] = [schema]
@@ -343,14 +350,20 @@ def expand_refs(file: str, text: str, schema: Any, names: list[str]) -> list[Pro
         if "x-ref" in node:
             value = node["x-ref"]
             cursor = text.find('"x-ref"', cursor) + 1 or cursor
+            known = ", ".join(sorted(names)) or "none"
             if value == ANY:
                 node["x-ref"] = list(names)
+            elif value == OWNERS:
+                node["x-ref"] = list(owners)
+                line, column = _json_mark(text, f'"{OWNERS}"', max(cursor - 1, 0))
+                problems += [Problem(file, line, column, f"owners.collections in playbook.yml names "
+                                     f"'{target}', which is not a collection (collections: {known})")
+                             for target in owners if target not in names]
             else:
                 targets = (value,) if isinstance(value, str) else value if isinstance(value, list) else ()
                 for target in targets:
                     if target not in names:
                         line, column = _json_mark(text, f'"{target}"', max(cursor - 1, 0))
-                        known = ", ".join(sorted(names)) or "none"
                         problems.append(Problem(file, line, column, f"x-ref names '{target}', which is not a "
                                                 f"collection (there is no schemas/{target}.schema.json; "
                                                 f'collections: {known}; "*" means any collection)'))

@@ -134,6 +134,11 @@ def _problems_for(error: ValidationError, file: str, doc: Document) -> Iterator[
         yield Problem(file, *doc.locate(path), prefix + _message(error))
 
 
+def located(errors: Iterable[ValidationError], file: str, doc: Document) -> list[Problem]:
+    """Schema errors as located problems, with the same wording as for records."""
+    return [p for error in errors for p in _problems_for(error, file, doc)]
+
+
 def schema_problems(collection: Collection, file: str, doc: Document) -> list[Problem]:
     """Every schema violation in one record, located in its YAML file."""
     if collection.fast is not None:
