@@ -1,0 +1,386 @@
+"""``playbook init``: turn a fresh copy of the repository into a company's own playbook.
+
+One call sets the company's name, addresses and owner handles in ``playbook.yml`` (see
+:mod:`generator.config`), and, unless the starter is kept, replaces the fictional example
+company's records with a minimal skeleton: one example record per collection, made by
+``playbook new`` and marked to replace (``playbook check`` warns until they are). It also writes
+the start page, the editor settings and CODEOWNERS from the result.
+
+Safety: running it again changes nothing that is already right. A file is only removed when git
+can restore it (tracked, and unchanged since the last commit); a file that differs from what
+was committed is kept and reported. An existing page or record is never overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import codeowners, editor
+from .config import FILE, HANDLE_FORMATS, load_settings
+from .escape import inline
+from .loader import LoadError, load_yaml
+from .problems import format_text
+from .project import CONTENT, SUFFIX, load_playbook
+from .scaffold import ScaffoldError, scaffold
+from .schemas import Collection
+
+START_PAGE = "docs/start-here.md"
+EXAMPLE_NOTE = ("# An example written by `playbook init`: replace it with a real record (and rename the\n"
+                "# file to the record's id), or delete it once the collection has records of its own.\n")
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+class InitError(Exception):
+    """The playbook cannot be set up as asked (the command turns it into a usage error)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing ``init`` did or deliberately left alone."""
+
+    action: str  # wrote, updated, unchanged, removed, kept, skipped
+    path: str
+    note: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.action:>9}  {self.path}{f'  ({self.note})' if self.note else ''}"
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the company asked for; None leaves a setting as it is."""
+
+    company: str
+    repo_url: str | None = None
+    site_url: str | None = None
+    site_name: str | None = None
+    handle_format: str | None = None
+    handle_field: str | None = None
+    owner_collections: tuple[str, ...] | None = None
+    codeowners: str | None = None
+    branch: str | None = None
+    keep_starter: bool = False
+
+
+# ---------------------------------------------------------------------------
+# playbook.yml
+
+
+def _yaml_text(value: str) -> str:
+    text = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def settings_text(data: dict[str, Any]) -> str:
+    """``playbook.yml`` as ``init`` writes it: the settings in a fixed order, with a word on each."""
+    owners = data.get("owners") or {}
+    lines = [
+        "# The one place for what differs between companies (written by `playbook init`; see",
+        "# \"Adopting the playbook\" in README.md). Every command and the site read it.",
+        f"company: {_yaml_text(data['company'])}",
+    ]
+    for key, about in (("site_name", "the site's name (default: '<company> sales & marketing playbook')"),
+                       ("site_url", "where the site is published"),
+                       ("repo_url", "the repository: edit links; without it, no page calls the code host"),
+                       ("branch", "the branch edit links open")):
+        if data.get(key):
+            lines.append(f"{key}: {_yaml_text(str(data[key]))}  # {about}")
+    lines.append(f"starter: {'true' if data.get('starter') else 'false'}  # true: content/ still holds the "
+                 "fictional example company")
+    lines.append("owners:")
+    collections = ", ".join(owners.get("collections") or ("people", "teams"))
+    lines.append(f"  collections: [{collections}]  # the collections whose records can own records")
+    field = owners.get("handle_field") or "github"
+    lines.append(f"  handle_field: {field}  # the field with a code-host handle")
+    lines.append(f"  handle_format: {owners.get('handle_format') or 'github'}  # github (user, org/team) or "
+                 "gitlab (user, group/subgroup/...)")
+    lines.append(f"codeowners: {_yaml_text(data.get('codeowners') or codeowners.OUTPUT)}  # where `playbook "
+                 "codeowners` writes")
+    return "\n".join(lines) + "\n"
+
+
+def merged_settings(current: dict[str, Any], request: Request) -> dict[str, Any]:
+    data = dict(current)
+    owners = dict(data.get("owners") or {})
+    data["company"] = request.company
+    for key in ("repo_url", "site_url", "site_name", "codeowners", "branch"):
+        value = getattr(request, key)
+        if value is not None:
+            data[key] = value
+    if request.handle_format is not None:
+        owners["handle_format"] = request.handle_format
+    if request.handle_field is not None:
+        owners["handle_field"] = request.handle_field
+    if request.owner_collections is not None:
+        owners["collections"] = list(request.owner_collections)
+    data["owners"] = owners
+    return data
+
+
+def _write(root: Path, rel: str, text: str) -> Step:
+    path = root / rel
+    current = path.read_text(encoding="utf-8") if path.is_file() else None
+    if current == text:
+        return Step("unchanged", rel)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return Step("wrote" if current is None else "updated", rel)
+
+
+# ---------------------------------------------------------------------------
+# The starter's records: removed only where git can bring them back
+
+
+def _git(root: Path, *args: str) -> list[str] | None:
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    if done.returncode != 0:
+        return None
+    return [p for p in done.stdout.split("\0") if p]
+
+
+def restorable(root: Path, paths: list[str]) -> tuple[set[str], bool]:
+    """The files among ``paths`` (relative, POSIX) that git tracks and that are unchanged since
+    the last commit, and whether ``root`` is the top of a git work tree at all."""
+    top = _git(root, "rev-parse", "--show-prefix")
+    if top is None or (top and top[0].strip()):
+        return set(), False
+    tracked = set(_git(root, "ls-files", "-z", "--", *paths) or [])
+    changed = set(_git(root, "diff", "--name-only", "-z", "HEAD", "--", *paths) or [])
+    return tracked - changed, True
+
+
+def remove_starter(root: Path) -> tuple[list[Step], bool]:
+    """Remove the example records (and the example start page); return the steps and whether
+    the starter is gone."""
+    records = sorted(p.relative_to(root).as_posix() for p in (root / CONTENT).glob(f"*/*{SUFFIX}"))
+    candidates = [*records, START_PAGE] if (root / START_PAGE).is_file() else records
+    safe, in_git = restorable(root, candidates)
+    if not in_git:
+        return [Step("kept", f"{CONTENT}/", "not the top of a git clone, so removed records could not be "
+                     "restored: run `playbook init` in your clone of the repository, or delete the example "
+                     "records yourself and run it with --keep-starter")], False
+    steps: list[Step] = []
+    removed = 0
+    for rel in records:
+        if rel in safe:
+            (root / rel).unlink()
+            removed += 1
+        else:
+            steps.append(Step("kept", rel, "changed since the last commit or never committed: delete it "
+                              "yourself if it belongs to the example"))
+    if removed:
+        steps.insert(0, Step("removed", f"{CONTENT}/*/*{SUFFIX}",
+                             f"{removed} example records (git can restore them)"))
+    if (root / START_PAGE).is_file() and START_PAGE in safe:
+        (root / START_PAGE).unlink()
+    elif (root / START_PAGE).is_file():
+        steps.append(Step("kept", START_PAGE, "changed since the last commit: the example start page was not "
+                          "replaced"))
+    for folder in (root / CONTENT).iterdir() if (root / CONTENT).is_dir() else ():
+        if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+            folder.rmdir()
+    return steps, True
+
+
+# ---------------------------------------------------------------------------
+# The skeleton
+
+
+def example_id(collection: Collection) -> str:
+    words = _SLUG.sub("-", collection.singular.lower()).strip("-") or collection.name
+    return f"example-{words}"
+
+
+def skeleton(root: Path, today: date) -> list[Step]:
+    """One example record in each collection that has none, made by ``playbook new`` (records
+    that others name first: a team before a stage that needs an owning team)."""
+    playbook, _ = load_playbook(root)
+    pending = [c for c in playbook.collections.values() if not playbook.in_collection(c.name)
+               and not any((root / CONTENT / c.name).glob(f"*{SUFFIX}"))]
+    owners = playbook.settings.owner_collections
+    pending.sort(key=lambda c: (c.name not in owners, owners.index(c.name) if c.name in owners else 0))
+    steps: list[Step] = []
+    reasons: dict[str, str] = {}
+    while pending:
+        progress = False
+        for collection in list(pending):
+            record_id = example_id(collection)
+            try:
+                path, text = scaffold(root, collection.name, record_id, None, today)
+            except ScaffoldError as exc:
+                reasons[collection.name] = str(exc)
+                continue
+            header, _, body = text.partition("\n")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("x", encoding="utf-8") as handle:  # never replaces a file
+                handle.write(f"{header}\n{EXAMPLE_NOTE}{body}")
+            steps.append(Step("wrote", path.relative_to(root).as_posix(), "an example to replace"))
+            pending.remove(collection)
+            progress = True
+        if not progress:
+            steps += [Step("skipped", f"{CONTENT}/{c.name}/", reasons.get(c.name, "")) for c in pending]
+            break
+    return steps
+
+
+# ---------------------------------------------------------------------------
+# The start page
+
+
+def start_page(company: str, collections: list[Collection]) -> str:
+    rows = "\n".join(f"| {inline(c.description or c.title)} | [{inline(c.title)}]({c.name}/index.md) |"
+                     for c in collections)
+    return f"""# Start here
+
+This is {inline(company)}'s sales and marketing playbook: the definitions, commitments and routines both
+teams have agreed to. If the playbook and someone's memory disagree, the playbook wins until its owner
+changes it.
+
+## Where to look
+
+| What you need | Section |
+| --- | --- |
+{rows}
+
+## How to read the status of a page
+
+Every record names an owner and the date they last confirmed it, and each section has a review
+interval.
+
+- **Current**: reviewed within its interval.
+- **Review due soon**: the review falls due within 14 days.
+- **Needs re-review**: a page it depends on changed after this page was last reviewed. Check that
+  the two still agree.
+- **Overdue for review**: past its review date. Use it with care and ask the owner.
+
+## How to change the playbook
+
+1. Open the page and use the edit button at the top right, if there is one. It opens the record's
+   YAML file in `content/`.
+2. Change the values, and set `last_reviewed` to today if you checked the whole record.
+3. Open a pull request. The record's owner reviews it; the check fails on a broken reference, a
+   missing field or a mistyped date, with the file, line and column.
+4. To check locally: `make check`, or `make serve` to see the site at http://127.0.0.1:8000.
+"""
+
+
+# ---------------------------------------------------------------------------
+
+
+def _validate(request: Request) -> None:
+    if not request.company.strip():
+        raise InitError("--company must name the company")
+    if request.handle_format is not None and request.handle_format not in HANDLE_FORMATS:
+        raise InitError(f"--handle-format must be one of {', '.join(HANDLE_FORMATS)}")
+
+
+def init(root: Path, request: Request, today: date) -> list[Step]:
+    """Set the playbook at ``root`` up for ``request.company``; return what was done."""
+    _validate(request)
+    settings, problems = load_settings(root)
+    if problems:
+        raise InitError(f"{FILE} has problems; fix them first:\n{format_text(problems).rstrip()}")
+    data = merged_settings(settings.raw, request)
+    starter = bool(settings.raw.get("starter"))
+    steps: list[Step] = []
+    if starter and not request.keep_starter:
+        removed, gone = remove_starter(root)
+        steps += removed
+        data["starter"] = not gone
+    text = settings_text(data)
+    try:
+        load_yaml(text.encode())
+    except LoadError as exc:  # pragma: no cover - settings_text quotes every free text
+        raise InitError(f"cannot write {FILE}: {exc.message}") from None
+    steps.insert(0, _write(root, FILE, text))
+    settings, problems = load_settings(root)
+    if problems:
+        (root / FILE).unlink()
+        raise InitError(f"the settings are not valid:\n{format_text(problems).rstrip()}")
+    steps += skeleton(root, today)
+    playbook, _ = load_playbook(root)
+    collections = list(playbook.collections.values())
+    if not (root / START_PAGE).exists():
+        steps.append(_write(root, START_PAGE, start_page(request.company, collections)))
+    try:
+        steps.append(Step("updated" if editor.write(root, playbook.collections) else "unchanged",
+                          editor.SETTINGS))
+    except editor.EditorSettingsError as exc:
+        steps.append(Step("skipped", editor.SETTINGS, str(exc)))
+    owners_text, _ = codeowners.generate(playbook)
+    steps.append(_write(root, settings.codeowners, owners_text))
+    return steps
+
+
+# ---------------------------------------------------------------------------
+# The commands (thin: one domain call, then printing)
+
+
+def run(args: Any, out: Any) -> int:
+    from .cli import OK, UsageError, playbook_root
+
+    root = playbook_root(args.root)
+    request = Request(
+        company=args.company, repo_url=args.repo_url, site_url=args.site_url, site_name=args.site_name,
+        handle_format=args.handle_format, handle_field=args.handle_field,
+        owner_collections=tuple(args.owner_collections.split(",")) if args.owner_collections else None,
+        codeowners=args.codeowners, branch=args.branch, keep_starter=args.keep_starter,
+    )
+    try:
+        steps = init(root, request, args.today or date.today())
+    except InitError as exc:
+        raise UsageError(str(exc)) from None
+    out.write("".join(f"{step}\n" for step in steps))
+    out.write("playbook init: done. Next: replace the example records (`playbook check` lists what is left), "
+              "then `make serve`.\n")
+    return OK
+
+
+def run_editor(args: Any, out: Any) -> int:
+    from .cli import OK, PROBLEMS, UsageError, playbook_root
+
+    root = playbook_root(args.root)
+    playbook, _ = load_playbook(root)
+    try:
+        if args.check:
+            problems = editor.editor_problems(root, playbook.collections)
+            out.write(format_text(problems) or f"playbook editor: {editor.SETTINGS} is up to date\n")
+            return PROBLEMS if problems else OK
+        changed = editor.write(root, playbook.collections)
+    except editor.EditorSettingsError as exc:
+        raise UsageError(str(exc)) from None
+    out.write(f"playbook editor: {editor.SETTINGS} {'written' if changed else 'is up to date'}\n")
+    return OK
+
+
+def register(command: Any) -> None:
+    from .cli import iso_date
+
+    parser = command("init", run, "Start a company's own playbook: settings, a skeleton, start page, "
+                     "editor settings and CODEOWNERS.")
+    parser.add_argument("--company", required=True, help="the company's name")
+    parser.add_argument("--repo-url", help="the repository's address (edit links; without it none)")
+    parser.add_argument("--site-url", help="where the site will be published")
+    parser.add_argument("--site-name",
+                        help="the site's name (default: '<company> sales & marketing playbook')")
+    parser.add_argument("--handle-format", choices=HANDLE_FORMATS,
+                        help="github (user, org/team) or gitlab (user, group/subgroup/...)")
+    parser.add_argument("--handle-field", help="the owner records' field with a handle (default: github)")
+    parser.add_argument("--owner-collections", help="comma-separated collections that own records "
+                        "(default: people,teams)")
+    parser.add_argument("--codeowners", help=f"where CODEOWNERS goes (default: {codeowners.OUTPUT})")
+    parser.add_argument("--branch", help="the branch edit links open (default: main)")
+    parser.add_argument("--keep-starter", action="store_true",
+                        help="keep the example company's records (default: replace them with a skeleton)")
+    parser.add_argument("--today", type=iso_date,
+                        help="last_reviewed of the example records (default: today)")
+    check = command("editor", run_editor, "Write .vscode/settings.json's schema mapping from schemas/.")
+    check.add_argument("--check", action="store_true", help="do not write: fail when it is out of date")
