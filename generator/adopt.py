@@ -84,7 +84,7 @@ def settings_text(data: dict[str, Any]) -> str:
         "# \"Adopting the playbook\" in README.md). Every command and the site read it.",
         f"company: {_yaml_text(data['company'])}",
     ]
-    for key, about in (("site_name", "the site's name (default: '<company> sales & marketing playbook')"),
+    for key, about in (("site_name", "the site's name (default: '<company> — Sales & Marketing Playbook')"),
                        ("site_url", "where the site is published"),
                        ("repo_url", "the repository: edit links; without it, no page calls the code host"),
                        ("branch", "the branch edit links open")):
@@ -107,6 +107,9 @@ def settings_text(data: dict[str, Any]) -> str:
 def merged_settings(current: dict[str, Any], request: Request) -> dict[str, Any]:
     data = dict(current)
     owners = dict(data.get("owners") or {})
+    previous = data.get("company")
+    if previous and previous != request.company and previous in str(data.get("site_name", "")):
+        data.pop("site_name")  # named after the company before: it would keep the old name
     data["company"] = request.company
     for key in ("repo_url", "site_url", "site_name", "codeowners", "branch"):
         value = getattr(request, key)
@@ -370,7 +373,7 @@ def register(command: Any) -> None:
     parser.add_argument("--repo-url", help="the repository's address (edit links; without it none)")
     parser.add_argument("--site-url", help="where the site will be published")
     parser.add_argument("--site-name",
-                        help="the site's name (default: '<company> sales & marketing playbook')")
+                        help="the site's name (default: '<company> — Sales & Marketing Playbook')")
     parser.add_argument("--handle-format", choices=HANDLE_FORMATS,
                         help="github (user, org/team) or gitlab (user, group/subgroup/...)")
     parser.add_argument("--handle-field", help="the owner records' field with a handle (default: github)")

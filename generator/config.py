@@ -53,7 +53,7 @@ class Settings:
         """The site's name, when the settings decide it."""
         if self.site_name:
             return self.site_name
-        return f"{self.company} sales & marketing playbook" if self.company else None
+        return f"{self.company} — Sales & Marketing Playbook" if self.company else None
 
 
 def _validator() -> Draft202012Validator:
