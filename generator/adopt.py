@@ -314,8 +314,7 @@ def init(root: Path, request: Request, today: date) -> list[Step]:
     if not (root / START_PAGE).exists():
         steps.append(_write(root, START_PAGE, start_page(request.company, collections)))
     try:
-        steps.append(Step("updated" if editor.write(root, playbook.collections) else "unchanged",
-                          editor.SETTINGS))
+        steps.append(_write(root, editor.SETTINGS, editor.updated(root, playbook.collections)[0]))
     except editor.EditorSettingsError as exc:
         steps.append(Step("skipped", editor.SETTINGS, str(exc)))
     owners_text, _ = codeowners.generate(playbook)

@@ -282,4 +282,23 @@ def test_index_is_a_reserved_id(basic: Path, collection: str) -> None:
     assert problems_of(basic) == [
         f"content/{collection}/index.yaml:1:1: error: reserved id 'index': {collection}/index.md is the "
         "collection's overview page; rename the file",
+def test_x_ref_star_names_any_collection_and_an_unknown_collection_is_located(basic: Path) -> None:
+    schema = basic / "schemas/slas.schema.json"
+    data = json.loads(schema.read_text())
+    data["properties"]["related"] = {"type": "array", "items": {"type": "string", "x-ref": "*"}}
+    schema.write_text(json.dumps(data, indent=2))
+    sla = basic / "content/slas/mql-follow-up.yaml"
+    sla.write_text(sla.read_text() + "related: [mql, dana-reyes, sales]\n")
+    playbook, problems = load_playbook(basic)
+    assert problems == []
+    assert [t.id for _, t in playbook.records[("slas", "mql-follow-up")].refs][-3:] == ["mql", "dana-reyes", "sales"]
+    data["properties"]["related"]["items"]["x-ref"] = ["stages", "stagse"]
+    schema.write_text(json.dumps(data, indent=2))
+    text = schema.read_text()
+    line = text[: text.index('"stagse"')].count("\n") + 1
+    column = text.index('"stagse"') - text.rfind("\n", 0, text.index('"stagse"'))
+    assert [str(p) for p in load_playbook(basic)[1] if p.file.startswith("schemas/")] == [
+        f"schemas/slas.schema.json:{line}:{column}: error: x-ref names 'stagse', which is not a collection "
+        "(there is no schemas/stagse.schema.json; collections: people, slas, stages, teams; \"*\" means any "
+        "collection)"
     ]

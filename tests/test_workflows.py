@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
+from generator import editor
 from generator.loader import load_yaml
+from generator.schemas import load_schemas
 
 REPO = Path(__file__).parent.parent
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
@@ -215,12 +217,9 @@ def test_publish_builds_read_only_and_deploys_alone_with_pages_rights() -> None:
 # Editor and pre-commit wiring
 
 
-def test_editor_settings_map_every_collection_to_its_schema() -> None:
-    settings = json.loads((REPO / ".vscode" / "settings.json").read_text())
-    collections = sorted(p.name.removesuffix(".schema.json") for p in (REPO / "schemas").glob("*.schema.json")
-                         if not p.name.startswith("_"))
-    assert settings["yaml.schemas"] == {f"./schemas/{c}.schema.json": [f"content/{c}/*.yaml"]
-                                        for c in collections}
+def test_editor_settings_are_what_playbook_editor_writes() -> None:
+    collections, _ = load_schemas(REPO)
+    assert editor.updated(REPO, collections) == ((REPO / editor.SETTINGS).read_text(), False)
 
 
 @pytest.mark.parametrize("name", [".pre-commit-config.yaml", ".pre-commit-hooks.yaml"])

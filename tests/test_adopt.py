@@ -1,0 +1,167 @@
+"""``playbook init``: a company's own playbook from a fresh copy, safely and idempotently."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.loader import load_yaml
+from generator.project import load_playbook
+
+from .conftest import FIXTURES, REPO, mkdocs_build
+
+STARTER_SETTINGS = 'company: "Example Corp"\nsite_name: "Example Corp playbook"\nstarter: true\n'
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True,
+                          env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "HOME": str(root),
+                               "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+                               "PATH": "/usr/bin:/bin"}).stdout
+
+
+@pytest.fixture
+def clone(tmp_path: Path) -> Path:
+    """The ``basic`` fixture as a fresh clone of a starter repository: committed, starter: true."""
+    root = tmp_path / "playbook"
+    shutil.copytree(FIXTURES / "basic", root)
+    (root / "playbook.yml").write_text(STARTER_SETTINGS)
+    (root / "docs/start-here.md").write_text("# Start here\n\nThe Example Corp playbook.\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "starter")
+    return root
+
+
+def run(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    return main(list(args), out), out.getvalue()
+
+
+def records(root: Path) -> list[str]:
+    return sorted(p.relative_to(root / "content").as_posix() for p in (root / "content").rglob("*.yaml"))
+
+
+def test_init_replaces_the_starter_with_a_skeleton_and_sets_the_company_everywhere(clone: Path) -> None:
+    code, out = run("init", "--company", "Acme Analytics", "--repo-url", "https://gitlab.com/acme/sales/playbook",
+                    "--handle-format", "gitlab", "--today", "2026-12-01", "--root", str(clone))
+    assert code == 0, out
+    assert out.splitlines() == [
+        "  updated  playbook.yml",
+        "  removed  content/*/*.yaml  (6 example records (git can restore them))",
+        "    wrote  content/people/example-person.yaml  (an example to replace)",
+        "    wrote  content/teams/example-team.yaml  (an example to replace)",
+        "    wrote  content/stages/example-lifecycle-stage.yaml  (an example to replace)",
+        "    wrote  content/slas/example-service-level-agreement.yaml  (an example to replace)",
+        "    wrote  docs/start-here.md",
+        "    wrote  .vscode/settings.json",
+        "    wrote  .github/CODEOWNERS",
+        "playbook init: done. Next: replace the example records (`playbook check` lists what is left), "
+        "then `make serve`.",
+    ]
+    assert records(clone) == ["people/example-person.yaml", "slas/example-service-level-agreement.yaml",
+                              "stages/example-lifecycle-stage.yaml", "teams/example-team.yaml"]
+    settings = load_yaml((clone / "playbook.yml").read_bytes()).data
+    assert settings == {
+        "company": "Acme Analytics", "repo_url": "https://gitlab.com/acme/sales/playbook", "starter": False,
+        "owners": {"collections": ["people", "teams"], "handle_field": "github", "handle_format": "gitlab"},
+        "codeowners": ".github/CODEOWNERS",
+    }  # the site name named the old company, so it went
+    stage = (clone / "content/stages/example-lifecycle-stage.yaml").read_text()
+    assert stage.splitlines()[1].startswith("# An example written by `playbook init`: replace it")
+    assert "Acme Analytics's sales and marketing playbook" in (clone / "docs/start-here.md").read_text()
+    # Valid, but every placeholder is a warning until it is replaced.
+    playbook, problems = load_playbook(clone)
+    assert problems and all(p.severity == "warning" for p in problems)
+    assert playbook.settings.company == "Acme Analytics"
+
+
+def test_init_twice_changes_nothing(clone: Path) -> None:
+    args = ("init", "--company", "Acme", "--today", "2026-12-01", "--root", str(clone))
+    assert run(*args)[0] == 0
+    before = {p: p.read_bytes() for p in clone.rglob("*") if p.is_file() and ".git" not in p.parts}
+    code, out = run(*args)
+    assert code == 0
+    assert out.splitlines()[:-1] == ["unchanged  playbook.yml", "unchanged  .vscode/settings.json",
+                                     "unchanged  .github/CODEOWNERS"]
+    assert {p: p.read_bytes() for p in clone.rglob("*") if p.is_file() and ".git" not in p.parts} == before
+
+
+def test_init_keeps_and_reports_what_the_company_changed(clone: Path) -> None:
+    edited = clone / "content/stages/sql.yaml"
+    edited.write_text(edited.read_text().replace("A lead sales has spoken to", "Our own definition:"))
+    (clone / "content/teams/growth.yaml").write_text("title: Growth\nowner: growth\nlast_reviewed: 2026-11-01\n")
+    code, out = run("init", "--company", "Acme", "--today", "2026-12-01", "--root", str(clone))
+    assert code == 0
+    assert "     kept  content/stages/sql.yaml  (changed since the last commit or never committed: delete it " \
+           "yourself if it belongs to the example)" in out.splitlines()
+    assert "     kept  content/teams/growth.yaml  (changed since the last commit or never committed: delete it " \
+           "yourself if it belongs to the example)" in out.splitlines()
+    assert "Our own definition:" in edited.read_text()
+    assert (clone / "content/teams/growth.yaml").is_file()
+
+
+def test_init_outside_a_git_clone_removes_nothing(clone: Path) -> None:
+    shutil.rmtree(clone / ".git")
+    before = records(clone)
+    code, out = run("init", "--company", "Acme", "--root", str(clone))
+    assert code == 0
+    assert out.splitlines()[1].startswith("     kept  content/  (not the top of a git clone")
+    assert records(clone) == before
+    assert load_yaml((clone / "playbook.yml").read_bytes()).data["starter"] is True
+
+
+def test_keep_starter_only_sets_the_company(clone: Path) -> None:
+    before = records(clone)
+    code, _ = run("init", "--company", "Acme", "--keep-starter", "--root", str(clone))
+    assert code == 0
+    assert records(clone) == before
+    assert (clone / "docs/start-here.md").read_text() == "# Start here\n\nThe Example Corp playbook.\n"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--company", " "], "playbook: error: --company must name the company\n"),
+])
+def test_bad_requests_are_usage_errors(clone: Path, capsys, args: list[str], message: str) -> None:
+    assert main(["init", *args, "--root", str(clone)], io.StringIO()) == 2
+    assert capsys.readouterr().err == message
+
+
+def test_invalid_settings_stop_init_before_anything_changes(clone: Path, capsys) -> None:
+    (clone / "playbook.yml").write_text("company: Acme\nrepo_url: github.com/acme\n")
+    before = records(clone)
+    assert main(["init", "--company", "Acme", "--root", str(clone)], io.StringIO()) == 2
+    assert capsys.readouterr().err == (
+        "playbook: error: playbook.yml has problems; fix them first:\n"
+        "playbook.yml:2:11: error: repo_url: must be a web address starting with http:// or https://, like "
+        "https://github.com/acme/playbook\n"
+    )
+    assert records(clone) == before
+
+
+@pytest.mark.site
+def test_every_starter_schema_gets_an_example_record_that_checks_and_renders(tmp_path: Path) -> None:
+    """On the starter's schemas and templates with an empty content/, init writes a valid example
+    record in every collection (independent of the starter's own records); a strict build refuses
+    to publish it until the placeholders are replaced, and says where each one is."""
+    root = tmp_path / "playbook"
+    for folder in ("schemas", "templates"):
+        shutil.copytree(REPO / folder, root / folder)
+    (root / "content").mkdir()
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    code, out = run("init", "--company", "Zed Ltd", "--today", "2026-12-01", "--root", str(root))
+    assert code == 0, out
+    playbook, problems = load_playbook(root)
+    assert [p for p in problems if p.severity == "error"] == []
+    assert [c for c in playbook.collections if not playbook.in_collection(c)] == []
+    assert run("build", "--out", str(tmp_path / "md"), "--today", "2026-12-01", "--root", str(root))[0] == 0
+    assert "# Start here" in (tmp_path / "md/start-here.md").read_text()
+    result = mkdocs_build(root, today="2026-12-01")
+    assert result.returncode == 1
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("WARNING")]
+    assert warnings and all("`playbook new` chose this value" in w or "placeholder text" in w for w in warnings)
