@@ -24,7 +24,7 @@ from . import codeowners, editor
 from .config import FILE, HANDLE_FORMATS, load_settings
 from .escape import inline
 from .loader import LoadError, load_yaml
-from .problems import format_text
+from .problems import errors, format_text
 from .project import CONTENT, SUFFIX, load_playbook
 from .scaffold import ScaffoldError, scaffold
 from .schemas import Collection
@@ -317,72 +317,12 @@ def init(root: Path, request: Request, today: date) -> list[Step]:
         steps.append(_write(root, editor.SETTINGS, editor.updated(root, playbook.collections)[0]))
     except editor.EditorSettingsError as exc:
         steps.append(Step("skipped", editor.SETTINGS, str(exc)))
-    owners_text, _ = codeowners.generate(playbook)
-    steps.append(_write(root, settings.codeowners, owners_text))
+    current = codeowners.read(root / settings.codeowners)
+    owners_text, problems = codeowners.generate(playbook, current, settings.codeowners)
+    if errors(problems):
+        steps.append(Step("kept", settings.codeowners, "its generated section's markers are broken: see "
+                          "`playbook codeowners`"))
+    else:
+        steps.append(_write(root, settings.codeowners, owners_text))
     return steps
 
-
-# ---------------------------------------------------------------------------
-# The commands (thin: one domain call, then printing)
-
-
-def run(args: Any, out: Any) -> int:
-    from .cli import OK, UsageError, playbook_root
-
-    root = playbook_root(args.root)
-    request = Request(
-        company=args.company, repo_url=args.repo_url, site_url=args.site_url, site_name=args.site_name,
-        handle_format=args.handle_format, handle_field=args.handle_field,
-        owner_collections=tuple(args.owner_collections.split(",")) if args.owner_collections else None,
-        codeowners=args.codeowners, branch=args.branch, keep_starter=args.keep_starter,
-    )
-    try:
-        steps = init(root, request, args.today or date.today())
-    except InitError as exc:
-        raise UsageError(str(exc)) from None
-    out.write("".join(f"{step}\n" for step in steps))
-    out.write("playbook init: done. Next: replace the example records (`playbook check` lists what is left), "
-              "then `make serve`.\n")
-    return OK
-
-
-def run_editor(args: Any, out: Any) -> int:
-    from .cli import OK, PROBLEMS, UsageError, playbook_root
-
-    root = playbook_root(args.root)
-    playbook, _ = load_playbook(root)
-    try:
-        if args.check:
-            problems = editor.editor_problems(root, playbook.collections)
-            out.write(format_text(problems) or f"playbook editor: {editor.SETTINGS} is up to date\n")
-            return PROBLEMS if problems else OK
-        changed = editor.write(root, playbook.collections)
-    except editor.EditorSettingsError as exc:
-        raise UsageError(str(exc)) from None
-    out.write(f"playbook editor: {editor.SETTINGS} {'written' if changed else 'is up to date'}\n")
-    return OK
-
-
-def register(command: Any) -> None:
-    from .cli import iso_date
-
-    parser = command("init", run, "Start a company's own playbook: settings, a skeleton, start page, "
-                     "editor settings and CODEOWNERS.")
-    parser.add_argument("--company", required=True, help="the company's name")
-    parser.add_argument("--repo-url", help="the repository's address (edit links; without it none)")
-    parser.add_argument("--site-url", help="where the site will be published")
-    parser.add_argument("--site-name",
-                        help="the site's name (default: '<company> — Sales & Marketing Playbook')")
-    parser.add_argument("--handle-format", choices=HANDLE_FORMATS,
-                        help="github (user, org/team) or gitlab (user, group/subgroup/...)")
-    parser.add_argument("--handle-field", help="the owner records' field with a handle (default: github)")
-    parser.add_argument("--owner-collections", help="comma-separated collections that own records "
-                        "(default: people,teams)")
-    parser.add_argument("--codeowners", help=f"where CODEOWNERS goes (default: {codeowners.OUTPUT})")
-    parser.add_argument("--branch", help="the branch edit links open (default: main)")
-    parser.add_argument("--keep-starter", action="store_true",
-                        help="keep the example company's records (default: replace them with a skeleton)")
-    parser.add_argument("--today", type=iso_date,
-                        help="last_reviewed of the example records (default: today)")
-    check = command("editor", run_editor, "Write .vscode/settings.json's schema mapping from schemas/.")
-    check.add_argument("--check", action="store_true", help="do not write: fail when it is out of date")

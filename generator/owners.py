@@ -1,12 +1,16 @@
 """Who owns a record, and the code-host handle that reaches them.
 
 One rule, used by the freshness report, the stale-content issue and CODEOWNERS,
-so that an issue @-mentions exactly whom a pull request is routed to:
+so that an issue @-mentions exactly whom a pull request is routed to. What differs
+between companies comes from ``playbook.yml`` (:class:`generator.config.Settings`):
+which collections can own records, the field that holds a handle, and its format.
 
-- A record's ``owner`` names an owner record (a person or a team).
-- Its handle is that record's ``github`` field when it is well-formed: a user
-  name (``dana-reyes``) or an ``org/team`` slug (``example/revops``). Anything
-  else is never written out, so a bad value cannot mention or route to a stranger.
+- A record's ``owner`` names an owner record (by default a person or a team).
+- Its handle is that record's handle field (``github`` by default) when it is
+  well-formed for the code host: on GitHub a user name (``dana-reyes``) or an
+  ``org/team`` slug (``example/revops``); on GitLab a user name or a group with any
+  number of subgroups (``acme/sales/emea``). Anything else is never written out, so
+  a bad value cannot mention or route to a stranger (``playbook check`` reports it).
 - An owner record without a handle is reached through the next record along: its
   ``team`` when it names one (a person's team), otherwise its own ``owner``; and
   so on, a few steps at most, never around a loop.
@@ -18,13 +22,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .config import Settings
 from .model import Playbook, Record
+from .problems import Problem
 
-OWNER_COLLECTIONS = ("people", "teams")  # where an owner id is looked up when no reference says
-HANDLE_FIELD = "github"
 TEAM_FIELD = "team"
 MAX_HOPS = 6
-_HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9_.-]{0,99})?")
+_PART = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}"
+HANDLES = {  # code host -> (what a handle is, in words; its form)
+    "github": ("a GitHub user name or org/team, like jane-doe or acme/sales",
+               re.compile(rf"[A-Za-z0-9](?:[A-Za-z0-9-]{{0,38}})(?:/{_PART})?")),
+    "gitlab": ("a GitLab user name or group with any subgroups, like jane.doe or acme/sales/emea",
+               re.compile(rf"{_PART}(?:/{_PART})*")),
+}
 
 
 @dataclass(frozen=True)
@@ -47,10 +57,33 @@ class Owner:
         return (self.name.casefold(), self.id)
 
 
+def handle_of(record: Record, settings: Settings) -> str | None:
+    """The record's own handle, when it is well-formed for the code host."""
+    value = record.get(settings.handle_field)
+    _, form = HANDLES.get(settings.handle_format, HANDLES["github"])
+    return value if isinstance(value, str) and form.fullmatch(value) else None
+
+
 def github_handle(record: Record) -> str | None:
-    """The record's own handle, when it is well-formed."""
-    value = record.get(HANDLE_FIELD)
-    return value if isinstance(value, str) and _HANDLE.fullmatch(value) else None
+    """The record's own GitHub handle with the default settings (kept for existing callers)."""
+    return handle_of(record, Settings())
+
+
+def handle_problems(playbook: Playbook) -> list[Problem]:
+    """A located error for each handle in an owner record that the code host would not accept."""
+    settings = playbook.settings
+    words, form = HANDLES.get(settings.handle_format, HANDLES["github"])
+    problems = []
+    for record in playbook.records.values():
+        value = record.get(settings.handle_field)
+        if record.collection in settings.owner_collections and isinstance(value, str) \
+                and not form.fullmatch(value):
+            line, column = record.doc.locate((settings.handle_field,))
+            hint = " (nested groups need owners: {handle_format: gitlab} in playbook.yml)" \
+                if settings.handle_format == "github" and value.count("/") > 1 else ""
+            problems.append(Problem(record.file, line, column, f"{settings.handle_field}: '{value}' is not "
+                                    f"{words}{hint}"))
+    return problems
 
 
 def _named(playbook: Playbook, record: Record, field: str) -> Record | None:
@@ -60,7 +93,7 @@ def _named(playbook: Playbook, record: Record, field: str) -> Record | None:
             return target
     value = record.get(field)
     if field == "owner" and isinstance(value, str):
-        return playbook.find(value, OWNER_COLLECTIONS)
+        return playbook.find(value, playbook.settings.owner_collections)
     return None
 
 
@@ -83,7 +116,7 @@ def owner_of(playbook: Playbook, record: Record) -> Owner | None:
         if current is None or current.key in seen:
             break
         seen.add(current.key)
-        handle = github_handle(current)
+        handle = handle_of(current, playbook.settings)
         if handle:
             via = None if current is first else current.id
             return Owner(first.id, first.title, handle, first.file, via, first.collection)

@@ -21,6 +21,7 @@ from .dates import is_real_date
 from .editor import editor_problems
 from .loader import Document, LoadError, load_yaml
 from .model import Playbook, Record
+from .owners import handle_problems
 from .pages import page_problems
 from .placeholders import placeholder_problems
 from .problems import WARNING, Problem
@@ -222,4 +223,5 @@ def _load_playbook(root: Path) -> tuple[Playbook, list[Problem]]:
     problems += audience_problems(playbook)
     problems += page_problems(root)
     problems += editor_problems(root, collections)
+    problems += handle_problems(playbook)
     return playbook, sorted(problems)

@@ -95,7 +95,7 @@ def _message(error: ValidationError) -> str:
     if kind == "minLength":
         return "must not be empty" if value == 1 else f"must be at least {_count(value, 'character')} long"
     if kind == "maxLength":
-        return f"must be at most {_count(value, 'character')} long (found {len(error.instance)})"
+        return f"must be at most {_count(value, 'character')} long (found {len(str(error.instance))})"
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         words = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
                  "exclusiveMaximum": "less than"}[kind]

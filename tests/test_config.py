@@ -21,12 +21,12 @@ def test_without_playbook_yml_the_defaults_apply(basic: Path) -> None:
 def test_settings_are_read_and_named_after_the_company(basic: Path) -> None:
     (basic / "playbook.yml").write_text(
         "company: Acme\nrepo_url: https://gitlab.com/acme/sales/playbook\n"
-        "owners: {collections: [teams], handle_field: gitlab, handle_format: gitlab}\ncodeowners: docs/CODEOWNERS\n")
+        "owners: {collections: [teams], handle_field: gitlab, handle_format: gitlab}\ncodeowners: .gitlab/CODEOWNERS\n")
     settings, problems = load_settings(basic)
     assert problems == []
     assert settings.title == "Acme — Sales & Marketing Playbook"
     assert (settings.owner_collections, settings.handle_field, settings.handle_format, settings.codeowners) == (
-        ("teams",), "gitlab", "gitlab", "docs/CODEOWNERS")
+        ("teams",), "gitlab", "gitlab", ".gitlab/CODEOWNERS")
 
 
 def test_mistakes_in_playbook_yml_are_located_problems_of_check(basic: Path) -> None:
@@ -41,7 +41,7 @@ def test_mistakes_in_playbook_yml_are_located_problems_of_check(basic: Path) -> 
         "'bitbucket')",
         "playbook.yml:5:3: error: unknown field 'colections' (did you mean 'collections'?)",
         "playbook.yml:6:13: error: codeowners: must be a path inside the repository, like .github/CODEOWNERS "
-        "or docs/CODEOWNERS",
+        "or .gitlab/CODEOWNERS",
         "playbook.yml:7:1: error: duplicate key 'company' (it is already set at line 1): keep one of the two",
     ]
 

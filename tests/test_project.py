@@ -282,6 +282,9 @@ def test_index_is_a_reserved_id(basic: Path, collection: str) -> None:
     assert problems_of(basic) == [
         f"content/{collection}/index.yaml:1:1: error: reserved id 'index': {collection}/index.md is the "
         "collection's overview page; rename the file",
+    ]
+
+
 def test_x_ref_star_names_any_collection_and_an_unknown_collection_is_located(basic: Path) -> None:
     schema = basic / "schemas/slas.schema.json"
     data = json.loads(schema.read_text())

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from generator.recurrence import next_date, occurs, period_days
+from generator.schedule import next_date, occurs, period_days
 
 TODAY = date(2026, 11, 23)  # a Monday
 

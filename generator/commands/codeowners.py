@@ -15,11 +15,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     root, playbook = load_or_report(args, out)
     if playbook is None:
         return PROBLEMS
+    output = args.output or playbook.settings.codeowners
     try:
-        target = target_path(root, args.output)
+        target = target_path(root, output)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    shown = Path(args.output).as_posix()
+    shown = Path(output).as_posix()
     current = read(target)
     text, problems = generate(playbook, current, shown)
     if errors(problems):
@@ -36,8 +37,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def register(command: AddCommand) -> None:
-    parser = command("codeowners", run, "Write .github/CODEOWNERS from each record's owner.")
+    parser = command("codeowners", run, "Write CODEOWNERS (where playbook.yml says) from the owners.")
     parser.add_argument("--check", action="store_true",
                         help="do not write: fail when the file is missing or out of date")
-    parser.add_argument("--output", default=OUTPUT, help=f"the file, relative to --root (default: {OUTPUT})")
+    parser.add_argument("--output", help="the file, relative to --root (default: `codeowners` in "
+                        f"playbook.yml, else {OUTPUT})")
     add_format(parser)
