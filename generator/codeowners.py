@@ -55,6 +55,7 @@ def section(playbook: Playbook) -> tuple[str, list[Problem]]:
     lines: list[str] = []
     problems: list[Problem] = []
     field = playbook.settings.handle_field
+    host = {"github": "GitHub", "gitlab": "GitLab"}.get(playbook.settings.handle_format, "code-host")
     for record in sorted(playbook.records.values(), key=lambda r: r.file):
         owner = owner_of(playbook, record)
         if owner is not None and owner.github:
@@ -63,7 +64,7 @@ def section(playbook: Playbook) -> tuple[str, list[Problem]]:
             line, column = record.doc.locate(("owner",))
             problems.append(Problem(
                 record.file, line, column,
-                f"owner '{record.get('owner')}' has no {field} handle (nor does their team or the "
+                f"owner '{record.get('owner')}' has no {host} handle (nor does their team or the "
                 f"team's owner): add a '{field}' field so pull requests reach a reviewer",
                 WARNING,
             ))

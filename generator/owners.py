@@ -81,7 +81,7 @@ def handle_problems(playbook: Playbook) -> list[Problem]:
             line, column = record.doc.locate((settings.handle_field,))
             hint = " (nested groups need owners: {handle_format: gitlab} in playbook.yml)" \
                 if settings.handle_format == "github" and value.count("/") > 1 else ""
-            problems.append(Problem(record.file, line, column, f"{settings.handle_field}: '{value}' is not "
+            problems.append(Problem(record.file, line, column, f"{settings.handle_field}: {value!r} is not "
                                     f"{words}{hint}"))
     return problems
 

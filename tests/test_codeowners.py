@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.codeowners import generate
+from generator.project import load_playbook
 
 GOLDEN = Path(__file__).parent / "fixtures" / "codeowners" / "basic.CODEOWNERS"
 
@@ -71,8 +73,12 @@ def test_handle_that_is_not_a_github_name_is_not_written(basic: Path, capsys) ->
     (basic / "schemas/people.schema.json").write_text(json.dumps(schema))
     people = basic / "content/people/dana-reyes.yaml"
     people.write_text(people.read_text().replace("github: dana-reyes", 'github: "dana @evil"'))
-    assert main(["codeowners", "--root", str(basic)]) == 0
-    text = (basic / ".github/CODEOWNERS").read_text()
+    assert main(["codeowners", "--root", str(basic)]) == 1  # check reports it, located
+    assert capsys.readouterr().out == ("content/people/dana-reyes.yaml:6:9: error: github: 'dana @evil' is not "
+                                       "a GitHub user name or org/team, like jane-doe or acme/sales\n")
+    assert not (basic / ".github/CODEOWNERS").exists()
+    playbook, _ = load_playbook(basic)
+    text = generate(playbook)[0]
     assert "evil" not in text
     assert "/content/teams/revops.yaml @example/revops\n" in text  # dana -> her team revops
 

@@ -156,7 +156,9 @@ def test_no_handle_anywhere_and_cycles_end(root: Path) -> None:
 def test_malformed_handles_are_not_mentioned(root: Path) -> None:
     # jsonschema's "pattern" searches, so "^[A-Za-z0-9-]+$" lets a trailing newline through
     edit(root, "content/people/dana-reyes.yaml", "github: dana-reyes", 'github: "dana-reyes\\n"')
-    playbook = load(root)
+    playbook, problems = load_playbook(root)
+    assert [p.message for p in problems] == ["github: 'dana-reyes\\n' is not a GitHub user name or org/team, "
+                                             "like jane-doe or acme/sales"]
     assert github_handle(playbook.records[("people", "dana-reyes")]) is None
     found = owner_of(playbook, playbook.records[("teams", "revops")])
     assert (found.name, found.github, found.via) == ("Dana Reyes", "example/revops", "revops")  # her owner

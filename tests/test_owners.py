@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from generator.cli import main
 from generator.codeowners import generate
 from generator.project import load_playbook
 from generator.stale import build_report, format_markdown
@@ -56,3 +58,34 @@ def test_person_without_handle_is_reached_through_their_team_in_both(basic: Path
     mentions = issue_mentions(format_markdown(build_report(playbook, FAR_FUTURE)))
     routes = codeowners_routes(generate(playbook)[0])
     assert mentions["content/stages/sql.yaml"] == routes["content/stages/sql.yaml"] == "example/revops"
+
+
+def test_gitlab_nested_groups_and_a_configured_handle_field(basic: Path) -> None:
+    schema = basic / "schemas/teams.schema.json"  # as the starter's: any depth of groups
+    schema.write_text(schema.read_text().replace("^[A-Za-z0-9-]+/[A-Za-z0-9-]+$", "^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$"))
+    team = basic / "content/teams/revops.yaml"
+    team.write_text(team.read_text().replace("github: example/revops", "github: acme/sales/emea.revops"))
+    problems = [str(p) for p in load_playbook(basic)[1]]
+    assert problems == ["content/teams/revops.yaml:4:9: error: github: 'acme/sales/emea.revops' is not a GitHub "
+                        "user name or org/team, like jane-doe or acme/sales (nested groups need owners: "
+                        "{handle_format: gitlab} in playbook.yml)"]
+    (basic / "playbook.yml").write_text("owners: {handle_format: gitlab}\ncodeowners: docs/CODEOWNERS\n")
+    playbook, problems = load_playbook(basic)
+    assert problems == []
+    assert "/content/stages/mql.yaml @acme/sales/emea.revops\n" in generate(playbook)[0]
+    assert main(["codeowners", "--root", str(basic)], io.StringIO()) == 0
+    assert "@acme/sales/emea.revops" in (basic / "docs/CODEOWNERS").read_text()  # where playbook.yml says
+    assert not (basic / ".github/CODEOWNERS").exists()
+
+
+def test_the_handle_field_is_configuration(basic: Path) -> None:
+    for path in (basic / "content").rglob("*.yaml"):
+        path.write_text(path.read_text().replace("github:", "gitlab:"))
+    for path in (basic / "schemas").glob("*.json"):
+        path.write_text(path.read_text().replace('"github"', '"gitlab"'))
+    (basic / "playbook.yml").write_text("owners: {handle_field: gitlab, handle_format: gitlab}\n")
+    playbook, problems = load_playbook(basic)
+    assert problems == []
+    text = generate(playbook)[0]
+    assert "/content/stages/mql.yaml @example/revops\n" in text
+    assert "# A person without a `gitlab` handle falls back to their team" in text
