@@ -103,15 +103,25 @@ def _message(error: ValidationError) -> str:
     return error.message
 
 
+def _names(value: Any) -> list[Any]:
+    return [value] if isinstance(value, str) else _items(value)
+
+
 def _items(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple | set | dict) else []
 
 
 def _unknown_fields(error: ValidationError) -> Iterator[tuple[str, str]]:
     schema = error.schema if isinstance(error.schema, Mapping) else {}
-    allowed = list(schema.get("properties", {}))
+    properties = schema.get("properties", {})
+    allowed = list(properties)
+    # A field that replaced an older one says so with ``"x-replaces": "old_name"`` (or a list).
+    renamed = {old: name for name, node in properties.items() if isinstance(node, Mapping)
+               for old in _names(node.get("x-replaces"))}
     for key in _items(error.instance):
-        if key not in allowed:
+        if key in renamed:
+            yield key, f"'{key}' is now called '{renamed[key]}': rename the field (its value stays as it is)"
+        elif key not in allowed:
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             yield key, f"unknown field '{key}'{hint}"

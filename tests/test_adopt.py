@@ -161,6 +161,14 @@ def test_every_starter_schema_gets_an_example_record_that_checks_and_renders(tmp
     assert [c for c in playbook.collections if not playbook.in_collection(c)] == []
     assert run("build", "--out", str(tmp_path / "md"), "--today", "2026-12-01", "--root", str(root))[0] == 0
     assert "# Start here" in (tmp_path / "md/start-here.md").read_text()
+    # With only the required fields, no page has an empty section or a table without rows.
+    for page in sorted((tmp_path / "md").rglob("*.md")):
+        lines = [line for line in page.read_text().splitlines() if line.strip()]
+        for here, after in zip(lines, [*lines[1:], ""], strict=True):
+            if here.startswith("## "):
+                assert after and not after.startswith("## "), f"{page.name}: empty section {here!r}"
+            if here.startswith("| ---") or here.startswith("| ---:"):
+                assert after.startswith("|"), f"{page.name}: a table without rows"
     result = mkdocs_build(root, today="2026-12-01")
     assert result.returncode == 1
     warnings = [line for line in result.stderr.splitlines() if line.startswith("WARNING")]

@@ -54,3 +54,16 @@ def test_numbers_and_lengths_read_as_sentences(basic: Path) -> None:
     stage = basic / "content/stages/sql.yaml"
     stage.write_text(stage.read_text().replace("order: 3", "order: 0"))
     assert messages(basic) == ["content/stages/sql.yaml:5:8: error: order: must be at least 1 (found the number 0)"]
+
+
+def test_a_renamed_field_names_its_new_name(basic: Path) -> None:
+    schema = basic / "schemas/stages.schema.json"
+    data = json.loads(schema.read_text())
+    data["properties"]["abbreviation"]["x-replaces"] = ["short_name", "acronym"]
+    schema.write_text(json.dumps(data))
+    stage = basic / "content/stages/sql.yaml"
+    stage.write_text(stage.read_text().replace("abbreviation: SQL", "short_name: SQL"))
+    assert messages(basic) == [
+        "content/stages/sql.yaml:4:1: error: 'short_name' is now called 'abbreviation': rename the field (its "
+        "value stays as it is)"
+    ]
