@@ -14,13 +14,12 @@ was committed is kept and reported. An existing page or record is never overwrit
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import codeowners, editor
+from . import codeowners, editor, gitrepo
 from .config import FILE, HANDLE_FORMATS, load_settings
 from .escape import inline
 from .loader import LoadError, load_yaml
@@ -139,25 +138,24 @@ def _write(root: Path, rel: str, text: str) -> Step:
 # The starter's records: removed only where git can bring them back
 
 
-def _git(root: Path, *args: str) -> list[str] | None:
-    try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
-    except OSError:
-        return None
-    if done.returncode != 0:
-        return None
-    return [p for p in done.stdout.split("\0") if p]
-
-
 def restorable(root: Path, paths: list[str]) -> tuple[set[str], bool]:
-    """The files among ``paths`` (relative, POSIX) that git tracks and that are unchanged since
-    the last commit, and whether ``root`` is the top of a git work tree at all."""
-    top = _git(root, "rev-parse", "--show-prefix")
-    if top is None or (top and top[0].strip()):
+    """The files among ``paths`` (relative, POSIX) that git can restore exactly as they are: in the
+    last commit, with the same bytes. And whether ``root`` is the top of a git work tree at all."""
+    try:
+        if gitrepo.git(root, "rev-parse", "--show-prefix").strip():
+            return set(), False  # a folder inside a repository: its paths would not line up
+        commit = gitrepo.resolve_commit(root, "HEAD")
+        committed = {e.path: e.oid for e in gitrepo.ls_tree(root, commit, *paths) if e.is_plain_file}
+        algorithm = gitrepo.object_format(root)
+    except gitrepo.GitError:
         return set(), False
-    tracked = set(_git(root, "ls-files", "-z", "--", *paths) or [])
-    changed = set(_git(root, "diff", "--name-only", "-z", "HEAD", "--", *paths) or [])
-    return tracked - changed, True
+    same = set()
+    for rel in paths:
+        path = root / rel
+        if rel in committed and path.is_file() and not path.is_symlink() \
+                and gitrepo.blob_id(path.read_bytes(), algorithm) == committed[rel]:
+            same.add(rel)
+    return same, True
 
 
 def remove_starter(root: Path) -> tuple[list[Step], bool]:
