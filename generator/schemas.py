@@ -308,7 +308,8 @@ def load_schemas(
         settings.inlined = inline_refs(schema, resolver)
         settings.keywords = frozenset(_keywords(settings.inlined))
         if ("owner",) not in annotated_values(settings, {"owner": ""}, "x-ref"):
-            problems.append(Problem(file, 1, 1, 'the owner property must name people or teams with "x-ref"'))
+            problems.append(Problem(file, 1, 1, 'the owner property must name its owner records with "x-ref" '
+                                    '("@owners": the owner collections of playbook.yml)'))
             continue
         settings.fast = fast_validator(name, {n: s for n, (_, s) in raw.items()})
         collections[collection] = settings

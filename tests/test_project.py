@@ -220,7 +220,8 @@ def test_schemas_must_keep_the_record_conventions(basic: Path) -> None:
     assert problems_of(basic) == [
         'schemas/loose.schema.json:1:1: error: a collection schema must set "additionalProperties": false, '
         "so that a misspelt field is reported instead of silently ignored",
-        'schemas/unowned.schema.json:1:1: error: the owner property must name people or teams with "x-ref"',
+        'schemas/unowned.schema.json:1:1: error: the owner property must name its owner records with "x-ref" '
+        '("@owners": the owner collections of playbook.yml)',
     ]
 
 
