@@ -289,6 +289,7 @@ def init(root: Path, request: Request, today: date) -> list[Step]:
     settings, problems = load_settings(root)
     if problems:
         raise InitError(f"{FILE} has problems; fix them first:\n{format_text(problems).rstrip()}")
+    before = settings.codeowners
     data = merged_settings(settings.raw, request)
     starter = bool(settings.raw.get("starter"))
     steps: list[Step] = []
@@ -322,5 +323,24 @@ def init(root: Path, request: Request, today: date) -> list[Step]:
                           "`playbook codeowners`"))
     else:
         steps.append(_write(root, settings.codeowners, owners_text))
+    steps += _retire(root, {before, codeowners.OUTPUT} - {settings.codeowners})
+    return steps
+
+
+def _retire(root: Path, places: set[str]) -> list[Step]:
+    """Remove CODEOWNERS files that ``playbook codeowners`` wrote where it no longer writes (a code
+    host reads the first it finds, so a stale one would route reviews wrongly); a file with
+    hand-written lines is kept, and reported."""
+    steps = []
+    for rel in sorted(places):
+        path = root / rel
+        if not path.is_file() or path.is_symlink():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if codeowners.only_generated(text):
+            path.unlink()
+            steps.append(Step("removed", rel, "written by `playbook codeowners` for the old location"))
+        elif codeowners.BEGIN in text:
+            steps.append(Step("kept", rel, "it has hand-written lines: remove its generated section yourself"))
     return steps
 
