@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from . import gitrepo
+from .config import load_settings
 from .escape import inline
 from .loader import LoadError, load_yaml
 from .project import CONTENT, SUFFIX
@@ -79,15 +80,17 @@ class Side:
         return {p: self.cache[p] for p in paths if p in self.cache}
 
     def collections(self) -> dict[str, Collection]:
+        # The owner collections of playbook.yml as it is now ("@owners"), for either side.
+        owners = load_settings(self.root)[0].owner_collections
         if self.commit is None:
-            return load_schemas(self.root)[0]
+            return load_schemas(self.root, owners)[0]
         names = [p for p in self.files if p.startswith("schemas/")]
         with tempfile.TemporaryDirectory(prefix="playbook-diff-") as tmp:
             folder = Path(tmp) / "schemas"
             folder.mkdir()
             for path, data in self.read(names).items():
                 (folder / Path(path).name).write_bytes(data)
-            return load_schemas(Path(tmp))[0]
+            return load_schemas(Path(tmp), owners)[0]
 
 
 def _wanted(path: str) -> bool:
