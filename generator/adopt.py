@@ -341,6 +341,7 @@ def _retire(root: Path, places: set[str]) -> list[Step]:
             path.unlink()
             steps.append(Step("removed", rel, "written by `playbook codeowners` for the old location"))
         elif codeowners.BEGIN in text:
-            steps.append(Step("kept", rel, "it has hand-written lines: remove its generated section yourself"))
+            steps.append(Step("kept", rel, "it has hand-written lines: remove its generated section "
+                              "yourself"))
     return steps
 
