@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from . import codeowners, editor, gitrepo
-from .config import FILE, HANDLE_FORMATS, load_settings
+from .config import FILE, HANDLE_FORMATS, load_settings, read_settings
 from .escape import inline
-from .loader import LoadError, load_yaml
 from .problems import errors, format_text
 from .project import CONTENT, SUFFIX, load_playbook
 from .scaffold import ScaffoldError, scaffold
@@ -292,21 +291,19 @@ def init(root: Path, request: Request, today: date) -> list[Step]:
     before = settings.codeowners
     data = merged_settings(settings.raw, request)
     starter = bool(settings.raw.get("starter"))
+    replace = starter and not request.keep_starter
+    if replace:
+        data["starter"] = False
+    _, problems = read_settings(settings_text(data).encode())  # before anything changes
+    if problems:
+        raise InitError(f"the settings are not valid:\n{format_text(problems).rstrip()}")
     steps: list[Step] = []
-    if starter and not request.keep_starter:
+    if replace:
         removed, gone = remove_starter(root)
         steps += removed
         data["starter"] = not gone
-    text = settings_text(data)
-    try:
-        load_yaml(text.encode())
-    except LoadError as exc:  # pragma: no cover - settings_text quotes every free text
-        raise InitError(f"cannot write {FILE}: {exc.message}") from None
-    steps.insert(0, _write(root, FILE, text))
-    settings, problems = load_settings(root)
-    if problems:
-        (root / FILE).unlink()
-        raise InitError(f"the settings are not valid:\n{format_text(problems).rstrip()}")
+    steps.insert(0, _write(root, FILE, settings_text(data)))
+    settings, _ = load_settings(root)
     steps += skeleton(root, today)
     playbook, _ = load_playbook(root)
     collections = list(playbook.collections.values())

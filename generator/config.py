@@ -84,8 +84,13 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
     path = root / FILE
     if not path.is_file():
         return Settings(), []
+    return read_settings(path.read_bytes())
+
+
+def read_settings(raw: bytes) -> tuple[Settings, list[Problem]]:
+    """Settings from the text of a ``playbook.yml``, with its problems located in it."""
     try:
-        doc = load_yaml(path.read_bytes())
+        doc = load_yaml(raw)
     except LoadError as exc:
         return Settings(exists=True), [Problem(FILE, exc.line, exc.column, exc.message)]
     problems = [Problem(FILE, line, column, message) for line, column, message in doc.errors]

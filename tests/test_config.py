@@ -40,8 +40,8 @@ def test_mistakes_in_playbook_yml_are_located_problems_of_check(basic: Path) -> 
         "playbook.yml:4:18: error: owners.handle_format: must be one of: github, gitlab (found the text "
         "'bitbucket')",
         "playbook.yml:5:3: error: unknown field 'colections' (did you mean 'collections'?)",
-        "playbook.yml:6:13: error: codeowners: must be a path inside the repository, like .github/CODEOWNERS "
-        "or .gitlab/CODEOWNERS",
+        "playbook.yml:6:13: error: codeowners: must be a path inside the repository, outside content/, docs/, "
+        "schemas/ and templates/, like .github/CODEOWNERS or .gitlab/CODEOWNERS",
         "playbook.yml:7:1: error: duplicate key 'company' (it is already set at line 1): keep one of the two",
     ]
 

@@ -69,12 +69,12 @@ def test_gitlab_nested_groups_and_a_configured_handle_field(basic: Path) -> None
     assert problems == ["content/teams/revops.yaml:4:9: error: github: 'acme/sales/emea.revops' is not a GitHub "
                         "user name or org/team, like jane-doe or acme/sales (nested groups need owners: "
                         "{handle_format: gitlab} in playbook.yml)"]
-    (basic / "playbook.yml").write_text("owners: {handle_format: gitlab}\ncodeowners: docs/CODEOWNERS\n")
+    (basic / "playbook.yml").write_text("owners: {handle_format: gitlab}\ncodeowners: .gitlab/CODEOWNERS\n")
     playbook, problems = load_playbook(basic)
     assert problems == []
     assert "/content/stages/mql.yaml @acme/sales/emea.revops\n" in generate(playbook)[0]
     assert main(["codeowners", "--root", str(basic)], io.StringIO()) == 0
-    assert "@acme/sales/emea.revops" in (basic / "docs/CODEOWNERS").read_text()  # where playbook.yml says
+    assert "@acme/sales/emea.revops" in (basic / ".gitlab/CODEOWNERS").read_text()  # where playbook.yml says
     assert not (basic / ".github/CODEOWNERS").exists()
 
 
