@@ -54,7 +54,7 @@ AUDIENCE_FIELD = '"abbreviation": {"type": "string", "title": "Abbreviation"}'
      "nor a playbook annotation)"),
     ('"x-confidential": true',
      "schemas/stages.schema.json:16:65: error: unknown annotation 'x-confidential' (annotations: "
-     "x-audience, x-drift, x-error, x-playbook, x-ref)"),
+     "x-audience, x-drift, x-error, x-playbook, x-ref, x-replaces)"),
 ])
 def test_a_misspelt_confidentiality_mark_is_a_located_error(basic: Path, mark: str, expected: str) -> None:
     edit(basic, STAGES, AUDIENCE_FIELD, AUDIENCE_FIELD[:-1] + ", " + mark + "}")
@@ -76,7 +76,8 @@ def test_a_shared_schema_that_is_not_a_json_schema(basic: Path) -> None:
     assert problems_of(basic) == [
         "schemas/_common.schema.json:1:1: error: invalid JSON Schema at $defs/title/minLength: 'one' is not "
         "of type 'integer'",
-        *[f'schemas/{name}.schema.json:1:1: error: the owner property must name people or teams with "x-ref"'
+        *[f'schemas/{name}.schema.json:1:1: error: the owner property must name its owner records with "x-ref" '
+          '("@owners": the owner collections of playbook.yml)'
           for name in ("people", "slas", "stages", "teams")],
     ]
 
@@ -85,8 +86,10 @@ def test_annotations_in_shared_definitions_are_checked(basic: Path) -> None:
     edit(basic, COMMON, '"x-ref": ["people", "teams"]', '"x-ref": 5')
     assert problems_of(basic) == [
         "schemas/_common.schema.json:15:16: error: x-ref: must name a collection, or list the collections, "
-        "whose records the field names (found the number 5)",
-        *[f'schemas/{name}.schema.json:1:1: error: the owner property must name people or teams with "x-ref"'
+        "whose records the field names (\"*\": any collection; \"@owners\": the owner collections of "
+        "playbook.yml) (found the number 5)",
+        *[f'schemas/{name}.schema.json:1:1: error: the owner property must name its owner records with "x-ref" '
+          '("@owners": the owner collections of playbook.yml)'
           for name in ("people", "slas", "stages", "teams")],
     ]
 
