@@ -47,10 +47,11 @@ from typing import Any
 
 from . import diff, gitrepo
 from .audience import AUDIENCES, DEFAULT, sees
+from .config import load_settings
 from .gitrepo import BlobReader, Commit, GitError
 from .loader import LoadError, load_yaml
 from .project import CONTENT, SUFFIX, ContentFile, convention_problems
-from .schemas import Collection, annotated_values, load_schemas, record_refs
+from .schemas import DEFAULT_OWNERS, Collection, annotated_values, load_schemas, record_refs
 from .validate import schema_problems
 
 CACHE_FORMAT = 1
@@ -168,8 +169,9 @@ def visible(history: History, viewer: str = DEFAULT) -> list[Shown]:
 class _Collections:
     """Collections per set of schema files, loaded once each."""
 
-    def __init__(self, blobs: BlobReader) -> None:
+    def __init__(self, blobs: BlobReader, owners: tuple[str, ...] = DEFAULT_OWNERS) -> None:
         self.blobs = blobs
+        self.owners = owners  # what "@owners" stands for (playbook.yml as it is now)
         self.loaded: dict[frozenset[tuple[str, str]], tuple[dict[str, Collection], list[str]]] = {}
         self.keys: dict[int, tuple[dict[str, str], frozenset[tuple[str, str]]]] = {}
 
@@ -192,7 +194,7 @@ class _Collections:
                 folder.mkdir()
                 for path, oid in key:
                     (folder / Path(path).name).write_bytes(self.blobs.get(oid))
-                collections, problems = load_schemas(Path(tmp))
+                collections, problems = load_schemas(Path(tmp), self.owners)
             self.loaded[key] = (collections, [f"{p.file}: {p.message}" for p in problems])
         return self.loaded[key]
 
@@ -388,7 +390,7 @@ def _apply(files: dict[str, str], commit: Commit) -> tuple[dict[str, str], set[s
 
 
 def _walk(root: Path, state: _State, commits: Iterable[Commit], blobs: BlobReader) -> int:
-    collections = _Collections(blobs)
+    collections = _Collections(blobs, load_settings(root)[0].owner_collections)
     names: dict[tuple[str, str], str] = {}
     count = 0
     for commit in commits:

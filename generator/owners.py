@@ -128,7 +128,7 @@ def team_of(playbook: Playbook, owner: str) -> Record | None:
     """The team an owner id stands for, to group records by team: the owner record's ``team``
     when it names one (a person's team), else the owner record itself (a team, or a person
     without one); None when the id names no record."""
-    first = playbook.find(owner, OWNER_COLLECTIONS)
+    first = playbook.find(owner, playbook.settings.owner_collections)
     if first is None:
         return None
     return _named(playbook, first, TEAM_FIELD) or first
