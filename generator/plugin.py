@@ -24,7 +24,7 @@ from mkdocs.structure.files import File, Files
 
 from . import changelog, export, feed, glossary
 from .audience import AUDIENCES
-from .config import Settings
+from .config import Settings, load_settings
 from .dates import parse_iso_date
 from .escape import page_title
 from .guard import (
@@ -135,6 +135,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             check_extensions(audience, config.markdown_extensions, config.plugins)
         except SettingsError as exc:
             raise PluginError(str(exc)) from None
+        # playbook.yml decides the site's name and addresses (its own mistakes are reported by the
+        # build below), before anything is built with them.
+        apply_settings(config, load_settings(self.root)[0])
         try:
             self.today = build_date(self.config.today)
             options = Options(history=self.config.history, window=self.config.changes_window,
@@ -154,7 +157,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             raise
         for warning in self.tree.warnings:
             log.warning(str(warning))
-        apply_settings(config, self.tree.playbook.settings)
         self.terms = glossary.terms(self.tree.playbook)
         # Hover definitions: Python-Markdown's abbr extension, fed from the data (never from text
         # appended to a page, so a definition cannot inject Markdown).

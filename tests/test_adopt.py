@@ -197,3 +197,21 @@ def test_codeowners_is_never_written_among_the_sources(clone: Path, capsys) -> N
     assert not (clone / "docs/CODEOWNERS").exists()
     assert records(clone) == before  # nothing changed: the settings are checked first
     assert (clone / "playbook.yml").read_text() == STARTER_SETTINGS
+
+
+def test_the_change_history_starts_where_the_starter_was_replaced(clone: Path) -> None:
+    from datetime import date as day
+
+    from generator.site import generate
+
+    assert run("init", "--company", "Acme", "--today", "2026-12-01", "--root", str(clone))[0] == 0
+    uncommitted = generate(clone, day(2026, 12, 2)).pages["changes.md"]
+    assert "Marketing qualified lead" not in uncommitted  # the starter's past is not the company's
+    git(clone, "add", "-A")
+    git(clone, "commit", "-q", "-m", "Adopt the playbook")
+    team = clone / "content/teams/example-team.yaml"
+    team.write_text(team.read_text().replace("title: Example team", "title: Growth team"))
+    git(clone, "commit", "-q", "-am", "Our first team")
+    changes = generate(clone, day(2026, 12, 2)).pages["changes.md"]
+    assert "Growth team" in changes
+    assert "Marketing qualified lead" not in changes and "Example Corp" not in changes
