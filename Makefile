@@ -10,7 +10,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 help:
 	@echo "make serve   validate and serve the playbook at http://127.0.0.1:8000"
-	@echo "make site    build the static site into site/"
+	@echo "make site    build the static site into site/ (BUILDER=zensical: with Zensical)"
 	@echo "make check   validate every content file"
 	@echo "make test    run every test"
 	@echo "make test-fast  every test except real browsers and full-site builds"
@@ -29,8 +29,22 @@ serve: venv
 	$(BIN)/playbook check
 	$(BIN)/mkdocs serve
 
+# BUILDER=zensical builds with Zensical from the project `playbook build --out` writes (no plugin);
+# PLAYBOOK_AUDIENCE and PLAYBOOK_TODAY apply to both builders.
+BUILDER ?= mkdocs
+PROJECT := build/$(BUILDER)-project
+
 site: venv
+ifeq ($(BUILDER),mkdocs)
 	$(BIN)/mkdocs build --strict --site-dir site
+else ifeq ($(BUILDER),zensical)
+	$(BIN)/playbook build --out $(PROJECT) --audience "$${PLAYBOOK_AUDIENCE:-internal}" \
+		$${PLAYBOOK_TODAY:+--today "$$PLAYBOOK_TODAY"}
+	cd $(PROJECT) && $(CURDIR)/$(BIN)/zensical build --strict
+	rm -rf site && cp -R $(PROJECT)/site site
+else
+	@echo "make site: BUILDER must be mkdocs or zensical, not '$(BUILDER)'" >&2; exit 2
+endif
 
 check: venv
 	$(BIN)/playbook check

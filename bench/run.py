@@ -21,7 +21,10 @@ Steps:
   follows is timed (from MkDocs' own "Documentation built in" line) and compared with the
   first build;
 - ``incremental``: the same one-record edit through the generator alone, in-process: its
-  cost in a rebuild (it loads and renders every page again), against its cold cost.
+  cost in a rebuild (it loads and renders every page again), against its cold cost;
+- ``builders``: ``playbook build --out`` once, then a plain ``mkdocs build`` and a cold
+  ``zensical build`` of that project, alternately (wall and CPU time, the builder's peak memory,
+  HTML per page; the ratios are medians of each pair's).
 
 Each measurement runs in its own child process, so peak memory (``ru_maxrss``) is that
 step's alone; quick steps are repeated (``BENCH_REPEAT``, default 3) and the median kept.
@@ -310,6 +313,94 @@ def bench_history(work: Path) -> dict[str, Any]:
             "cache_bytes": cache.stat().st_size if cache.exists() else 0}
 
 
+# ---------------------------------------------------------------------------
+# Builders: Zensical beside MkDocs, over the project `playbook build --out` writes (README "Builders")
+
+
+def _builder_run(command: list[str], cwd: Path, site: Path) -> dict[str, Any]:
+    """Run one builder as its own process; its time, its peak memory, the pages it wrote."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{command[0]} failed:\n{done.stdout}\n{done.stderr}")
+    pages, html = _site_pages(site)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+            "builder_maxrss_mb": usage.ru_maxrss / 1024, "html_pages": pages, "html_bytes": html}
+
+
+def step_project(root: Path, out: Path) -> dict[str, Any]:
+    """`playbook build --out`: the project both builders read (the generator's part)."""
+    from generator import cli
+
+    start = time.perf_counter()
+    code = cli.main(["build", "--root", str(root), "--out", str(out), "--today", TODAY], out=io.StringIO())
+    if code != 0:
+        raise SystemExit("playbook build --out failed")
+    return {"seconds": time.perf_counter() - start}
+
+
+def step_zensical(project: Path, _: Path) -> dict[str, Any]:
+    """A cold `zensical build` (its cache cleaned) of the project."""
+    zensical = Path(sys.executable).with_name("zensical")
+    return _builder_run([str(zensical), "build", "--clean"], project, project / "site")
+
+
+def step_mkdocs_project(project: Path, out: Path) -> dict[str, Any]:
+    """`mkdocs build` of the same project: no plugin, the same pages, nav and assets."""
+    return _builder_run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(out)], project, out)
+
+
+STEPS.update({"project": step_project, "zensical": step_zensical, "mkdocs_project": step_mkdocs_project})
+
+
+def bench_builders(n: int, root: Path, work: Path, repeat: int) -> dict[str, Any]:
+    """The project written once, then MkDocs and Zensical alternately, ``repeat`` pairs, so that
+    both see the same load on a shared machine; the ratios are the medians of each pair's."""
+    project = work / f"project-{n}"
+    print(f"  {n:,} records: playbook build --out, then mkdocs and zensical builds of it ...", flush=True)
+    result: dict[str, Any] = {"project": run_step("project", root, project)}
+    runs: dict[str, list[dict[str, Any]]] = {"mkdocs": [], "zensical": []}
+    for _ in range(repeat):
+        runs["mkdocs"].append(run_step("mkdocs_project", project, work / f"site-project-{n}"))
+        runs["zensical"].append(run_step("zensical", project, work))
+    for name, found in runs.items():
+        best = _median(found)
+        best["builder_maxrss_mb"] = max(r["builder_maxrss_mb"] for r in found)
+        best["cpu_runs"] = [round(r["cpu_seconds"], 2) for r in found]
+        result[name] = best
+    pairs = list(zip(runs["mkdocs"], runs["zensical"], strict=True))
+    result["zensical_over_mkdocs"] = statistics.median(z["seconds"] / m["seconds"] for m, z in pairs)
+    result["zensical_over_mkdocs_cpu"] = statistics.median(
+        z["cpu_seconds"] / m["cpu_seconds"] for m, z in pairs)
+    return result
+
+
+def builders_table(results: dict[int, dict[str, Any]]) -> str:
+    head = ("records", "build --out s", "mkdocs s", "zensical s", "zensical/mkdocs", "CPU ratio",
+            "mkdocs MB", "zensical MB", "mkdocs KB/page", "zensical KB/page", "plugin build s")
+    rows = [head]
+    for n, r in results.items():
+        b = r.get("builders")
+        if not b:
+            continue
+        m, z = b["mkdocs"], b["zensical"]
+        rows.append((
+            f"{n:,}", f"{b['project']['seconds']:.2f}", f"{m['seconds']:.1f}", f"{z['seconds']:.1f}",
+            f"{b['zensical_over_mkdocs']:.2f}x", f"{b['zensical_over_mkdocs_cpu']:.2f}x",
+            f"{m['builder_maxrss_mb']:.0f}",
+            f"{z['builder_maxrss_mb']:.0f}", f"{m['html_bytes'] / m['html_pages'] / 1024:.1f}",
+            f"{z['html_bytes'] / z['html_pages'] / 1024:.1f}",
+            f"{r['build']['seconds']:.1f}" if r.get("build") else "-",
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    lines = ["| " + " | ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|")
+    return "\n".join(lines)
+
+
 def _edit_one(root: Path, undo: str | None = None) -> str:
     """Change one competitor's summary (or put it back); return the original text."""
     path = sorted((root / "content" / "competitors").glob("*.yaml"))[0]
@@ -484,6 +575,7 @@ def bench_size(n: int, work: Path, repeat: int, build_max: int) -> dict[str, Any
         print(f"  {n:,} records: one-record edit (in-process, then mkdocs serve) ...", flush=True)
         result["incremental"] = run_step("incremental", root, tree)
         result["serve"] = measure_serve(root)
+        result["builders"] = bench_builders(n, root, work, repeat)
     else:
         result["skipped"] = f"full site build and serve (over BENCH_BUILD_MAX={build_max} records)"
         result["incremental"] = run_step("incremental", root, tree)
@@ -679,6 +771,9 @@ def main() -> int:
     if realistic:
         print("\nRealistic playbook (the starter replicated):")
         print(realistic_table(realistic))
+    if any("builders" in v for v in results.values()):
+        print("\nBuilders, over the project `playbook build --out` writes (no plugin):\n")
+        print(builders_table(results))
     skipped = [f"{n:,}" for n, v in results.items() if "skipped" in v]
     if skipped:
         print(f"\nFull mkdocs build and serve skipped at {', '.join(skipped)} records "

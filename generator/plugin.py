@@ -1,6 +1,7 @@
 """The MkDocs plugin: ``mkdocs build`` and ``mkdocs serve`` straight from ``content/``.
 
-Only turns MkDocs events into calls to :mod:`generator.site`; no logic of its own.
+Only turns MkDocs events into calls to :mod:`generator.site` and applies what
+:func:`generator.contribution.contribute` decides; no logic of its own.
 Generated pages are added as virtual files (nothing is written into ``docs/``),
 their "edit this page" link opens the YAML file they come from, and invalid
 content fails the build with every located problem.
@@ -8,25 +9,23 @@ content fails the build with every located problem.
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from . import changelog, export, feed, glossary
+from . import changelog
 from .audience import AUDIENCES
 from .config import Settings, load_settings
+from .contribution import Contribution, contribute, feed_link, search_separator, site_overrides
 from .dates import parse_iso_date
-from .escape import page_title
 from .guard import (
     ENV,
     SettingsError,
@@ -37,13 +36,9 @@ from .guard import (
     strip_comments,
 )
 from .problems import BUG_NOTICE, PlaybookError, Problem
-from .schemas import is_valid_id
 from .site import Options, Tree, generate, navigation
 
 log = get_plugin_logger(__name__)
-ASSETS = Path(__file__).parent / "assets"
-MERMAID = "assets/playbook/vendor/mermaid.min.js"
-GLOSSARY_LINKS = "assets/playbook/glossary.json"  # term -> definition page, read by playbook.js
 
 
 class PlaybookConfig(Config):
@@ -79,34 +74,11 @@ def _in_folder(path: str | None, folder: Path) -> bool:
     return path is not None and Path(os.path.abspath(path)).is_relative_to(os.path.abspath(folder))
 
 
-def edit_path(repo_url: str, branch: str, docs: str) -> str:
-    """The part of an edit link between the repository's address and a file, per code host."""
-    host = urlsplit(repo_url).netloc.lower()
-    if "gitlab" in host:
-        return f"-/edit/{branch}/{docs}/"
-    if "bitbucket" in host:
-        return f"src/{branch}/{docs}/"
-    return f"edit/{branch}/{docs}/"
-
-
 def apply_settings(config: Any, settings: Settings) -> None:
-    """``playbook.yml`` decides the site's name and addresses when it exists. Without a
-    ``repo_url`` there is no repository link: no edit links, and the theme never asks a code host's
-    API about a repository (Material does, for any GitHub or GitLab ``repo_url``)."""
-    if not settings.exists:
-        return
-    if settings.title:
-        config.site_name = settings.title
-    if settings.site_url:
-        config.site_url = settings.site_url
-    if settings.repo_url:
-        config.repo_url = settings.repo_url
-        host = urlsplit(settings.repo_url).netloc.lower()
-        config.repo_name = "GitHub" if host == "github.com" else "GitLab" if "gitlab" in host else host
-        docs = Path(config.docs_dir).name
-        config.edit_uri = edit_path(settings.repo_url, settings.branch, docs)
-    else:
-        config.repo_url = config.repo_name = config.edit_uri = None
+    """``playbook.yml`` decides the site's name and addresses when it exists (see
+    :func:`generator.contribution.site_overrides`)."""
+    for key, value in site_overrides(settings, Path(config.docs_dir).name).items():
+        setattr(config, key, value)
 
 
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):
@@ -117,13 +89,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.shown: set[str] = set()  # the pages of the last good build
         self.root = Path.cwd()
         self.today = date.today()
-        self.terms: list[glossary.Term] = []
+        self.contribution: Contribution | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
 
+    @event_priority(50)  # before the search plugin copies its settings (the separator) into its index
     def on_config(self, config: Any) -> Any:
         self.tree = None
+        self.contribution = None  # nothing of the last good build on a page that shows problems
         self.problems = []
         if not self.config.enabled:
             build_audience(self.config.audience, enabled=False)  # refuses an audience asked for
@@ -157,20 +131,20 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             raise
         for warning in self.tree.warnings:
             log.warning(str(warning))
-        self.terms = glossary.terms(self.tree.playbook)
+        self.contribution = added = contribute(self.tree, self.today)
         # Hover definitions: Python-Markdown's abbr extension, fed from the data (never from text
         # appended to a page, so a definition cannot inject Markdown).
         if "abbr" not in config.markdown_extensions:
             config.markdown_extensions.append("abbr")
         abbr = config.mdx_configs.setdefault("abbr", {})
-        abbr["glossary"] = {**glossary.abbreviations(self.terms), **abbr.get("glossary", {})}
-        config.extra_css.append("assets/playbook/playbook.css")
-        # Material loads Mermaid from a CDN unless window.mermaid exists: ship it (deferred,
-        # so it is defined before Material looks for diagrams on DOMContentLoaded).
-        config.extra_javascript.append(ExtraScriptValue(MERMAID))
-        config.extra_javascript[-1].defer = True
-        config.extra_javascript.append("assets/playbook/playbook.js")
-        config.extra_javascript.append("assets/playbook/changes.js")
+        abbr["glossary"] = {**added.abbreviations, **abbr.get("glossary", {})}
+        for name, plugin in config.plugins.items():  # "search", or Material's "material/search"
+            if name.split("/")[-1] == "search" and "separator" in plugin.config:
+                plugin.config.separator = search_separator(plugin.config.separator)
+        config.extra_css.extend(added.extra_css)
+        for script in added.extra_javascript:
+            config.extra_javascript.append(ExtraScriptValue(script.path))
+            config.extra_javascript[-1].defer = script.defer
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
@@ -187,17 +161,17 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 files.remove(file)  # not for this audience, or a symbolic link MkDocs would follow
             elif not internal:
                 file.edit_uri = None
+        assert self.contribution is not None
         for path, markdown in self.tree.pages.items():
             generated = File.generated(config, path, content=markdown)
-            generated.edit_uri = self._edit_uri(path, docs) if internal else None
+            generated.edit_uri = self._edit_uri(path, docs)
             files.append(generated)
-        for asset in sorted(ASSETS.rglob("*")):
-            if asset.is_file() and asset.suffix != ".md":
-                name = asset.relative_to(ASSETS).as_posix()
-                files.append(File.generated(config, f"assets/playbook/{name}", abs_src_path=str(asset)))
-        files.append(File.generated(config, GLOSSARY_LINKS, content=json.dumps(glossary.links(self.terms))))
-        for path, content in self.tree.files.items():
-            files.append(File.generated(config, path, content=content))
+        # assets, glossary links, the change feed, playbook.json and its schema
+        for path, content in self.contribution.files.items():
+            if isinstance(content, Path):
+                files.append(File.generated(config, path, abs_src_path=str(content)))
+            else:
+                files.append(File.generated(config, path, content=content))
         pages = [f.src_uri for f in files.documentation_pages()]
         if self.config.nav and config.nav is None:
             config.nav = navigation(self.tree, pages)
@@ -225,55 +199,29 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return html
 
     def _edit_uri(self, page: str, docs: Path) -> str | None:
-        assert self.tree is not None
-        playbook = self.tree.playbook
-        collection = page.partition("/")[0]
-        if collection in playbook.collections:
-            record = self._record_for(page)
-            source = record.file if record else playbook.collections[collection].file
-            return Path(os.path.relpath(self.root / source, docs)).as_posix()
-        return None
+        assert self.contribution is not None
+        source = self.contribution.edit_source(page)
+        return Path(os.path.relpath(self.root / source, docs)).as_posix() if source else None
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
-        record = self._record_for(page.file.src_uri)
-        if record is not None:
-            page.meta["title"] = page_title(record.title)
-            # Material's tags plugin reads page.meta after this (its priority is lower); tags are
-            # lower-case slugs by schema, anything else is left out.
-            tags = [t for t in record.get("tags") or [] if isinstance(t, str) and is_valid_id(t)]
-            if tags:
-                page.meta["tags"] = tags
-            # A record page outranks pages that only mention it; a term's definition page, the rest.
-            defines = any(t.record.key == record.key for t in self.terms)
-            page.meta["search"] = {"boost": 10 if defines else 2}
+        # Title, tags and search boost; Material's tags plugin reads page.meta after this (its
+        # priority is lower).
+        if self.contribution is not None:
+            page.meta.update(self.contribution.meta.get(page.file.src_uri, {}))
         return markdown
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
         """Every page's head names the change feed, so feed readers find it."""
-        if self.tree is None or feed.FILE not in self.tree.files:
+        if self.contribution is None or self.contribution.feed is None:
             return output
         depth = page.url.count("/") if page.url else 0
-        href = "../" * depth + feed.FILE
-        link = (f'<link rel="alternate" type="{feed.MEDIA_TYPE}" href="{href}" '
-                'title="What changed in the playbook">')
+        link = feed_link("../" * depth + self.contribution.feed)
         return output.replace("</head>", f"{link}\n</head>", 1)
 
     def on_post_build(self, config: Any) -> None:
-        """Publish ``playbook.json`` and its JSON Schema next to the site's pages."""
         site = Path(config.site_dir)
         if self.problems and (site / "index.html").is_file():  # any other address shows them too
             (site / "404.html").write_bytes((site / "index.html").read_bytes())
-        if self.tree is None:
-            return
-        data = export.export(self.tree.playbook, self.today, self.tree.audience, self.tree.changes)
-        (site / export.FILE).write_text(export.dumps(data), encoding="utf-8")
-        (site / export.SCHEMA_FILE).write_bytes(export.SCHEMA.read_bytes())
-
-    def _record_for(self, page: str) -> Any:
-        if self.tree is None:
-            return None
-        collection, _, name = page.partition("/")
-        return self.tree.playbook.records.get((collection, name.removesuffix(".md")))
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         for folder in ("content", "schemas", "templates"):

@@ -191,13 +191,25 @@ def _unlink_links(out: Path, target: Path) -> None:
             return
 
 
-def write_tree(tree: Tree, root: Path, out: Path) -> tuple[int, int]:
-    """Write generated and hand-written pages into ``out``; return (written, removed) counts.
-    Never follows a symbolic link inside ``out``: one found there is removed."""
-    _prepare(out, root)
+def tree_files(tree: Tree) -> dict[str, bytes]:
+    """The Markdown tree: hand-written files and generated pages, by path."""
     wanted: dict[str, bytes] = {path: p.read_bytes() for path, p in tree.hand_written.items()}
     wanted.update((path, text.encode("utf-8")) for path, text in tree.pages.items())
-    wanted.update(tree.files)
+    wanted.update(tree.files)  # the change feed
+    return wanted
+
+
+def write_tree(tree: Tree, root: Path, out: Path) -> tuple[int, int]:
+    """Write generated and hand-written pages into ``out``; return (written, removed) counts."""
+    return write_files(tree_files(tree), root, out)
+
+
+def write_files(wanted: dict[str, bytes], root: Path, out: Path,
+                keep: tuple[str, ...] = ()) -> tuple[int, int]:
+    """Make ``out`` hold exactly ``wanted`` (path -> content), writing only changed files and
+    leaving the top-level folders named in ``keep`` (a builder's output) alone. Never follows a
+    symbolic link inside ``out``: one found there is removed."""
+    _prepare(out, root)
     written = 0
     for path, content in wanted.items():
         target = out / path
@@ -213,6 +225,8 @@ def write_tree(tree: Tree, root: Path, out: Path) -> tuple[int, int]:
         for name in [*files, *dirs]:
             existing = here / name
             rel = existing.relative_to(out).as_posix()
+            if rel.split("/")[0] in keep and not (rel in keep and existing.is_symlink()):
+                continue
             if existing.is_symlink() or (name in files and rel != MARKER and rel not in wanted):
                 existing.unlink()
                 removed += 1

@@ -118,11 +118,11 @@ def test_withheld_reference_renders_as_withheld(tmp_path: Path) -> None:
     out = io.StringIO()
     assert main(["build", "--root", str(tmp_path / "p"), "--out", str(tmp_path / "md"), "--audience", "partner",
                  "--today", "2026-04-01"], out) == 0
-    sla = (tmp_path / "md/slas/mql-follow-up.md").read_text()
+    sla = (tmp_path / "md/docs/slas/mql-follow-up.md").read_text()
     assert "- [Marketing qualified lead](../stages/mql.md)\n- *withheld*\n" in sla
-    assert not (tmp_path / "md/how-we-work.md").exists()
-    assert (tmp_path / "md/partner-guide.md").exists()
-    assert not (tmp_path / "md/stages/secretstage.md").exists()
+    assert not (tmp_path / "md/docs/how-we-work.md").exists()
+    assert (tmp_path / "md/docs/partner-guide.md").exists()
+    assert not (tmp_path / "md/docs/stages/secretstage.md").exists()
 
 
 def test_check_reports_text_that_would_leak(tmp_path: Path) -> None:

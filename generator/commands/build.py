@@ -1,4 +1,4 @@
-"""``playbook build --out DIR``: write the Markdown tree (generated and hand-written pages)."""
+"""``playbook build --out DIR``: write a self-contained site project (see :mod:`generator.project_out`)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,18 @@ from typing import TextIO
 
 from ..audience import AUDIENCES, DEFAULT
 from ..problems import PlaybookError
-from ..site import generate, write_tree
+from ..project_out import read_options, write_project
+from ..site import generate
 from ._base import OK, AddCommand, UsageError, add_format, add_today, playbook_root, report, today_of
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     root = playbook_root(args.root)
     try:
-        tree = generate(root, today_of(args), args.audience)
+        tree = generate(root, today_of(args), args.audience, read_options(root))
+        written, removed = write_project(tree, root, Path(args.out), today_of(args))
     except PlaybookError as exc:
         return report(exc.problems, out, args.format)
-    try:
-        written, removed = write_tree(tree, root, Path(args.out))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if args.format == "text":
@@ -29,7 +29,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def register(command: AddCommand) -> None:
-    parser = command("build", run, "Write the Markdown tree (generated and hand-written pages).")
+    parser = command("build", run, "Write a self-contained site project (Markdown tree, assets, "
+                     "mkdocs.yml) that Zensical or MkDocs builds without the plugin.")
     parser.add_argument("--out", required=True, help="the folder to write (new, empty, or a previous build)")
     add_today(parser)
     parser.add_argument("--audience", choices=AUDIENCES, default=DEFAULT,

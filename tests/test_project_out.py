@@ -1,0 +1,197 @@
+"""The project `playbook build --out` writes: its configuration, its pages' front matter, its safety."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.cli import main
+from generator.contribution import SEARCH_SEPARATOR, contribute, search_separator
+from generator.problems import PlaybookError
+from generator.project_out import (
+    ConfigError,
+    Tagged,
+    edit_url,
+    project_files,
+    read_config,
+    write_project,
+)
+from generator.site import MARKER, generate
+
+from .conftest import FIXTURES
+
+TODAY = date(2026, 4, 1)
+
+
+def fixture(tmp_path: Path, name: str = "builders") -> Path:
+    root = tmp_path / name
+    shutil.copytree(FIXTURES / name, root)
+    return root
+
+
+def front(text: str) -> dict[str, object]:
+    assert text.startswith("---\n")
+    return yaml.safe_load(text.split("---\n")[1])
+
+
+def config_of(files: dict[str, bytes]) -> dict[str, object]:
+    return read_config_text(files["mkdocs.yml"].decode())
+
+
+def read_config_text(text: str) -> dict[str, object]:
+    from generator.project_out import _Loader
+
+    return yaml.load(text, Loader=_Loader)  # a SafeLoader that keeps tags
+
+
+def test_configuration_replaces_the_plugin_with_what_it_adds(tmp_path: Path) -> None:
+    root = fixture(tmp_path)
+    files = project_files(generate(root, TODAY), root, TODAY)
+    config = config_of(files)
+    assert config["plugins"] == [{"search": {"separator": SEARCH_SEPARATOR}}, "tags"]
+    assert config["docs_dir"] == "docs" and "site_dir" not in config
+    assert config["nav"] == [
+        "index.md", "how-we-work.md", "partner-guide.md",
+        {"Lifecycle stages": "stages/index.md"}, {"Service-level agreements": "slas/index.md"},
+        {"Competitors": "competitors/index.md"}, {"Teams": "teams/index.md"}, {"People": "people/index.md"},
+        "changes.md", "freshness.md", "tags.md",
+    ]
+    assert config["markdown_extensions"][-1] == {"abbr": {"glossary": {
+        "HSX": "SECRETSTAGEDEFINITION only the company may read.",
+        "MQL": "A lead whose fit and behaviour score crossed the agreed threshold."}}}
+    fences = config["markdown_extensions"][3]["pymdownx.superfences"]["custom_fences"][0]
+    assert fences["format"] == Tagged("tag:yaml.org,2002:python/name:pymdownx.superfences.fence_code_format", "")
+    assert config["extra_css"] == ["assets/playbook/playbook.css"]
+    assert config["extra_javascript"] == [{"path": "assets/playbook/vendor/mermaid.min.js", "defer": True},
+                                          "assets/playbook/playbook.js", "assets/playbook/changes.js"]
+    assert config["theme"]["custom_dir"] == "overrides" and config["theme"]["variant"] == "classic"
+    assert "content.action.edit" in config["theme"]["features"]
+    assert "overrides/partials/actions.html" in files
+
+
+def test_every_file_the_site_serves_is_in_docs(tmp_path: Path) -> None:
+    root = fixture(tmp_path)
+    tree = generate(root, TODAY)
+    files = project_files(tree, root, TODAY)
+    added = contribute(tree, TODAY)
+    assert {f"docs/{p}" for p in [*tree.pages, *tree.hand_written, *added.files]} | {
+        "mkdocs.yml", "overrides/partials/actions.html", "overrides/main.html"} == set(files)
+    assert "docs/changes.xml" in files  # the change feed, named in every page's head by main.html
+    assert ('<link rel="alternate" type="application/atom+xml" href="{{ \'changes.xml\' | url }}" '
+            'title="What changed in the playbook">') in files["overrides/main.html"].decode()
+    assert json.loads(files["docs/playbook.json"])["generated"] == "2026-04-01"
+    assert json.loads(files["docs/assets/playbook/glossary.json"]) == {"HSX": "stages/secretstage/",
+                                                                       "MQL": "stages/mql/"}
+    assert files["docs/how-we-work.md"] == (root / "docs/how-we-work.md").read_bytes()
+
+
+def test_record_pages_carry_their_metadata_as_front_matter(tmp_path: Path) -> None:
+    root = fixture(tmp_path)
+    files = project_files(generate(root, TODAY), root, TODAY)
+    mql = files["docs/stages/mql.md"].decode()
+    assert front(mql) == {
+        "title": "Marketing qualified lead", "tags": ["inbound", "funnel"], "search": {"boost": 10},
+        "edit_url": "https://github.com/example/playbook/edit/main/content/stages/mql.yaml"}
+    assert mql.split("---\n", 2)[2].startswith("\n# Marketing qualified lead (MQL)\n")
+    assert front(files["docs/teams/sales.md"].decode())["title"] == "Sales &amp; success"
+    assert front(files["docs/stages/index.md"].decode()) == {
+        "edit_url": "https://github.com/example/playbook/edit/main/schemas/stages.schema.json"}
+    assert front(files["docs/index.md"].decode()) == {"edit_url": ""}  # made from no file: no link
+
+
+def test_partner_project_has_no_edit_links_and_nothing_internal(tmp_path: Path) -> None:
+    root = fixture(tmp_path)
+    files = project_files(generate(root, TODAY, "partner"), root, TODAY)
+    config = config_of(files)
+    assert config["theme"]["features"] == ["content.tooltips", "navigation.indexes", "navigation.prune"]
+    assert front(files["docs/stages/mql.md"].decode())["edit_url"] == ""  # no link
+    assert [p for p, content in files.items() if b"SECRET" in content] == []
+    assert "docs/how-we-work.md" not in files and "docs/stages/secretstage.md" not in files
+
+
+def test_hostile_text_stays_text_in_the_configuration_and_front_matter(tmp_path: Path) -> None:
+    root = fixture(tmp_path, "hostile")
+    tree = generate(root, TODAY)
+    files = project_files(tree, root, TODAY)
+    added = contribute(tree, TODAY)
+    glossary = next(e["abbr"] for e in config_of(files)["markdown_extensions"]
+                    if isinstance(e, dict) and "abbr" in e)["glossary"]
+    assert glossary == added.abbreviations
+    for page, meta in added.meta.items():
+        assert {k: v for k, v in front(files[f"docs/{page}"].decode()).items() if k != "edit_url"} == meta
+
+
+def test_edit_url_follows_mkdocs_rules() -> None:
+    repo = {"repo_url": "https://github.com/example/playbook"}
+    assert edit_url({**repo, "edit_uri": "edit/main/docs/"}, "../content/x.yaml") == (
+        "https://github.com/example/playbook/edit/main/content/x.yaml")
+    assert edit_url(repo, "page.md") == "https://github.com/example/playbook/edit/master/docs/page.md"
+    assert edit_url({**repo, "edit_uri_template": "blob/main/docs/{path_noext}.md?plain=1"}, "a/b.md") == (
+        "https://github.com/example/playbook/blob/main/docs/a/b.md?plain=1")
+    assert edit_url({**repo, "edit_uri": ""}, "page.md") is None
+    assert edit_url({}, "page.md") is None
+
+
+def test_search_separator_keeps_a_configured_one() -> None:
+    assert search_separator(None) == SEARCH_SEPARATOR
+    assert search_separator(r"[\s\-]+") == SEARCH_SEPARATOR  # MkDocs' default: replaced
+    assert search_separator(r"[\s]+") == r"[\s]+"
+
+
+def test_rebuild_writes_only_changed_files_and_leaves_builder_output(tmp_path: Path) -> None:
+    root = fixture(tmp_path)
+    out = tmp_path / "project"
+    assert write_project(generate(root, TODAY), root, out, TODAY) == (31, 0)
+    (out / "site").mkdir()
+    (out / "site/index.html").write_text("built")
+    (out / ".cache").mkdir()
+    (out / ".cache/x").write_text("cache")
+    assert write_project(generate(root, TODAY), root, out, TODAY) == (0, 0)
+    (root / "content/stages/secretstage.yaml").unlink()
+    mql = root / "content/stages/mql.yaml"
+    mql.write_text(mql.read_text().replace("next_stages: [secretstage]\n", ""))
+    sla = root / "content/slas/mql-follow-up.yaml"
+    sla.write_text(sla.read_text().replace("stages: [mql, secretstage]", "stages: [mql]"))
+    _, removed = write_project(generate(root, TODAY), root, out, TODAY)
+    assert removed == 1 and not (out / "docs/stages/secretstage.md").exists()
+    assert (out / "site/index.html").read_text() == "built" and (out / ".cache/x").exists()
+    assert (out / MARKER).exists()
+
+
+def test_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    root = fixture(tmp_path)
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "mkdocs.yml").write_text("site_name: mine\n")
+    with pytest.raises(ValueError, match="is not empty and was not made by 'playbook build'"):
+        write_project(generate(root, TODAY), root, out, TODAY)
+    assert (out / "mkdocs.yml").read_text() == "site_name: mine\n"
+
+
+def test_a_hand_written_file_in_the_way_of_an_added_one_is_a_problem(tmp_path: Path) -> None:
+    root = fixture(tmp_path)
+    (root / "docs/playbook.json").write_text("{}")
+    with pytest.raises(PlaybookError) as caught:
+        project_files(generate(root, TODAY), root, TODAY)
+    assert [str(p) for p in caught.value.problems] == [
+        "docs/playbook.json:1:1: error: this hand-written file has the path of a file the playbook adds "
+        "to its site (playbook.json); rename or move it so that neither is lost"]
+
+
+def test_build_command_reports_a_configuration_it_cannot_carry(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    root = fixture(tmp_path)
+    (root / "mkdocs.yml").write_text("INHERIT: base.yml\n")
+    assert main(["build", "--root", str(root), "--out", str(tmp_path / "out")], io.StringIO()) == 2
+    assert capsys.readouterr().err == (
+        f"playbook: error: {root / 'mkdocs.yml'}: INHERIT is not supported by 'playbook build --out'; "
+        "merge the files\n")
+    (root / "mkdocs.yml").unlink()
+    with pytest.raises(ConfigError, match="is missing"):
+        read_config(root / "mkdocs.yml")
