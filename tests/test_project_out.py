@@ -13,6 +13,7 @@ import yaml
 
 from generator.cli import main
 from generator.contribution import SEARCH_SEPARATOR, contribute, search_separator
+from generator.guard import SettingsError
 from generator.problems import PlaybookError
 from generator.project_out import (
     ConfigError,
@@ -195,3 +196,27 @@ def test_build_command_reports_a_configuration_it_cannot_carry(tmp_path: Path,
     (root / "mkdocs.yml").unlink()
     with pytest.raises(ConfigError, match="is missing"):
         read_config(root / "mkdocs.yml")
+
+
+def test_partner_project_refuses_what_the_plugin_refuses(tmp_path: Path) -> None:
+    root = fixture(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text() + "  - pymdownx.snippets\n")
+    with pytest.raises(SettingsError, match=r"pymdownx\.snippets pastes other files into pages"):
+        project_files(generate(root, TODAY, "partner"), root, TODAY)
+    assert "docs/index.md" in project_files(generate(root, TODAY), root, TODAY)  # internal: allowed
+
+
+def test_partner_project_loses_hidden_nav_entries_and_comments(tmp_path: Path) -> None:
+    root = fixture(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text() + "nav:\n  - index.md\n  - Notes: how-we-work.md\n"
+                      "  - Partners: partner-guide.md\n  - Stages: stages/index.md\n")
+    guide = root / "docs/partner-guide.md"
+    guide.write_text(guide.read_text() + "\n<!-- SECRETCOMMENT ask Dana -->\n")
+    files = project_files(generate(root, TODAY, "partner"), root, TODAY)
+    assert config_of(files)["nav"] == ["index.md", {"Partners": "partner-guide.md"}, {"Stages": "stages/index.md"}]
+    assert b"SECRETCOMMENT" not in files["docs/partner-guide.md"]
+    internal = project_files(generate(root, TODAY), root, TODAY)
+    assert b"SECRETCOMMENT" in internal["docs/partner-guide.md"]
+    assert "<!-- material/tags -->" in files["docs/tags.md"].decode()  # the tag index's marker stays
