@@ -187,6 +187,22 @@ def test_tag_index_headings_have_permalinks(site_of: Callable[..., Path], builde
     assert re.findall(r'<a class="headerlink" href="#(tag:[a-z-]+)"', html) == ["tag:funnel", "tag:inbound"]
 
 
+def feed_links(html: str) -> list[str]:
+    """The feed links in a page's head, relative to the page ("./x" and "x" are the same address)."""
+    return [href.removeprefix("./") for href in re.findall(r'<link rel="alternate" type="application/atom\+xml" href="([^"]*)" '
+                      r'title="What changed in the playbook">', html)]
+
+
+@site_test
+@pytest.mark.parametrize("builder", BUILDERS)
+def test_every_page_names_the_change_feed(site_of: Callable[..., Path], builder: str) -> None:
+    site = site_of(builder)
+    assert (site / "changes.xml").read_bytes().startswith(b"<?xml")
+    assert feed_links(page(site, "stages/mql")) == ["../../changes.xml"]
+    assert {p: feed_links(page(site, p)) for p in pages_of(site)} == {
+        p: feed_links(page(site_of("plugin"), p)) for p in pages_of(site)}
+
+
 @site_test
 @pytest.mark.parametrize("builder", BUILDERS)
 def test_playbook_json_and_its_schema_are_published(site_of: Callable[..., Path], builder: str,
