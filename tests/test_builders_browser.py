@@ -31,8 +31,8 @@ from generator.export import dumps, export
 from generator.project_out import plugin_settings, read_config
 from generator.site import generate
 
-from .browser import ARGS, CHROMIUM, require_chromium, screenshot, serve
-from .conftest import FIXTURES, REPO, build_site
+from .browser import OPEN_SHADOW_ROOTS, screenshot, serve
+from .conftest import FIXTURES, READER_TODAY, build_site
 from .test_plugin import LiveMarkup
 
 BUILDERS = ("plugin", "zensical", "mkdocs")
@@ -251,19 +251,8 @@ def test_hostile_content_stays_inert_without_the_plugin(tmp_path: Path, builder:
 # ---------------------------------------------------------------------------
 # In a real browser
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-# Material renders a diagram into a closed shadow root; opening it lets the test see the SVG.
-OPEN_SHADOW_ROOTS = ("const attach = Element.prototype.attachShadow; Element.prototype.attachShadow = "
-                     "function (init) { return attach.call(this, Object.assign({}, init, {mode: 'open'})); };")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_chromium()
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+pytest.importorskip("playwright.sync_api")
+# The `browser` fixture is the session's shared Chromium (tests/conftest.py).
 
 
 @pytest.fixture(scope="module")
@@ -487,34 +476,47 @@ def test_partner_reader_finds_nothing_internal(reader: Callable[..., Reader], ur
 
 
 # ---------------------------------------------------------------------------
-# The bundled starter playbook, as `make site BUILDER=zensical` builds it
+# The reader fixture (a small playbook on the starter's schemas and templates), built by Zensical
+# as `make site BUILDER=zensical` builds the bundled one
 
 
 @pytest.fixture(scope="module")
-def starter_zensical(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    work = tmp_path_factory.mktemp("starter-zensical")
+def reader_zensical(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    work = tmp_path_factory.mktemp("reader-zensical")
     root = work / "playbook"
-    for folder in ("content", "schemas", "templates", "docs"):
-        shutil.copytree(REPO / folder, root / folder)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    with serve(build_with("zensical", root, work, "internal")) as url:
+    shutil.copytree(FIXTURES / "reader", root)
+    project = work / "project"
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--root", str(root), "--out", str(project),
+         "--today", READER_TODAY], env=_env(), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    built = subprocess.run([str(ZENSICAL), "build", "--strict"], cwd=project, env=_env(),
+                           capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stdout + built.stderr
+    with serve(project / "site") as url:
         yield url
 
 
 @browser_test
-def test_starter_built_by_zensical_has_every_reading_aid(reader: Callable[..., Reader],
-                                                        starter_zensical: str) -> None:
-    base = starter_zensical
-    r = reader(clock=dt.datetime(2026, 4, 1, 12, 0))
+def test_starter_style_playbook_built_by_zensical_has_every_reading_aid(
+        reader: Callable[..., Reader], reader_zensical: str) -> None:
+    base = reader_zensical
+    r = reader(clock=dt.datetime.fromisoformat(READER_TODAY).replace(hour=12))
     p = r.open(base)
     p.locator(".mermaid svg").first.wait_for(timeout=15_000)
-    assert "MQL: Marketing qualified lead" in (p.locator(".mermaid svg").first.text_content() or "")
-    screenshot(p, "builders-zensical-starter-home")
-    p = r.open(base + "slas/ab-lead-follow-up/")
-    term = p.locator("article a.pb-term abbr", has_text="MQL").first
+    assert "PQL: Product qualified lead" in (p.locator(".mermaid svg").first.text_content() or "")
+    screenshot(p, "builders-zensical-reader-home")
+    p = r.open(base + "slas/pql-callback/")
+    term = p.locator("article a.pb-term abbr", has_text="PQL").first
     term.hover()
-    p.locator(".md-tooltip2").filter(has_text="A lead with fit grade A or B").first.wait_for(timeout=10_000)
-    assert p.locator(".pb-meta .pb-status").count() == 1 and p.locator(".md-tag").count() >= 1
-    assert base + "stages/mql/" in search(r.open(base), "MQL")
+    p.locator(".md-tooltip2").filter(has_text="A trial workspace whose team used the product").first.wait_for(
+        timeout=10_000)
+    assert p.locator(".pb-meta .pb-status").count() == 1
+    for page, text in (("scoring/usage-scoring-model/", "Grade A: Strong match"),
+                       ("meetings/", "Pipeline stand-up")):
+        p = r.open(base + page)
+        p.locator(".mermaid svg").first.wait_for(timeout=15_000)
+        assert text in (p.locator(".mermaid svg").first.text_content() or ""), page
+    assert base + "stages/pql/" in search(r.open(base), "PQL")
     others = [u for u in r.requests if not u.startswith(base) and not u.startswith("https://api.github.com/")]
     assert (r.errors, others) == ([], [])
