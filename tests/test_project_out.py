@@ -220,3 +220,15 @@ def test_partner_project_loses_hidden_nav_entries_and_comments(tmp_path: Path) -
     internal = project_files(generate(root, TODAY), root, TODAY)
     assert b"SECRETCOMMENT" in internal["docs/partner-guide.md"]
     assert "<!-- material/tags -->" in files["docs/tags.md"].decode()  # the tag index's marker stays
+
+
+def test_playbook_yml_decides_the_name_and_addresses_as_in_the_plugin(tmp_path: Path) -> None:
+    root = fixture(tmp_path)
+    (root / "playbook.yml").write_text('company: "Acme"\nrepo_url: "https://gitlab.com/acme/playbook"\n'
+                                       'branch: trunk\n')
+    files = project_files(generate(root, TODAY), root, TODAY)
+    config = config_of(files)
+    assert (config["site_name"], config["repo_url"], config["repo_name"], config["edit_uri"]) == (
+        "Acme — Sales & Marketing Playbook", "https://gitlab.com/acme/playbook", "GitLab", "-/edit/trunk/docs/")
+    assert front(files["docs/stages/mql.md"].decode())["edit_url"] == (
+        "https://gitlab.com/acme/playbook/-/edit/trunk/content/stages/mql.yaml")
