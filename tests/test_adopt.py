@@ -160,9 +160,9 @@ def test_every_starter_schema_gets_an_example_record_that_checks_and_renders(tmp
     assert [p for p in problems if p.severity == "error"] == []
     assert [c for c in playbook.collections if not playbook.in_collection(c)] == []
     assert run("build", "--out", str(tmp_path / "md"), "--today", "2026-12-01", "--root", str(root))[0] == 0
-    assert "# Start here" in (tmp_path / "md/start-here.md").read_text()
+    assert "# Start here" in (tmp_path / "md/docs/start-here.md").read_text()
     # With only the required fields, no page has an empty section or a table without rows.
-    for page in sorted((tmp_path / "md").rglob("*.md")):
+    for page in sorted((tmp_path / "md/docs").rglob("*.md")):
         lines = [line for line in page.read_text().splitlines() if line.strip()]
         for here, after in zip(lines, [*lines[1:], ""], strict=True):
             if here.startswith("## "):
