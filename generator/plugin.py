@@ -19,10 +19,10 @@ from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from . import changelog, export, feed, glossary
+from . import changelog, export, feed, glossary, search
 from .audience import AUDIENCES
 from .config import Settings, load_settings
 from .dates import parse_iso_date
@@ -39,6 +39,7 @@ from .guard import (
 from .problems import BUG_NOTICE, PlaybookError, Problem
 from .schemas import is_valid_id
 from .site import Options, Tree, generate, navigation
+from .tooltips import TermExtension
 
 log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).parent / "assets"
@@ -122,6 +123,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
 
+    @event_priority(100)  # before the search plugin fills in its default field weights
     def on_config(self, config: Any) -> Any:
         self.tree = None
         self.problems = []
@@ -158,12 +160,17 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         for warning in self.tree.warnings:
             log.warning(str(warning))
         self.terms = glossary.terms(self.tree.playbook)
-        # Hover definitions: Python-Markdown's abbr extension, fed from the data (never from text
-        # appended to a page, so a definition cannot inject Markdown).
-        if "abbr" not in config.markdown_extensions:
-            config.markdown_extensions.append("abbr")
-        abbr = config.mdx_configs.setdefault("abbr", {})
-        abbr["glossary"] = {**glossary.abbreviations(self.terms), **abbr.get("glossary", {})}
+        for name, plugin in config.plugins.items():
+            fields = getattr(plugin.config, "fields", None) if name.split("/")[-1] == "search" else None
+            if isinstance(fields, dict):
+                for field, spec in search.FIELDS.items():
+                    fields.setdefault(field, dict(spec))
+        # Hover definitions, fed from the data (never from text appended to a page, so a
+        # definition cannot inject Markdown); whole words in running text only (tooltips.py).
+        config.markdown_extensions.append(TermExtension(
+            definitions=glossary.abbreviations(self.terms),
+            protected=glossary.protected_names(self.tree.playbook, self.terms),
+        ))
         config.extra_css.append("assets/playbook/playbook.css")
         # Material loads Mermaid from a CDN unless window.mermaid exists: ship it (deferred,
         # so it is defined before Material looks for diagrams on DOMContentLoaded).
@@ -243,9 +250,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             tags = [t for t in record.get("tags") or [] if isinstance(t, str) and is_valid_id(t)]
             if tags:
                 page.meta["tags"] = tags
-            # A record page outranks pages that only mention it; a term's definition page, the rest.
-            defines = any(t.record.key == record.key for t in self.terms)
-            page.meta["search"] = {"boost": 10 if defines else 2}
         return markdown
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
@@ -258,13 +262,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 'title="What changed in the playbook">')
         return output.replace("</head>", f"{link}\n</head>", 1)
 
+    @event_priority(-100)  # after the search plugin wrote its index
     def on_post_build(self, config: Any) -> None:
-        """Publish ``playbook.json`` and its JSON Schema next to the site's pages."""
+        """Rank the search index; publish ``playbook.json`` and its JSON Schema next to the pages."""
         site = Path(config.site_dir)
         if self.problems and (site / "index.html").is_file():  # any other address shows them too
             (site / "404.html").write_bytes((site / "index.html").read_bytes())
         if self.tree is None:
             return
+        search.rewrite(site, search.rankings(self.tree.playbook, self.terms))
         data = export.export(self.tree.playbook, self.today, self.tree.audience, self.tree.changes)
         (site / export.FILE).write_text(export.dumps(data), encoding="utf-8")
         (site / export.SCHEMA_FILE).write_bytes(export.SCHEMA.read_bytes())
