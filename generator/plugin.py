@@ -119,6 +119,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.root = Path.cwd()
         self.today = date.today()
         self.terms: list[glossary.Term] = []
+        self.active: list[Any] = []  # nav entries marked active for the page being rendered
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -232,14 +233,21 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return html
 
     def _edit_uri(self, page: str, docs: Path) -> str | None:
-        assert self.tree is not None
-        playbook = self.tree.playbook
-        collection = page.partition("/")[0]
-        if collection in playbook.collections:
-            record = self._record_for(page)
-            source = record.file if record else playbook.collections[collection].file
-            return Path(os.path.relpath(self.root / source, docs)).as_posix()
-        return None
+        """A record page's edit link opens its YAML file; other generated pages have none (an
+        index page is made from a schema and a template, which is no reader's business)."""
+        record = self._record_for(page)
+        return Path(os.path.relpath(self.root / record.file, docs)).as_posix() if record else None
+
+    def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
+        """A record page is not in the nav (it lists collections): its collection's entry is
+        marked active while the page is rendered."""
+        record = self._record_for(page.file.src_uri)
+        if record is not None and nav is not None:
+            for item in nav.pages:
+                if item.file.src_uri == f"{record.collection}/index.md" and not item.active:
+                    item.active = True
+                    self.active.append(item)
+        return context
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
         record = self._record_for(page.file.src_uri)
@@ -253,7 +261,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return markdown
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
-        """Every page's head names the change feed, so feed readers find it."""
+        """Every page's head names the change feed, so feed readers find it. The nav entries
+        marked active for a record page are reset."""
+        while self.active:
+            self.active.pop().active = False
         if self.tree is None or feed.FILE not in self.tree.files:
             return output
         depth = page.url.count("/") if page.url else 0

@@ -16,7 +16,7 @@ import posixpath
 import re
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -143,8 +143,10 @@ class Page:
     playbook: Playbook
     freshness: dict[tuple[str, str], Freshness]
     record: Record | None = None
+    linked: set[tuple[str, str]] = field(default_factory=set)  # records linked so far
 
     def link(self, record: Record, text: object = None) -> Markup:
+        self.linked.add(record.key)
         return Markup(f"[{_inline(text or record.title)}]({relative(record.page, self.path)})")
 
     def links(self, records: Iterable[Record]) -> Markup:
@@ -170,12 +172,14 @@ class Page:
 
     def related(self) -> list[tuple[Collection, list[Record]]]:
         """The records this page's record names or is named by, grouped by collection (in nav
-        order) and sorted by title; links through ``owner`` are left out (the status line shows
-        the owner, and a person's or team's page lists what they own)."""
+        order) and sorted by title, leaving out the ones the page has linked already (call it
+        after the body) and links through ``owner`` (the status line shows the owner, and a
+        person's or team's page lists what they own)."""
         assert self.record is not None
         others: dict[tuple[str, str], Record] = {}
+        shown = set(self.linked)
         for site, other in self.record.refs + self.record.backlinks:
-            if site.path != ("owner",) and other.key != self.record.key:
+            if site.path != ("owner",) and other.key != self.record.key and other.key not in shown:
                 others.setdefault(other.key, other)
         groups = []
         for name, collection in self.playbook.collections.items():
@@ -197,6 +201,18 @@ class Page:
             return None
         words = re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
         return None if words.search(self.record.title) else term
+
+    def section_url(self, collection: str) -> str:
+        """The link to a collection: its only record, or its index page (one click, not two)."""
+        return self.url(self.playbook.section_page(collection))
+
+    def neighbours(self) -> tuple[Record | None, Record | None]:
+        """The records before and after this page's record in its collection's order."""
+        assert self.record is not None
+        siblings = self.playbook.in_collection(self.record.collection)
+        at = next(i for i, r in enumerate(siblings) if r.key == self.record.key)
+        return (siblings[at - 1] if at > 0 else None,
+                siblings[at + 1] if at + 1 < len(siblings) else None)
 
     def records(self, collection: str) -> list[Record]:
         return self.playbook.in_collection(collection)
