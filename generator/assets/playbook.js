@@ -140,3 +140,43 @@
     })
     .catch(function () { /* no links: the tooltips still work */ });
 })();
+
+/* Playbook: tables that fit a phone.
+ *
+ * A table of three or more columns is wider than a phone, and Material lets it scroll sideways,
+ * out of sight. Each cell gets the text of its column's header as data-label, and the table a
+ * data-pb-stack attribute; on narrow screens playbook.css then shows each row as a block of
+ * "Header: value" lines. Only header text is copied (textContent into an attribute): no HTML.
+ */
+(function () {
+  "use strict";
+
+  function label(table) {
+    if (table.hasAttribute("data-pb-stack") || table.closest(".mermaid")) return;
+    var heads = table.querySelectorAll("thead th");
+    if (heads.length < 3) return;
+    var names = [];
+    for (var i = 0; i < heads.length; i++) names.push(heads[i].textContent.replace(/\s+/g, " ").trim());
+    var rows = table.querySelectorAll("tbody tr");
+    for (var r = 0; r < rows.length; r++) {
+      var cells = rows[r].children;
+      for (var c = 0; c < cells.length && c < names.length; c++) {
+        if (names[c]) cells[c].setAttribute("data-label", names[c]);
+      }
+    }
+    table.setAttribute("data-pb-stack", "");
+  }
+
+  function stackTables() {
+    var tables = document.querySelectorAll(".md-content table");
+    for (var i = 0; i < tables.length; i++) label(tables[i]);
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(stackTables);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", stackTables);
+  } else {
+    stackTables();
+  }
+})();
