@@ -34,7 +34,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from . import escape
+from . import closures, escape
 from .audience import is_withheld
 from .dates import parse_iso_date
 from .freshness import Freshness, assess_all
@@ -100,8 +100,9 @@ def make_environment(root: Path) -> Environment:
         humanize=humanize,
         long_date=long_date,
         mermaid=escape.mermaid_label,
-        next_date=next_date,
+        next_date=_next_date_filter,
         period_days=period_days,
+        closures_ahead=_closures_filter,
     )
     env.globals.update(field_title=field_title)
     return env
@@ -221,6 +222,18 @@ class Page:
         chosen = record or self.record
         assert chosen is not None
         return self.freshness[chosen.key]
+
+
+@pass_context
+def _next_date_filter(context: Any, schedule: Any, today: date) -> date | None:
+    """The next date ``schedule`` names on or after ``today``, skipping company closures."""
+    return closures.next_open(schedule, today, context["closures"], next_date)
+
+
+@pass_context
+def _closures_filter(context: Any, today: date, days: int = 365) -> list[tuple[date, date, Record]]:
+    """The company closures ahead of ``today`` (within ``days``): (first day, last day, record)."""
+    return closures.upcoming(context["closures"], today, days)
 
 
 @pass_context
@@ -384,6 +397,7 @@ class Renderer:
         self.changes = changes  # a generator.changelog.ChangeLog, or None (no history)
         self.env = make_environment(playbook.root)
         self.freshness = assess_all(playbook, today)
+        self.closures = closures.closures(playbook)
         self.templates: dict[tuple[str, ...], Any] = {}
         self.resolved: dict[Any, Any] = {}
 
@@ -392,7 +406,8 @@ class Renderer:
         if key not in self.templates:  # one lookup per list of names, not a failed lookup per page
             self.templates[key] = self.env.select_template(names)
         text = self.templates[key].render(page=page, playbook=self.playbook, today=self.today,
-                                          documents=self.documents, changes=self.changes, **context)
+                                          documents=self.documents, changes=self.changes,
+                                          closures=self.closures, **context)
         return _BLANK_LINES.sub("\n\n", text).strip("\n") + "\n"
 
     def record_page(self, record: Record) -> str:
