@@ -35,9 +35,9 @@ class Closure:
         if not self.yearly:
             return (self.start, self.end) if self.start <= day <= self.end else None
         for year in (day.year - 1, day.year):
-            first, last = _in_year(self.start, year), _in_year(self.end, year + self.end.year - self.start.year)
-            if first is not None and last is not None and first <= day <= last:
-                return (first, last)
+            dates = self._in(year)
+            if dates is not None and dates[0] <= day <= dates[1]:
+                return dates
         return None
 
     def next_occurrence(self, today: date) -> tuple[date, date] | None:
@@ -45,10 +45,16 @@ class Closure:
         if not self.yearly:
             return (self.start, self.end) if self.end >= today else None
         for year in (today.year - 1, today.year, today.year + 1):
-            first, last = _in_year(self.start, year), _in_year(self.end, year + self.end.year - self.start.year)
-            if first is not None and last is not None and last >= today:
-                return (first, last)
+            dates = self._in(year)
+            if dates is not None and dates[1] >= today:
+                return dates
         return None
+
+    def _in(self, year: int) -> tuple[date, date] | None:
+        """A yearly closure's dates when it starts in ``year``."""
+        first = _in_year(self.start, year)
+        last = _in_year(self.end, year + self.end.year - self.start.year)
+        return (first, last) if first is not None and last is not None else None
 
 
 def _in_year(day: date, year: int) -> date | None:
