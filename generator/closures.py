@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from .dates import is_real_date, parse_iso_date
 from .model import Playbook, Record
 from .problems import Problem
 
@@ -65,10 +66,7 @@ def _in_year(day: date, year: int) -> date | None:
 
 
 def _date(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
+    return parse_iso_date(value) if is_real_date(value) else None
 
 
 def _spec(playbook: Playbook, collection: str) -> dict[str, Any] | None:

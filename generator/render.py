@@ -36,7 +36,7 @@ from markupsafe import Markup
 
 from . import closures, escape
 from .audience import is_withheld
-from .dates import parse_iso_date
+from .dates import is_real_date, parse_iso_date
 from .freshness import Freshness, assess_all
 from .glossary import is_plain_term
 from .model import Playbook, Record
@@ -72,9 +72,22 @@ def _finalize(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, list):
-        return Markup(", ").join(_finalize(v) for v in value)
+    if isinstance(value, list):  # a reference the audience may not follow is left out of a list
+        return Markup(", ").join(_finalize(v) for v in value if not is_withheld(v))
     return _inline(value)
+
+
+def shown(value: Any) -> bool:
+    """The ``shown`` test: a value the audience sees (not withheld, not empty, not a list of
+    withheld references only), so a template can drop a sentence that would point at nothing."""
+    if isinstance(value, list):
+        return any(shown(v) for v in value)
+    return not is_withheld(value) and value not in (None, "", {})
+
+
+def visible(values: Any) -> list[Any]:
+    """The ``visible`` filter: a list without the references the audience may not follow."""
+    return [v for v in values or [] if not is_withheld(v)] if isinstance(values, list) else values
 
 
 def make_environment(root: Path) -> Environment:
@@ -104,6 +117,8 @@ def make_environment(root: Path) -> Environment:
         period_days=period_days,
         closures_ahead=_closures_filter,
     )
+    env.filters.update(visible=visible)
+    env.tests.update(shown=shown)
     env.globals.update(field_title=field_title)
     return env
 
@@ -167,7 +182,7 @@ class Page:
 
     def ref(self, value: Any) -> Markup:
         if isinstance(value, list):
-            return Markup(", ").join(self.ref(v) for v in value)
+            return Markup(", ").join(self.ref(v) for v in value if not is_withheld(v))
         target = self.target(value) if isinstance(value, str) else None
         return self.link(target) if target else Markup(_finalize(value))
 
@@ -304,6 +319,8 @@ class FieldRenderer:
             return self._table(items, item_schema, path)
         lines = []
         for index, item in enumerate(items):
+            if is_withheld(item):
+                continue  # a reference the audience may not follow: no "- withheld" line
             if _is_scalar(item):
                 lines.append(f"- {self.scalar(item, (*path, index))}")
             else:
@@ -343,7 +360,7 @@ class FieldRenderer:
         record = self.page.record
         assert record is not None
         value = record.get(name)
-        if value in (None, "", [], {}):
+        if not shown(value):
             return Markup("")
         heading = escape.inline(title or field_title(self.collection, name))
         schema = self.collection.schema.get("properties", {}).get(name, {})
@@ -469,7 +486,11 @@ def _cell(page: Page, collection: Collection, record: Record, name: str) -> Mark
         )
     if isinstance(value, dict):
         return Markup("")
+    schema, _ = renderer._resolve(collection.schema.get("properties", {}).get(name, {}), collection.resolver)
+    if schema.get("format") == "date" and is_real_date(value):
+        return _inline(long_date(value))  # as record pages write dates: 19 October 2026
     return renderer.scalar(value, (name,))
+
 
 
 def render_pages(playbook: Playbook, today: date, extra: dict[str, str] | None = None,
