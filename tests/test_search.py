@@ -1,0 +1,48 @@
+"""Search ranking: keywords and weights written into the search index after the build."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from generator.glossary import terms
+from generator.project import load_playbook
+from generator.search import RECORD_BOOST, SECTION_SHARE, TERM_BOOST, Ranking, rankings, rerank, rewrite
+
+from .conftest import FIXTURES
+
+
+def test_rankings_carry_terms_and_keyword_fields(tmp_path: Path) -> None:
+    root = tmp_path / "w"
+    shutil.copytree(FIXTURES / "walkthrough", root)
+    playbook, _ = load_playbook(root)
+    ranked = rankings(playbook, terms(playbook))
+    assert ranked["phases/qualified-opportunity/"] == Ranking(("QO",), TERM_BOOST)
+    assert ranked["buyers/head-of-logistics/"] == Ranking(
+        ("Logistics director", "Fleet manager", "Head of distribution"), RECORD_BOOST)
+    assert ranked["squads/client-care/"] == Ranking((), RECORD_BOOST)
+
+
+def test_rerank_weighs_records_sections_and_fields() -> None:
+    index = {"config": {"fields": {"tags": {"boost": 3.0}}}, "docs": [
+        {"location": "phases/qo/", "title": "Qualified opportunity", "text": ""},
+        {"location": "phases/qo/#definition", "title": "Definition", "text": ""},
+        {"location": "start-here/", "title": "Start here", "text": ""},
+    ]}
+    out = rerank(index, {"phases/qo/": Ranking(("QO",), 5.0)})
+    assert out["docs"] == [
+        {"location": "phases/qo/", "title": "Qualified opportunity", "text": "", "boost": 5.0, "keywords": "QO"},
+        {"location": "phases/qo/#definition", "title": "Definition", "text": "", "boost": 5.0 * SECTION_SHARE},
+        {"location": "start-here/", "title": "Start here", "text": ""},
+    ]
+    assert out["config"]["fields"]["tags"] == {"boost": 3.0}  # the site's own setting stays
+    assert out["config"]["fields"]["keywords"] == {"boost": 1000.0}
+
+
+def test_rewrite_leaves_a_site_without_an_index_alone(tmp_path: Path) -> None:
+    assert rewrite(tmp_path, {}) is False
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search/search_index.json").write_text(json.dumps({"config": {}, "docs": []}))
+    assert rewrite(tmp_path, {}) is True
+    assert "keywords" in json.loads((tmp_path / "search/search_index.json").read_text())["config"]["fields"]
