@@ -48,7 +48,7 @@ def test_record_page_content_and_links(built: Path) -> None:
     assert '<a href="../../slas/mql-follow-up/">MQL follow-up</a>' in html
     assert 'href="https://github.com/example/playbook/edit/main/content/stages/mql.yaml"' in html
     # where the reader is, and the way on
-    assert ('<nav aria-label="Breadcrumb" class="pb-crumbs">\n<p><a href="../../">Home</a> › '
+    assert ('<nav aria-label="Breadcrumb" class="pb-crumbs">\n<p><a href="../../">Home</a> \u203a '
             '<a href="../">Lifecycle stages</a></p>\n</nav>') in html
     assert '<span class="pb-pager__next">Next: <a href="../sql/">Sales qualified lead</a> →</span>' in html
     assert 'class="md-nav__item md-nav__item--active">\n      <a href="../" class="md-nav__link">' in html
