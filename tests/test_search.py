@@ -8,7 +8,16 @@ from pathlib import Path
 
 from generator.glossary import terms
 from generator.project import load_playbook
-from generator.search import RECORD_BOOST, SECTION_SHARE, TERM_BOOST, Ranking, rankings, rerank, rewrite
+from generator.search import (
+    RECORD_BOOST,
+    SECTION_SHARE,
+    TERM_BOOST,
+    Ranking,
+    forms,
+    rankings,
+    rerank,
+    rewrite,
+)
 
 from .conftest import FIXTURES
 
@@ -18,10 +27,18 @@ def test_rankings_carry_terms_and_keyword_fields(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "walkthrough", root)
     playbook, _ = load_playbook(root)
     ranked = rankings(playbook, terms(playbook))
-    assert ranked["phases/qualified-opportunity/"] == Ranking(("QO",), TERM_BOOST)
+    assert ranked["phases/qualified-opportunity/"] == Ranking(("Qualified opportunity", "QO", "QOs"), TERM_BOOST)
     assert ranked["buyers/head-of-logistics/"] == Ranking(
-        ("Logistics director", "Fleet manager", "Head of distribution"), RECORD_BOOST)
-    assert ranked["squads/client-care/"] == Ranking((), RECORD_BOOST)
+        ("Head of logistics", "Logistics director", "Fleet manager", "Head of distribution"), RECORD_BOOST)
+    assert ranked["squads/client-care/"] == Ranking(("Client care",), RECORD_BOOST)
+
+
+def test_a_one_word_term_is_found_in_the_plural_too() -> None:
+    assert forms("MQL") == ["MQL", "MQLs"]
+    assert forms("Lead") == ["Lead", "Leads"]
+    assert forms("Speed to lead") == ["Speed to lead"]
+    assert forms("Closed-won") == ["Closed-won"]
+    assert forms("Sales") == ["Sales"]
 
 
 def test_rerank_weighs_records_sections_and_fields() -> None:
