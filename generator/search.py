@@ -60,8 +60,9 @@ def _strings(value: Any) -> list[str]:
 
 
 def forms(term: str) -> list[str]:
-    """A glossary term, and a one-word term's plural ("MQL", "MQLs"): search adds a wildcard to what is typed, so
-    "MQL" also finds "MQLs called on time", whose rarer word would otherwise outrank the MQL page."""
+    """A glossary term, and a one-word term's plural ("MQL", "MQLs"): search adds a wildcard to
+    what is typed, so "MQL" also finds "MQLs called on time", whose rarer word would otherwise
+    outrank the MQL page."""
     return [term, term + "s"] if term.isalpha() and not term.endswith(("s", "S")) else [term]
 
 
