@@ -79,3 +79,13 @@ def test_a_closure_that_ends_before_it_starts_is_a_located_problem(walkthrough: 
     ]
     assert closures(playbook) == []
     assert closure_problems(playbook) == problems
+
+
+def test_a_misspelt_closure_field_is_a_located_problem(walkthrough: Path) -> None:
+    schema = walkthrough / "schemas/days-off.schema.json"
+    schema.write_text(schema.read_text().replace('"yearly": "yearly"', '"yearly": "yerly"'))
+    _, problems = load_playbook(walkthrough)
+    assert [str(p) for p in problems] == [
+        "schemas/days-off.schema.json:22:14: error: x-playbook.closures.yearly: 'yerly' is not a field of "
+        "this collection; did you mean 'yearly'?",
+    ]

@@ -63,3 +63,15 @@ def test_rewrite_leaves_a_site_without_an_index_alone(tmp_path: Path) -> None:
     (tmp_path / "search/search_index.json").write_text(json.dumps({"config": {}, "docs": []}))
     assert rewrite(tmp_path, {}) is True
     assert "keywords" in json.loads((tmp_path / "search/search_index.json").read_text())["config"]["fields"]
+
+
+def test_a_misspelt_keyword_field_is_a_located_problem(tmp_path: Path) -> None:
+    root = tmp_path / "w"
+    shutil.copytree(FIXTURES / "walkthrough", root)
+    schema = root / "schemas/buyers.schema.json"
+    schema.write_text(schema.read_text().replace('"job_titles"\n  ]', '"job_title"\n  ]'))
+    _, problems = load_playbook(root)
+    assert [str(p) for p in problems] == [
+        "schemas/buyers.schema.json:9:4: error: x-playbook.keywords[0]: 'job_title' is not a field of this "
+        "collection; did you mean 'job_titles'?",
+    ]
