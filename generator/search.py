@@ -7,9 +7,8 @@ persona's job title, written in a list on the persona's page, lost to any page w
 in a heading. The fixes, all driven by the data:
 
 - tags weigh less than titles (:data:`FIELDS`, unless ``mkdocs.yml`` sets them);
-- every record's first document gets a ``keywords`` field, weighed like a title: its title (so a
-  record outranks the pages that mention it in theirs), its glossary term (and a one-word term's
-  plural) and the values of the fields its schema lists in ``x-playbook.keywords`` (a persona's job
+- every record's first document gets a ``keywords`` field, weighed like a title: its glossary
+  term (and an abbreviation's plural) and the values of the fields its schema lists in ``x-playbook.keywords`` (a persona's job
   titles), so a search for them finds the record itself;
 - a record's sections rank below the record (their headings are the same labels on every page of a
   collection, "Pricing", "Definition"), and a record that defines a glossary term above others.
@@ -60,10 +59,10 @@ def _strings(value: Any) -> list[str]:
 
 
 def forms(term: str) -> list[str]:
-    """A glossary term, and a one-word term's plural ("MQL", "MQLs"): search adds a wildcard to
+    """A glossary term, and an abbreviation's plural ("MQL", "MQLs"): search adds a wildcard to
     what is typed, so "MQL" also finds "MQLs called on time", whose rarer word would otherwise
     outrank the MQL page."""
-    return [term, term + "s"] if term.isalpha() and not term.endswith(("s", "S")) else [term]
+    return [term, term + "s"] if term.isalpha() and term.isupper() and not term.endswith("S") else [term]
 
 
 def rankings(playbook: Playbook, terms: list[Term]) -> dict[str, Ranking]:
@@ -74,7 +73,7 @@ def rankings(playbook: Playbook, terms: list[Term]) -> dict[str, Ranking]:
     found = {}
     for record in playbook.records.values():
         fields = playbook.collections[record.collection].annotations.get("keywords")
-        words = [record.title, *defined.get(record.key, [])]
+        words = list(defined.get(record.key, []))
         for name in fields if isinstance(fields, list) else []:
             words += _strings(record.get(str(name)))
         boost = TERM_BOOST if record.key in defined else RECORD_BOOST
