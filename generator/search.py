@@ -8,8 +8,8 @@ in a heading. The fixes, all driven by the data:
 
 - tags weigh less than titles (:data:`FIELDS`, unless ``mkdocs.yml`` sets them);
 - every record's first document gets a ``keywords`` field, weighed like a title: its glossary
-  term (and an abbreviation's plural) and the values of the fields its schema lists in ``x-playbook.keywords`` (a persona's job
-  titles), so a search for them finds the record itself;
+  term (and an abbreviation's plural) and the values of the fields its schema lists in
+  ``x-playbook.keywords`` (a persona's job titles), so a search for them finds the record itself;
 - a record's sections rank below the record (their headings are the same labels on every page of a
   collection, "Pricing", "Definition"), and a record that defines a glossary term above others.
 
