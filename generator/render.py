@@ -82,7 +82,9 @@ def shown(value: Any) -> bool:
     withheld references only), so a template can drop a sentence that would point at nothing."""
     if isinstance(value, list):
         return any(shown(v) for v in value)
-    return not is_withheld(value) and value not in (None, "", {})
+    if value is None or isinstance(value, Undefined):
+        return False
+    return not is_withheld(value) and value not in ("", {})
 
 
 def visible(values: Any) -> list[Any]:
