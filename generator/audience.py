@@ -61,6 +61,11 @@ class _Withheld(str):
     def __new__(cls) -> _Withheld:
         return super().__new__(cls, "withheld")
 
+    def __bool__(self) -> bool:
+        """False, so that a template's ``{% if data.field %}`` drops the sentence about a record
+        the audience may not see, as it does for a field left out."""
+        return False
+
 
 WITHHELD = _Withheld()
 

@@ -1,13 +1,16 @@
 """What the playbook adds to a site build, whatever builds it.
 
-One function, :func:`contribute`, decides it: the glossary for the ``abbr`` extension (hover
-definitions), the extra style sheet and scripts (the vendored Mermaid, deferred, ``playbook.js``
-and ``changes.js``), the search index's word separator, the files the site serves beside its
-pages (those assets, the glossary's links, the change feed, ``playbook.json`` and its schema),
-the feed's link in every page's head, each generated page's metadata (title, tags, search boost)
-and the source file its "edit this page" link opens. The MkDocs plugin applies it to MkDocs'
-objects during a build; :mod:`generator.project_out` writes it into a self-contained project
-that Zensical or a plain MkDocs builds without the plugin. Neither has rules of its own.
+One function, :func:`contribute`, decides it: the settings of the glossary's tooltip extension
+(:class:`generator.tooltips.TermExtension`: definitions and the names a term is never marked
+inside), the extra style sheet and scripts (the vendored Mermaid, deferred, ``playbook.js`` and
+``changes.js``), the search index's word separator and field weights, the search ranking of record
+pages (applied to the written index), the files the site serves beside its pages (those assets,
+the glossary's links, the change feed, ``playbook.json`` and its schema), the feed's link in every
+page's head, each record page's metadata (title, tags) and the YAML file its "edit this page"
+link opens (an index page has none). The MkDocs plugin applies it to MkDocs' objects during a
+build; :mod:`generator.project_out` writes what a configuration can carry into a self-contained
+project that Zensical or a plain MkDocs builds without the plugin (README "Builders" lists what it
+cannot). Neither has rules of its own.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import export, feed, glossary
+from . import export, feed, glossary, search
 from .config import Settings
 from .escape import page_title
 from .model import Record
@@ -40,6 +43,7 @@ GLOSSARY_LINKS = f"{PREFIX}/glossary.json"  # term -> definition page, read by p
 # trims nothing: one rule, stated for every builder, keeps search the same in all of them.
 SEARCH_SEPARATOR = r"[\s\-()\[\],:;/]+"
 MKDOCS_SEPARATOR = r"[\s\-]+"  # the search plugin's default
+TOOLTIPS = "generator.tooltips"  # the tooltip extension, as mkdocs.yml names it
 
 
 def search_separator(configured: object) -> str:
@@ -55,18 +59,22 @@ class Script:
 
 @dataclass
 class Contribution:
-    abbreviations: dict[str, str]  # term -> one-line definition, for Python-Markdown's abbr
+    tooltips: dict[str, Any]  # TermExtension's settings: definitions (term -> one line), protected
     extra_css: list[str]
     extra_javascript: list[Script]
     files: dict[str, Path | bytes]  # served beside the pages: site path -> file or content
     meta: dict[str, dict[str, Any]]  # generated page -> metadata MkDocs reads from front matter
-    edit_sources: dict[str, str | None] = field(default_factory=dict)  # page -> source (from root)
+    search_fields: dict[str, dict[str, float]] = field(default_factory=dict)  # unless mkdocs.yml sets them
+    rankings: dict[str, search.Ranking] = field(default_factory=dict)  # search location -> keywords, boost
+    edit_sources: dict[str, str] = field(default_factory=dict)  # record page -> its YAML file (from root)
     internal: bool = True  # edit links at all (never outside internal builds)
     feed: str | None = None  # the change feed's path, named in every page's head
 
     def edit_source(self, page: str) -> str | None:
         """The file, relative to the playbook's root, that ``page``'s edit link opens; ``None``
-        for a page that keeps the builder's own link (a hand-written page) or has none."""
+        for a generated page that is not a record's (an index page is made from a schema and a
+        template, which is no reader's business) and for a hand-written page (which keeps the
+        builder's own link)."""
         return self.edit_sources.get(page)
 
 
@@ -75,30 +83,26 @@ def record_for(tree: Tree, page: str) -> Record | None:
     return tree.playbook.records.get((collection, name.removesuffix(".md")))
 
 
-def page_meta(record: Record, terms: list[glossary.Term]) -> dict[str, Any]:
-    """A record page's title, tags (lower-case slugs by schema; anything else is left out) and
-    search boost: a term's definition page outranks its record kin, which outrank mentions."""
+def page_meta(record: Record) -> dict[str, Any]:
+    """A record page's title and tags (lower-case slugs by schema; anything else is left out).
+    Search ranking is not page metadata: :mod:`generator.search` rewrites the written index."""
     meta: dict[str, Any] = {"title": page_title(record.title)}
     tags = [t for t in record.get("tags") or [] if isinstance(t, str) and is_valid_id(t)]
     if tags:
         meta["tags"] = tags
-    defines = any(t.record.key == record.key for t in terms)
-    meta["search"] = {"boost": 10 if defines else 2}
     return meta
 
 
-def edit_sources(tree: Tree) -> dict[str, str | None]:
-    """Generated page -> the YAML file (a record page) or schema (a collection's pages) it comes
-    from, relative to the root; empty outside internal builds."""
+def edit_sources(tree: Tree) -> dict[str, str]:
+    """Record page -> the YAML file it comes from, relative to the root; empty outside internal
+    builds. Other generated pages have no edit link."""
     if tree.audience != "internal":
         return {}
-    playbook = tree.playbook
-    found: dict[str, str | None] = {}
+    found: dict[str, str] = {}
     for page in tree.pages:
-        collection = page.partition("/")[0]
-        if collection in playbook.collections:
-            record = record_for(tree, page)
-            found[page] = record.file if record else playbook.collections[collection].file
+        record = record_for(tree, page)
+        if record is not None:
+            found[page] = record.file
     return found
 
 
@@ -123,15 +127,20 @@ def contribute(tree: Tree, today: date) -> Contribution:
     for page in tree.pages:
         record = record_for(tree, page)
         if record is not None:
-            meta[page] = page_meta(record, terms)
+            meta[page] = page_meta(record)
     return Contribution(
-        abbreviations=glossary.abbreviations(terms),
+        # Hover definitions, fed from the data (never from text appended to a page, so a
+        # definition cannot inject Markdown); whole words in running text only (tooltips.py).
+        tooltips={"definitions": glossary.abbreviations(terms),
+                  "protected": glossary.protected_names(tree.playbook, terms)},
         extra_css=[CSS],
         # Material loads Mermaid from a CDN unless window.mermaid exists: ship it (deferred, so it
         # is defined before Material looks for diagrams on DOMContentLoaded).
         extra_javascript=[Script(MERMAID, defer=True), Script(SCRIPT), Script(CHANGES_SCRIPT)],
         files=files,
         meta=meta,
+        search_fields={name: dict(spec) for name, spec in search.FIELDS.items()},
+        rankings=search.rankings(tree.playbook, terms),
         edit_sources=edit_sources(tree),
         internal=tree.audience == "internal",
         feed=feed.FILE if feed.FILE in tree.files else None,

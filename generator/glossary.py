@@ -10,6 +10,11 @@ becomes a ``title`` attribute (escaped by Python-Markdown's ``abbr`` extension),
 look-alike quotes U+2039 and U+203A, and ``&`` is written ``&amp;`` so that an entity typed in the
 data (``&lt;``) decodes to text, never to a tag. A term
 that could not be matched as plain text (markup characters, line breaks, too long) is left out.
+
+A term that is short for its record's title (``SAL`` on the page "Sales accepted lead") shows the
+title first, so that hovering it expands it. Where terms are marked is :mod:`generator.tooltips`:
+whole words only, never inside another record's name (the team "Customer success" does not mark
+the stage "Customer"), a link, a heading or a label.
 """
 
 from __future__ import annotations
@@ -52,6 +57,24 @@ def is_plain_term(value: object) -> bool:
     return isinstance(value, str) and len(value) <= MAX_TERM and _PLAIN_TERM.fullmatch(value) is not None
 
 
+def expanded(term: str, title: str, definition: str) -> str:
+    """The tooltip text: the record's title first when the term is short for it or differs from
+    it ("Sales accepted lead: An MQL an SDR has accepted..."), else the definition alone."""
+    if title.casefold() == term.casefold() or definition.casefold().startswith(title.casefold()):
+        return definition
+    return f"{title}: {definition}"
+
+
+def protected_names(playbook: Playbook, found: list[Term]) -> list[str]:
+    """Names a term must not be marked inside: every record's and collection's title, except
+    the titles of the records that define a term (a term may stand for its own record)."""
+    defining = {t.record.key for t in found}
+    words = {t.term.casefold() for t in found}
+    names = {r.title for r in playbook.records.values() if r.key not in defining}
+    names |= {c.title for c in playbook.collections.values()}
+    return sorted((n for n in names if n.casefold() not in words and n.strip()), key=lambda n: (-len(n), n))
+
+
 def terms(playbook: Playbook) -> list[Term]:
     """Every usable term, sorted case-insensitively; the first definition of a term wins
     (collections in nav order, records in collection order)."""
@@ -64,7 +87,7 @@ def terms(playbook: Playbook) -> list[Term]:
             term, definition = record.get(spec["term"]), record.get(spec["definition"])
             if is_withheld(term) or is_withheld(definition) or not is_plain_term(term) or not definition:
                 continue
-            text = one_line(definition)
+            text = one_line(expanded(term, record.title, str(definition)))
             if text and term not in found:
                 found[term] = Term(term, text, record)
     return sorted(found.values(), key=lambda t: (t.term.casefold(), t.term))

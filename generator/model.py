@@ -89,6 +89,11 @@ class Playbook:
 
         return sorted(records, key=order)
 
+    def section_page(self, name: str) -> str:
+        """Where a reader goes for a collection: its only record, or its index page."""
+        records = self.in_collection(name)
+        return records[0].page if len(records) == 1 else f"{name}/index.md"
+
     def find(self, record_id: str, collections: tuple[str, ...] | None = None) -> Record | None:
         """The record with this id, searching the given collections (default: all)."""
         for name in collections or tuple(self.collections):

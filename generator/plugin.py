@@ -21,10 +21,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from . import changelog
+from . import changelog, search
 from .audience import AUDIENCES
 from .config import Settings, load_settings
-from .contribution import Contribution, contribute, feed_link, search_separator, site_overrides
+from .contribution import Contribution, contribute, feed_link, record_for, search_separator, site_overrides
 from .dates import parse_iso_date
 from .guard import (
     ENV,
@@ -37,6 +37,7 @@ from .guard import (
 )
 from .problems import BUG_NOTICE, PlaybookError, Problem
 from .site import Options, Tree, generate, navigation
+from .tooltips import TermExtension
 
 log = get_plugin_logger(__name__)
 
@@ -90,11 +91,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.root = Path.cwd()
         self.today = date.today()
         self.contribution: Contribution | None = None
+        self.active: list[Any] = []  # nav entries marked active for the page being rendered
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
 
-    @event_priority(50)  # before the search plugin copies its settings (the separator) into its index
+    @event_priority(100)  # before the search plugin fills in its defaults (separator, field weights)
     def on_config(self, config: Any) -> Any:
         self.tree = None
         self.contribution = None  # nothing of the last good build on a page that shows problems
@@ -132,15 +134,16 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         for warning in self.tree.warnings:
             log.warning(str(warning))
         self.contribution = added = contribute(self.tree, self.today)
-        # Hover definitions: Python-Markdown's abbr extension, fed from the data (never from text
-        # appended to a page, so a definition cannot inject Markdown).
-        if "abbr" not in config.markdown_extensions:
-            config.markdown_extensions.append("abbr")
-        abbr = config.mdx_configs.setdefault("abbr", {})
-        abbr["glossary"] = {**added.abbreviations, **abbr.get("glossary", {})}
         for name, plugin in config.plugins.items():  # "search", or Material's "material/search"
-            if name.split("/")[-1] == "search" and "separator" in plugin.config:
+            if name.split("/")[-1] != "search":
+                continue
+            if "separator" in plugin.config:
                 plugin.config.separator = search_separator(plugin.config.separator)
+            fields = getattr(plugin.config, "fields", None)
+            if isinstance(fields, dict):
+                for field, spec in added.search_fields.items():
+                    fields.setdefault(field, dict(spec))
+        config.markdown_extensions.append(TermExtension(**added.tooltips))
         config.extra_css.extend(added.extra_css)
         for script in added.extra_javascript:
             config.extra_javascript.append(ExtraScriptValue(script.path))
@@ -203,25 +206,42 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         source = self.contribution.edit_source(page)
         return Path(os.path.relpath(self.root / source, docs)).as_posix() if source else None
 
+    def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
+        """A record page is not in the nav (it lists collections): its collection's entry is
+        marked active while the page is rendered."""
+        record = record_for(self.tree, page.file.src_uri) if self.tree is not None else None
+        if record is not None and nav is not None:
+            for item in nav.pages:
+                if item.file.src_uri == f"{record.collection}/index.md" and not item.active:
+                    item.active = True
+                    self.active.append(item)
+        return context
+
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
-        # Title, tags and search boost; Material's tags plugin reads page.meta after this (its
-        # priority is lower).
+        # Title and tags; Material's tags plugin reads page.meta after this (its priority is lower).
         if self.contribution is not None:
             page.meta.update(self.contribution.meta.get(page.file.src_uri, {}))
         return markdown
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
-        """Every page's head names the change feed, so feed readers find it."""
+        """Every page's head names the change feed, so feed readers find it. The nav entries
+        marked active for a record page are reset."""
+        while self.active:
+            self.active.pop().active = False
         if self.contribution is None or self.contribution.feed is None:
             return output
         depth = page.url.count("/") if page.url else 0
         link = feed_link("../" * depth + self.contribution.feed)
         return output.replace("</head>", f"{link}\n</head>", 1)
 
+    @event_priority(-100)  # after the search plugin wrote its index
     def on_post_build(self, config: Any) -> None:
+        """Rank the search index (``playbook.json`` and its schema are files of the build)."""
         site = Path(config.site_dir)
         if self.problems and (site / "index.html").is_file():  # any other address shows them too
             (site / "404.html").write_bytes((site / "index.html").read_bytes())
+        if self.contribution is not None:
+            search.rewrite(site, self.contribution.rankings)
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         for folder in ("content", "schemas", "templates"):

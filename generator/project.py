@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .audience import audience_problems
+from .closures import closure_problems
 from .config import load_settings
 from .dates import is_real_date
 from .editor import editor_problems
@@ -224,4 +225,5 @@ def _load_playbook(root: Path) -> tuple[Playbook, list[Problem]]:
     problems += page_problems(root)
     problems += editor_problems(root, collections)
     problems += handle_problems(playbook)
+    problems += closure_problems(playbook)
     return playbook, sorted(problems)

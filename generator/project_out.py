@@ -3,10 +3,13 @@
 ``DIR/docs/`` holds the Markdown tree (generated pages with their metadata as front matter,
 the hand-written pages the audience may see), the assets, ``playbook.json`` and its schema;
 ``DIR/mkdocs.yml`` is the playbook's own ``mkdocs.yml`` with the ``playbook`` plugin replaced by
-what it contributes (:func:`generator.contribution.contribute`: nav, glossary abbreviations,
-extra CSS and JavaScript, the search separator) and ``DIR/overrides/`` lets a page's front
+what it contributes (:func:`generator.contribution.contribute`: nav, the glossary's tooltip
+extension ``generator.tooltips`` with its definitions, extra CSS and JavaScript, the search
+separator and field weights) and ``DIR/overrides/`` lets a page's front
 matter set its edit link. ``zensical build`` or a plain ``mkdocs build`` (no plugin) in ``DIR``
-then gives the reader the same site as the plugin build. Written by
+then gives the reader the same site as the plugin build, except what only runs inside a build
+(README "Builders": the search ranking of record pages, the active nav entry on a record page).
+Written by
 :func:`generator.site.write_files`: only changed files, only inside a folder a previous build
 made, never over the playbook's own folders; a builder's output (``site/``, ``.cache/``) is
 left alone.
@@ -26,6 +29,7 @@ import yaml
 
 from .config import load_settings
 from .contribution import (
+    TOOLTIPS,
     Contribution,
     contribute,
     feed_link,
@@ -189,24 +193,22 @@ def project_config(config: dict[str, Any], added: Contribution, nav: list[Any] |
     out.pop("site_dir", None)
     out["docs_dir"] = DOCS
     plugins = [(n, s) for n, s in _entries(config.get("plugins", ["search"])) if n != "playbook"]
+    theme = out.get("theme") or {}
+    theme = {"name": theme} if isinstance(theme, str) else dict(theme)
     for name, settings in plugins:
-        if name == "search":
+        if name.split("/")[-1] == "search":
             settings["separator"] = search_separator(settings.get("separator"))
+            if theme.get("name") == "material" or name.startswith("material/"):  # MkDocs' own has no fields
+                settings["fields"] = {**added.search_fields, **(settings.get("fields") or {})}
     out["plugins"] = _listed(plugins)
     if nav is not None and out.get("nav") is None:
         out["nav"] = nav
-    extensions = _entries(config.get("markdown_extensions"))
-    if "abbr" not in [n for n, _ in extensions]:
-        extensions.append(("abbr", {}))
-    for name, settings in extensions:
-        if name == "abbr":
-            settings["glossary"] = {**added.abbreviations, **(settings.get("glossary") or {})}
+    extensions = [(n, s) for n, s in _entries(config.get("markdown_extensions")) if n != TOOLTIPS]
+    extensions.append((TOOLTIPS, {k: copy.deepcopy(v) for k, v in added.tooltips.items()}))
     out["markdown_extensions"] = _listed(extensions)
     out["extra_css"] = [*(config.get("extra_css") or []), *added.extra_css]
     scripts = [{"path": s.path, "defer": True} if s.defer else s.path for s in added.extra_javascript]
     out["extra_javascript"] = [*(config.get("extra_javascript") or []), *scripts]
-    theme = out.get("theme") or {}
-    theme = {"name": theme} if isinstance(theme, str) else dict(theme)
     theme.setdefault("variant", "classic")  # Zensical's look of Material (MkDocs ignores it)
     theme["custom_dir"] = OVERRIDES
     if not added.internal:  # no edit links outside internal builds (the plugin drops them too)

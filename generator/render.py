@@ -16,7 +16,7 @@ import posixpath
 import re
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,9 +34,9 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from . import escape
+from . import closures, escape
 from .audience import is_withheld
-from .dates import parse_iso_date
+from .dates import is_real_date, parse_iso_date
 from .freshness import Freshness, assess_all
 from .glossary import is_plain_term
 from .model import Playbook, Record
@@ -72,9 +72,24 @@ def _finalize(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, list):
-        return Markup(", ").join(_finalize(v) for v in value)
+    if isinstance(value, list):  # a reference the audience may not follow is left out of a list
+        return Markup(", ").join(_finalize(v) for v in value if not is_withheld(v))
     return _inline(value)
+
+
+def shown(value: Any) -> bool:
+    """The ``shown`` test: a value the audience sees (not withheld, not empty, not a list of
+    withheld references only), so a template can drop a sentence that would point at nothing."""
+    if isinstance(value, list):
+        return any(shown(v) for v in value)
+    if value is None or isinstance(value, Undefined):
+        return False
+    return not is_withheld(value) and value not in ("", {})
+
+
+def visible(values: Any) -> list[Any]:
+    """The ``visible`` filter: a list without the references the audience may not follow."""
+    return [v for v in values or [] if not is_withheld(v)] if isinstance(values, list) else values
 
 
 def make_environment(root: Path) -> Environment:
@@ -100,9 +115,12 @@ def make_environment(root: Path) -> Environment:
         humanize=humanize,
         long_date=long_date,
         mermaid=escape.mermaid_label,
-        next_date=next_date,
+        next_date=_next_date_filter,
         period_days=period_days,
+        closures_ahead=_closures_filter,
     )
+    env.filters.update(visible=visible)
+    env.tests.update(shown=shown)
     env.globals.update(field_title=field_title)
     return env
 
@@ -143,8 +161,10 @@ class Page:
     playbook: Playbook
     freshness: dict[tuple[str, str], Freshness]
     record: Record | None = None
+    linked: set[tuple[str, str]] = field(default_factory=set)  # records linked so far
 
     def link(self, record: Record, text: object = None) -> Markup:
+        self.linked.add(record.key)
         return Markup(f"[{_inline(text or record.title)}]({relative(record.page, self.path)})")
 
     def links(self, records: Iterable[Record]) -> Markup:
@@ -164,18 +184,20 @@ class Page:
 
     def ref(self, value: Any) -> Markup:
         if isinstance(value, list):
-            return Markup(", ").join(self.ref(v) for v in value)
+            return Markup(", ").join(self.ref(v) for v in value if not is_withheld(v))
         target = self.target(value) if isinstance(value, str) else None
         return self.link(target) if target else Markup(_finalize(value))
 
     def related(self) -> list[tuple[Collection, list[Record]]]:
         """The records this page's record names or is named by, grouped by collection (in nav
-        order) and sorted by title; links through ``owner`` are left out (the status line shows
-        the owner, and a person's or team's page lists what they own)."""
+        order) and sorted by title, leaving out the ones the page has linked already (call it
+        after the body) and links through ``owner`` (the status line shows the owner, and a
+        person's or team's page lists what they own)."""
         assert self.record is not None
         others: dict[tuple[str, str], Record] = {}
+        shown = set(self.linked)
         for site, other in self.record.refs + self.record.backlinks:
-            if site.path != ("owner",) and other.key != self.record.key:
+            if site.path != ("owner",) and other.key != self.record.key and other.key not in shown:
                 others.setdefault(other.key, other)
         groups = []
         for name, collection in self.playbook.collections.items():
@@ -198,6 +220,18 @@ class Page:
         words = re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
         return None if words.search(self.record.title) else term
 
+    def section_url(self, collection: str) -> str:
+        """The link to a collection: its only record, or its index page (one click, not two)."""
+        return self.url(self.playbook.section_page(collection))
+
+    def neighbours(self) -> tuple[Record | None, Record | None]:
+        """The records before and after this page's record in its collection's order."""
+        assert self.record is not None
+        siblings = self.playbook.in_collection(self.record.collection)
+        at = next(i for i, r in enumerate(siblings) if r.key == self.record.key)
+        return (siblings[at - 1] if at > 0 else None,
+                siblings[at + 1] if at + 1 < len(siblings) else None)
+
     def records(self, collection: str) -> list[Record]:
         return self.playbook.in_collection(collection)
 
@@ -205,6 +239,18 @@ class Page:
         chosen = record or self.record
         assert chosen is not None
         return self.freshness[chosen.key]
+
+
+@pass_context
+def _next_date_filter(context: Any, schedule: Any, today: date) -> date | None:
+    """The next date ``schedule`` names on or after ``today``, skipping company closures."""
+    return closures.next_open(schedule, today, context["closures"], next_date)
+
+
+@pass_context
+def _closures_filter(context: Any, today: date, days: int = 365) -> list[tuple[date, date, Record]]:
+    """The company closures ahead of ``today`` (within ``days``): (first day, last day, record)."""
+    return closures.upcoming(context["closures"], today, days)
 
 
 @pass_context
@@ -275,6 +321,8 @@ class FieldRenderer:
             return self._table(items, item_schema, path)
         lines = []
         for index, item in enumerate(items):
+            if is_withheld(item):
+                continue  # a reference the audience may not follow: no "- withheld" line
             if _is_scalar(item):
                 lines.append(f"- {self.scalar(item, (*path, index))}")
             else:
@@ -314,7 +362,7 @@ class FieldRenderer:
         record = self.page.record
         assert record is not None
         value = record.get(name)
-        if value in (None, "", [], {}):
+        if not shown(value):
             return Markup("")
         heading = escape.inline(title or field_title(self.collection, name))
         schema = self.collection.schema.get("properties", {}).get(name, {})
@@ -368,6 +416,7 @@ class Renderer:
         self.changes = changes  # a generator.changelog.ChangeLog, or None (no history)
         self.env = make_environment(playbook.root)
         self.freshness = assess_all(playbook, today)
+        self.closures = closures.closures(playbook)
         self.templates: dict[tuple[str, ...], Any] = {}
         self.resolved: dict[Any, Any] = {}
 
@@ -376,7 +425,8 @@ class Renderer:
         if key not in self.templates:  # one lookup per list of names, not a failed lookup per page
             self.templates[key] = self.env.select_template(names)
         text = self.templates[key].render(page=page, playbook=self.playbook, today=self.today,
-                                          documents=self.documents, changes=self.changes, **context)
+                                          documents=self.documents, changes=self.changes,
+                                          closures=self.closures, **context)
         return _BLANK_LINES.sub("\n\n", text).strip("\n") + "\n"
 
     def record_page(self, record: Record) -> str:
@@ -438,7 +488,11 @@ def _cell(page: Page, collection: Collection, record: Record, name: str) -> Mark
         )
     if isinstance(value, dict):
         return Markup("")
+    schema, _ = renderer._resolve(collection.schema.get("properties", {}).get(name, {}), collection.resolver)
+    if schema.get("format") == "date" and is_real_date(value):
+        return _inline(long_date(value))  # as record pages write dates: 19 October 2026
     return renderer.scalar(value, (name,))
+
 
 
 def render_pages(playbook: Playbook, today: date, extra: dict[str, str] | None = None,

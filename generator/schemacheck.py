@@ -172,7 +172,7 @@ def _check(name: str, value: Any) -> list[ValidationError]:
 
 
 def _field_problems(settings: dict[str, Any], fields: list[str]) -> Iterator[tuple[Location, str]]:
-    """``sort``, column and glossary fields must name properties of the collection."""
+    """``sort``, column, glossary, keyword and closure fields must name properties of the collection."""
     named: list[tuple[Location, Any]] = [(("sort",), settings.get("sort"))]
     columns = settings.get("columns")
     for index, column in enumerate(columns if isinstance(columns, list) else []):
@@ -180,6 +180,12 @@ def _field_problems(settings: dict[str, Any], fields: list[str]) -> Iterator[tup
     glossary = settings.get("glossary")
     for part in ("term", "definition"):
         named.append((("glossary", part), glossary.get(part) if isinstance(glossary, dict) else None))
+    keywords = settings.get("keywords")
+    for index, name in enumerate(keywords if isinstance(keywords, list) else []):
+        named.append((("keywords", index), name))
+    closures = settings.get("closures")
+    for part in ("from", "to", "yearly"):
+        named.append((("closures", part), closures.get(part) if isinstance(closures, dict) else None))
     for where, value in named:
         if isinstance(value, str) and value not in fields:
             hint = _suggest(value, fields)

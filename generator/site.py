@@ -129,7 +129,7 @@ def navigation(tree: Tree, pages: list[str]) -> list[Any]:
         if "/" in page:
             folders.setdefault(page.split("/")[0], []).append(page)
     nav += [{folder.replace("-", " ").capitalize(): items} for folder, items in folders.items()]
-    nav += [{c.title: f"{c.name}/index.md"} for c in tree.playbook.collections.values()]
+    nav += [{c.title: tree.playbook.section_page(c.name)} for c in tree.playbook.collections.values()]
     return nav + [p for p in last if p in own]
 
 

@@ -113,13 +113,15 @@ def test_scope_withholds_references_and_fields(tmp_path: Path) -> None:
     assert scope(playbook, "internal") is playbook
 
 
-def test_withheld_reference_renders_as_withheld(tmp_path: Path) -> None:
+def test_a_reference_the_audience_may_not_follow_is_left_out(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "audience", tmp_path / "p")
     out = io.StringIO()
     assert main(["build", "--root", str(tmp_path / "p"), "--out", str(tmp_path / "md"), "--audience", "partner",
                  "--today", "2026-04-01"], out) == 0
     sla = (tmp_path / "md/docs/slas/mql-follow-up.md").read_text()
-    assert "- [Marketing qualified lead](../stages/mql.md)\n- *withheld*\n" in sla
+    # the list names only what a partner may see; it does not read as redacted
+    assert "## Applies to stages\n\n- [Marketing qualified lead](../stages/mql.md)\n\n" in sla
+    assert "withheld" not in sla
     assert not (tmp_path / "md/docs/how-we-work.md").exists()
     assert (tmp_path / "md/docs/partner-guide.md").exists()
     assert not (tmp_path / "md/docs/stages/secretstage.md").exists()

@@ -101,4 +101,5 @@ def test_site_publishes_the_glossary_links(site: Path) -> None:
     assert (site / "assets/playbook/vendor/mermaid.min.js").stat().st_size > 1_000_000
     assert not (site / "assets/playbook/vendor/README.md").exists()
     mql = (site / "stages/mql/index.html").read_text()
-    assert '<abbr title="A lead marketing judges ready for a sales conversation.">MQL</abbr>' in mql
+    assert ('<abbr title="Marketing qualified lead: A lead marketing judges ready for a sales conversation.">'
+            'MQL</abbr>') in mql  # the term, expanded

@@ -232,8 +232,9 @@ def test_dashboard_page_and_nav(site: Path) -> None:
     assert ("<td>1</td>\n<td>1</td>\n<td>2</td>\n<td>5</td>\n<td>9</td>") in text  # the overall counts
     assert ('<span class="pb-badge" data-status="overdue" data-due="2026-04-01" data-soon="2026-03-18">'
             "Overdue for review</span>") in text
-    sales = text[text.index('<h3 id="sales">'):]
-    assert sales.index("Sales qualified lead") < sales.index("MQL follow-up")  # oldest due date first
+    attention = text[text.index('<h2 id="needs-attention">'):text.index('<h2 id="by-owner">')]
+    assert attention.index("Sales qualified lead") < attention.index("MQL follow-up")  # oldest due date first
+    assert text.count(">Sales qualified lead</a>") == 1  # each record listed once, not by owner and by collection
     links = re.findall(r'<a href="([^"]*)" class="md-nav__link"', html(site, "."))
     assert links[-1] == "freshness/"
     assert links.index("freshness/") > links.index("people/")

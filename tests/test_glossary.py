@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from generator.glossary import abbreviations, is_plain_term, links, one_line, terms
+from generator.glossary import (
+    abbreviations,
+    expanded,
+    is_plain_term,
+    links,
+    one_line,
+    protected_names,
+    terms,
+)
 from generator.project import load_playbook
 
 from .conftest import FIXTURES
@@ -17,10 +25,9 @@ def test_terms_come_from_the_annotated_field_and_link_to_their_page(basic: Path)
     playbook, problems = load_playbook(basic)
     assert problems == []
     found = terms(playbook)
-    assert [(t.term, t.definition, t.url) for t in found] == [
-        ("MQL", "A lead marketing judges ready for a sales conversation.", "stages/mql/"),
-    ]
-    assert abbreviations(found) == {"MQL": "A lead marketing judges ready for a sales conversation."}
+    expansion = "Marketing qualified lead: A lead marketing judges ready for a sales conversation."
+    assert [(t.term, t.definition, t.url) for t in found] == [("MQL", expansion, "stages/mql/")]
+    assert abbreviations(found) == {"MQL": expansion}
     assert links(found) == {"MQL": "stages/mql/"}
 
 
@@ -38,7 +45,7 @@ def test_hostile_terms_are_left_out_and_definitions_fold_to_one_line(tmp_path: P
     found = terms(playbook)
     assert [t.term for t in found] == ["SQL"]  # "MQL<svg onload=...>" is no plain term
     assert found[0].definition == (
-        "&amp;lt;img src=x onerror=alert('PWNED')&amp;gt; &amp;#60;img src=x onerror=alert('PWNED')&amp;#62; "
+        "Sales qualified lead: &amp;lt;img src=x onerror=alert('PWNED')&amp;gt; &amp;#60;img src=x onerror=alert('PWNED')&amp;#62; "
         "Qualified]: *[SQL]: \u2039script\u203aalert('PWNED')\u2039/script\u203a \" onmouseover=\"alert('PWNED')\" "
         "![x](javascript:alert('PWNED')) second paragraph \u2039img src=x onerror=alert('PWNED')\u203a"
     )
@@ -84,3 +91,21 @@ def test_a_tooltip_decodes_to_text_never_to_a_tag(definition: str) -> None:
     Titles().feed(out)
     assert len(titles) == 1
     assert "<" not in titles[0]  # what the browser hands to the tooltip's innerHTML
+
+
+@pytest.mark.parametrize("term, title, definition, tooltip", [
+    ("SAL", "Sales accepted lead", "An MQL an SDR accepted.", "Sales accepted lead: An MQL an SDR accepted."),
+    ("Nurture", "Nurture", "Planned contact.", "Planned contact."),  # the term is the title
+    ("nurture", "Nurture", "Planned contact.", "Planned contact."),
+    ("Decay", "Score decay", "Score decay: points lost.", "Score decay: points lost."),  # already says it
+])
+def test_a_term_short_for_its_title_is_expanded(term: str, title: str, definition: str, tooltip: str) -> None:
+    assert expanded(term, title, definition) == tooltip
+
+
+def test_protected_names_are_other_records_and_collections(basic: Path) -> None:
+    playbook, _ = load_playbook(basic)
+    names = protected_names(playbook, terms(playbook))
+    assert "Marketing qualified lead" not in names  # the record that defines MQL
+    assert {"MQL follow-up", "Revenue operations", "Lifecycle stages"} <= set(names)
+    assert [len(n) for n in names] == sorted((len(n) for n in names), reverse=True)  # longest first

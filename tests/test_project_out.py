@@ -55,17 +55,23 @@ def test_configuration_replaces_the_plugin_with_what_it_adds(tmp_path: Path) -> 
     root = fixture(tmp_path)
     files = project_files(generate(root, TODAY), root, TODAY)
     config = config_of(files)
-    assert config["plugins"] == [{"search": {"separator": SEARCH_SEPARATOR}}, "tags"]
+    assert config["plugins"] == [{"search": {"separator": SEARCH_SEPARATOR, "fields": {
+        "title": {"boost": 1000.0}, "keywords": {"boost": 1000.0}, "text": {"boost": 1.0},
+        "tags": {"boost": 10.0}}}}, "tags"]
     assert config["docs_dir"] == "docs" and "site_dir" not in config
     assert config["nav"] == [
         "index.md", "how-we-work.md", "partner-guide.md",
-        {"Lifecycle stages": "stages/index.md"}, {"Service-level agreements": "slas/index.md"},
-        {"Competitors": "competitors/index.md"}, {"Teams": "teams/index.md"}, {"People": "people/index.md"},
+        {"Lifecycle stages": "stages/index.md"}, {"Service-level agreements": "slas/mql-follow-up.md"},
+        {"Competitors": "competitors/index.md"}, {"Teams": "teams/index.md"}, {"People": "people/dana-reyes.md"},
         "changes.md", "freshness.md", "tags.md",
     ]
-    assert config["markdown_extensions"][-1] == {"abbr": {"glossary": {
-        "HSX": "SECRETSTAGEDEFINITION only the company may read.",
-        "MQL": "A lead whose fit and behaviour score crossed the agreed threshold."}}}
+    assert config["markdown_extensions"][-1] == {"generator.tooltips": {
+        "definitions": {
+            "HSX": "Hidden stage SECRETSTAGETITLE: SECRETSTAGEDEFINITION only the company may read.",
+            "MQL": "Marketing qualified lead: A lead whose fit and behaviour score crossed the agreed threshold."},
+        "protected": ["SECRETRIVALTITLE Systems", "Service-level agreements", "Revenue operations",
+                      "Lifecycle stages", "Sales & success", "Open Rival Ltd", "MQL follow-up", "Competitors",
+                      "Dana Reyes", "People", "Teams"]}}
     fences = config["markdown_extensions"][3]["pymdownx.superfences"]["custom_fences"][0]
     assert fences["format"] == Tagged("tag:yaml.org,2002:python/name:pymdownx.superfences.fence_code_format", "")
     assert config["extra_css"] == ["assets/playbook/playbook.css"]
@@ -97,12 +103,12 @@ def test_record_pages_carry_their_metadata_as_front_matter(tmp_path: Path) -> No
     files = project_files(generate(root, TODAY), root, TODAY)
     mql = files["docs/stages/mql.md"].decode()
     assert front(mql) == {
-        "title": "Marketing qualified lead", "tags": ["inbound", "funnel"], "search": {"boost": 10},
+        "title": "Marketing qualified lead", "tags": ["inbound", "funnel"],
         "edit_url": "https://github.com/example/playbook/edit/main/content/stages/mql.yaml"}
-    assert mql.split("---\n", 2)[2].startswith("\n# Marketing qualified lead (MQL)\n")
+    assert "\n</nav>\n\n# Marketing qualified lead (MQL)\n" in mql.split("---\n", 2)[2]
     assert front(files["docs/teams/sales.md"].decode())["title"] == "Sales &amp; success"
-    assert front(files["docs/stages/index.md"].decode()) == {
-        "edit_url": "https://github.com/example/playbook/edit/main/schemas/stages.schema.json"}
+    # an index page is made from a schema and a template: no edit link (as in the plugin's build)
+    assert front(files["docs/stages/index.md"].decode()) == {"edit_url": ""}
     assert front(files["docs/index.md"].decode()) == {"edit_url": ""}  # made from no file: no link
 
 
@@ -121,9 +127,9 @@ def test_hostile_text_stays_text_in_the_configuration_and_front_matter(tmp_path:
     tree = generate(root, TODAY)
     files = project_files(tree, root, TODAY)
     added = contribute(tree, TODAY)
-    glossary = next(e["abbr"] for e in config_of(files)["markdown_extensions"]
-                    if isinstance(e, dict) and "abbr" in e)["glossary"]
-    assert glossary == added.abbreviations
+    tooltips = next(e["generator.tooltips"] for e in config_of(files)["markdown_extensions"]
+                    if isinstance(e, dict) and "generator.tooltips" in e)
+    assert tooltips == added.tooltips
     for page, meta in added.meta.items():
         assert {k: v for k, v in front(files[f"docs/{page}"].decode()).items() if k != "edit_url"} == meta
 

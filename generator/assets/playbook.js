@@ -140,3 +140,61 @@
     })
     .catch(function () { /* no links: the tooltips still work */ });
 })();
+
+/* Playbook: tables that fit a phone.
+ *
+ * A table of three or more columns is wider than a phone, and Material lets it scroll sideways,
+ * out of sight. Each cell gets the text of its column's header as data-label, and the table a
+ * data-pb-stack attribute; on narrow screens playbook.css then shows each row as a block of
+ * "Header: value" lines, and at any width when the table is still wider than its column
+ * (data-pb-overflow). Only header text is copied (textContent into an attribute): no HTML.
+ */
+(function () {
+  "use strict";
+
+  function label(table) {
+    if (table.hasAttribute("data-pb-stack") || table.closest(".mermaid")) return;
+    var heads = table.querySelectorAll("thead th");
+    if (heads.length < 3) return;
+    var names = [];
+    for (var i = 0; i < heads.length; i++) names.push(heads[i].textContent.replace(/\s+/g, " ").trim());
+    var rows = table.querySelectorAll("tbody tr");
+    for (var r = 0; r < rows.length; r++) {
+      var cells = rows[r].children;
+      for (var c = 0; c < cells.length && c < names.length; c++) {
+        if (names[c]) cells[c].setAttribute("data-label", names[c]);
+      }
+    }
+    table.setAttribute("data-pb-stack", "");
+  }
+
+  // A labelled table still wider than its column is stacked at any width.
+  function fit(table) {
+    if (!table.hasAttribute("data-pb-stack")) return;
+    table.removeAttribute("data-pb-overflow");
+    var box = table.closest(".md-typeset__scrollwrap") || table.parentNode; // Material's scroller
+    if (box.clientWidth && box.scrollWidth > box.clientWidth + 1) table.setAttribute("data-pb-overflow", "");
+  }
+
+  function stackTables() {
+    var tables = document.querySelectorAll(".md-content table");
+    for (var i = 0; i < tables.length; i++) {
+      label(tables[i]);
+      fit(tables[i]);
+    }
+  }
+
+  var pending = null;
+  window.addEventListener("resize", function () {
+    if (pending) window.clearTimeout(pending);
+    pending = window.setTimeout(stackTables, 150);
+  });
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(stackTables);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", stackTables);
+  } else {
+    stackTables();
+  }
+})();

@@ -1,0 +1,91 @@
+"""Company closures: holidays and shutdowns as data, skipped by meeting dates, listed for SLA clocks."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.closures import closed, closure_problems, closures, next_open, upcoming
+from generator.project import load_playbook
+from generator.render import render_pages
+from generator.schedule import next_date
+
+from .conftest import FIXTURES
+
+
+@pytest.fixture
+def walkthrough(tmp_path: Path) -> Path:
+    root = tmp_path / "walkthrough"
+    shutil.copytree(FIXTURES / "walkthrough", root)
+    return root
+
+
+def test_closures_come_from_the_annotated_collection(walkthrough: Path) -> None:
+    playbook, problems = load_playbook(walkthrough)
+    assert problems == []
+    found = closures(playbook)
+    assert [(c.record.id, c.start, c.end, c.yearly) for c in found] == [
+        ("winter-break", date(2026, 12, 23), date(2027, 1, 2), True),
+    ]
+
+
+@pytest.mark.parametrize("day, is_closed", [
+    (date(2026, 12, 22), False), (date(2026, 12, 23), True), (date(2027, 1, 2), True), (date(2027, 1, 3), False),
+    (date(2030, 12, 31), True), (date(2031, 1, 1), True), (date(2030, 6, 1), False),  # every year
+    (date(1, 1, 1), False), (date(9999, 12, 31), False),  # no crash at the ends of the calendar
+])
+def test_a_yearly_closure_covers_the_same_days_every_year(walkthrough: Path, day: date, is_closed: bool) -> None:
+    playbook, _ = load_playbook(walkthrough)
+    assert (closed(day, closures(playbook)) is not None) is is_closed
+
+
+def test_next_meeting_skips_a_closed_day(walkthrough: Path) -> None:
+    playbook, _ = load_playbook(walkthrough)
+    calendar = closures(playbook)
+    last_friday = {"weekday": "friday", "week": "last"}
+    assert next_date(last_friday, date(2026, 12, 1)) == date(2026, 12, 25)  # inside the winter break
+    assert next_open(last_friday, date(2026, 12, 1), calendar, next_date) == date(2027, 1, 29)
+    assert next_open({"weekday": "monday"}, date(2026, 12, 22), calendar, next_date) == date(2027, 1, 4)
+    assert next_open({"weekday": "monday"}, date(2026, 12, 1), [], next_date) == date(2026, 12, 7)
+    assert next_open({"weekday": "noday"}, date(2026, 12, 1), calendar, next_date) is None
+
+
+def test_the_rituals_page_uses_the_company_calendar(walkthrough: Path) -> None:
+    playbook, _ = load_playbook(walkthrough)
+    page = render_pages(playbook, date(2026, 12, 1))["rituals/index.md"]
+    assert "| 29 January 2027 | [Month-end review](month-end-review.md) |" in page
+    assert "25 December" not in page
+
+
+def test_upcoming_closures_soonest_first(walkthrough: Path) -> None:
+    playbook, _ = load_playbook(walkthrough)
+    calendar = closures(playbook)
+    assert [(a, b, r.id) for a, b, r in upcoming(calendar, date(2027, 1, 1))] == [
+        (date(2026, 12, 23), date(2027, 1, 2), "winter-break"),  # still under way
+    ]
+    assert [(a, b) for a, b, _ in upcoming(calendar, date(2027, 1, 3))] == [(date(2027, 12, 23), date(2028, 1, 2))]
+    assert upcoming(calendar, date(2027, 1, 3), days=30) == []
+
+
+def test_a_closure_that_ends_before_it_starts_is_a_located_problem(walkthrough: Path) -> None:
+    path = walkthrough / "content/days-off/winter-break.yaml"
+    path.write_text(path.read_text().replace("last_day: 2027-01-02", "last_day: 2026-12-01"))
+    playbook, problems = load_playbook(walkthrough)
+    assert [str(p) for p in problems] == [
+        "content/days-off/winter-break.yaml:7:11: error: last_day: ends on 2026-12-01, before it starts on 2026-12-23",
+    ]
+    assert closures(playbook) == []
+    assert closure_problems(playbook) == problems
+
+
+def test_a_misspelt_closure_field_is_a_located_problem(walkthrough: Path) -> None:
+    schema = walkthrough / "schemas/days-off.schema.json"
+    schema.write_text(schema.read_text().replace('"yearly": "yearly"', '"yearly": "yerly"'))
+    _, problems = load_playbook(walkthrough)
+    assert [str(p) for p in problems] == [
+        "schemas/days-off.schema.json:22:14: error: x-playbook.closures.yearly: 'yerly' is not a field of "
+        "this collection; did you mean 'yearly'?",
+    ]

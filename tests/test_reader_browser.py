@@ -1,0 +1,287 @@
+"""A new reader's paths through a site, in a real headless Chromium (issue 15).
+
+Run on the ``walkthrough`` fixture, whose collections and ids differ from the starter's (phases,
+squads, crew, rituals, buyers, battlecards, days off), so that what is checked here holds for any
+company's playbook: search puts the page meant first; a record page says where the reader is;
+glossary tooltips sit on terms in running text only, expanded; the cadence is legible; no page is
+clipped sideways on a desktop or a phone; a partner build does not read as redacted.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+from .browser import ARGS, CHROMIUM, require_chromium, screenshot, serve
+from .conftest import FIXTURES, build_site
+
+pytestmark = pytest.mark.browser
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+TODAY = "2026-12-01"
+DESKTOP, PHONE = 1280, 390
+MIN_TEXT_PX = 12
+
+
+@dataclass
+class Site:
+    url: str
+    folder: Path
+    pages: list[str] = field(default_factory=list)  # every generated page, relative to the root
+
+
+def _pages(folder: Path) -> list[str]:
+    found = []
+    for html in sorted(folder.rglob("index.html")):
+        rel = html.parent.relative_to(folder).as_posix()
+        if not rel.startswith(("assets", "search")):
+            found.append("" if rel == "." else rel + "/")
+    return found
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    require_chromium()
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _built(tmp_path_factory: pytest.TempPathFactory, audience: str) -> Iterator[Site]:
+    root = tmp_path_factory.mktemp(f"reader-{audience}") / "walkthrough"
+    shutil.copytree(FIXTURES / "walkthrough", root)
+    folder = build_site(root, today=TODAY, audience=audience)
+    with serve(folder) as url:
+        yield Site(url, folder, _pages(folder))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    yield from _built(tmp_path_factory, "internal")
+
+
+@pytest.fixture(scope="module")
+def partner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    yield from _built(tmp_path_factory, "partner")
+
+
+class Reader:
+    """One browser context at a width, with script errors recorded."""
+
+    def __init__(self, browser: Any, width: int) -> None:
+        phone = width < 600
+        self.context = browser.new_context(viewport={"width": width, "height": 844 if phone else 900},
+                                           is_mobile=phone, has_touch=phone)
+        self.context.route("https://api.github.com/**", lambda route: route.fulfill(json={}))
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+
+    def open(self, url: str) -> Any:
+        self.page.goto(url)
+        self.page.wait_for_load_state("networkidle")
+        return self.page
+
+
+@pytest.fixture
+def desktop(browser: Any) -> Iterator[Reader]:
+    reader = Reader(browser, DESKTOP)
+    yield reader
+    reader.context.close()
+
+
+def path_of(href: str, site: Site) -> str:
+    """A result link as a page path relative to the site root, without query or fragment."""
+    return urlsplit(href).path.removeprefix(urlsplit(site.url).path)
+
+
+# ---------------------------------------------------------------------------
+# Search: the page a reader means comes first
+
+@pytest.mark.parametrize("query, first", [
+    ("QO", "phases/qualified-opportunity/"),  # an abbreviation, written only on its own page's title
+    ("Lead", "phases/lead/"),  # a term that is also part of a squad's name
+    ("Client", "phases/client/"),
+    ("Client care", "squads/client-care/"),  # a title
+    ("Quarterly planning", "rituals/quarterly-planning/"),
+    ("Fleet manager", "buyers/head-of-logistics/"),  # a buyer's job title, from a list on the page
+    ("Head of distribution", "buyers/head-of-logistics/"),  # ... not the crew member "Head of client care"
+    ("Logistics director", "buyers/head-of-logistics/"),
+])
+def test_search_puts_the_page_meant_first(desktop: Reader, site: Site, query: str, first: str) -> None:
+    page = desktop.open(site.url + "?q=" + quote(query))
+    page.locator(".md-search-result__item a").first.wait_for(timeout=15_000)
+    hrefs = page.locator(".md-search-result__list > li > a").evaluate_all("els => els.map(e => e.href)")
+    assert [path_of(h, site) for h in hrefs][:1] == [first], hrefs[:5]
+    assert desktop.errors == []
+
+
+# ---------------------------------------------------------------------------
+# A record page says where the reader is, and leads on
+
+def test_record_page_shows_its_place_and_neighbours(desktop: Reader, site: Site) -> None:
+    page = desktop.open(site.url + "phases/qualified-opportunity/")
+    active = page.locator(".md-nav--primary .md-nav__item--active > a.md-nav__link")
+    assert active.count() == 1 and active.inner_text().strip() == "Customer phases"
+    crumbs = page.locator("article nav.pb-crumbs a")
+    assert crumbs.all_inner_texts() == ["Home", "Customer phases"]
+    assert [path_of(h, site) for h in crumbs.evaluate_all("els => els.map(e => e.href)")] == ["", "phases/"]
+    assert page.locator(".pb-pager__prev a").inner_text() == "Lead (new contact)"
+    assert page.locator(".pb-pager__next a").inner_text() == "Client"
+    screenshot(page, "reader-record-place")
+    page.locator(".pb-pager__next a").click()
+    page.wait_for_url(site.url + "phases/client/")
+    assert page.locator(".pb-pager__next").count() == 0  # the last phase
+    assert page.locator(".md-nav--primary .md-nav__item--active > a").inner_text().strip() == "Customer phases"
+    assert desktop.errors == []
+
+
+def test_a_one_record_collection_is_one_click_away(desktop: Reader, site: Site) -> None:
+    page = desktop.open(site.url)
+    nav = page.locator(".md-nav--primary a.md-nav__link", has_text="Days off")
+    assert path_of(nav.get_attribute("href") and nav.evaluate("e => e.href"), site) == "days-off/winter-break/"
+
+
+def test_index_pages_have_no_edit_link_and_record_pages_edit_their_yaml(desktop: Reader, site: Site) -> None:
+    assert desktop.open(site.url + "phases/").locator("a.md-content__button[href*='/edit/']").count() == 0
+    edit = desktop.open(site.url + "phases/client/").locator("a.md-content__button[href*='/edit/']")
+    assert edit.get_attribute("href") == "https://github.com/example/playbook/edit/main/content/phases/client.yaml"
+
+
+# ---------------------------------------------------------------------------
+# Glossary tooltips: terms in running text, never inside other records' names or labels
+
+ABBRS_IN_NAMES = """() => [...document.querySelectorAll('article abbr')].filter(abbr => {
+  const next = abbr.parentNode.closest('a') ? '' : (abbr.nextSibling && abbr.nextSibling.textContent) || '';
+  return /^ (care|generation)/.test(next) || abbr.closest('a:not(.pb-term), h1, h2, h3, th') ||
+    /:\\s*$/.test((abbr.closest('strong') || {}).textContent || '');
+}).map(abbr => abbr.parentNode.textContent)"""
+
+
+def test_tooltips_are_absent_inside_other_records_names_and_labels(desktop: Reader, site: Site) -> None:
+    for path in site.pages:
+        page = desktop.open(site.url + path)
+        assert page.evaluate(ABBRS_IN_NAMES) == [], path
+    page = desktop.open(site.url + "squads/client-care/")
+    assert page.locator("article strong", has_text="Lead:").locator("abbr").count() == 0
+    assert page.locator("article h1 abbr").count() == 0
+    summary = page.locator("article p", has_text="Keeps every Client live")
+    assert summary.locator("abbr").all_inner_texts() == ["Client"]  # the term, in running text
+    assert "Client care" in summary.inner_text()  # the squad's name, unmarked
+
+
+def test_hovering_an_abbreviation_expands_it(desktop: Reader, site: Site) -> None:
+    page = desktop.open(site.url + "phases/client/")
+    term = page.locator("article abbr", has_text="QO").first
+    assert (term.get_attribute("title") or "").startswith("Qualified opportunity: ")
+    term.hover()
+    tooltip = page.locator(".md-tooltip2").filter(has_text="Qualified opportunity")
+    tooltip.first.wait_for(state="visible", timeout=10_000)
+    assert "A Lead with budget" in tooltip.first.inner_text()
+    screenshot(page, "reader-tooltip")
+    term.click()  # and it leads to the definition
+    page.wait_for_url(site.url + "phases/qualified-opportunity/")
+    assert desktop.errors == []
+
+
+# ---------------------------------------------------------------------------
+# The cadence: which rituals happen when, and who attends, legible on any screen
+
+SMALLEST_TEXT = """el => Math.min(...[el, ...el.querySelectorAll('*')]
+  .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+  .map(e => parseFloat(getComputedStyle(e).fontSize)))"""
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_the_cadence_is_legible(browser: Any, site: Site, width: int) -> None:
+    reader = Reader(browser, width)
+    page = reader.open(site.url + "rituals/")
+    cadence = page.locator("article .pb-cadence")
+    assert cadence.count() == 1 and cadence.locator("svg").count() == 0
+    text = cadence.inner_text()
+    for expected in ("Weekly", "Monday stand-up", "Mondays 09:00-09:15", "Monthly", "Month-end review",
+                     "Last Friday, 15:00-16:00", "Quarterly", "Quarterly planning", "Client care",
+                     "Lead generation"):
+        assert expected in text, expected
+    assert text.index("Weekly") < text.index("Monthly") < text.index("Quarterly")  # the schema's order
+    assert cadence.evaluate(SMALLEST_TEXT) >= MIN_TEXT_PX
+    box = cadence.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+    screenshot(page, f"reader-cadence-{width}")
+    assert reader.errors == []
+    reader.context.close()
+
+
+# ---------------------------------------------------------------------------
+# No page is clipped sideways
+
+CLIPPED = """() => {
+  // The content column: Material lets a table's wrapper reach into the article's padding on purpose.
+  const column = document.querySelector('.md-content');
+  const right = Math.min(column.getBoundingClientRect().right, window.innerWidth) + 1;
+  const hidden = el => el.closest('[hidden]') || [...function* () {
+    for (let e = el; e; e = e.parentElement) yield e; }()].some(e => getComputedStyle(e).clipPath !== 'none');
+  const out = [];
+  if (document.documentElement.scrollWidth > window.innerWidth) out.push('page ' + document.documentElement.scrollWidth);
+  for (const el of document.querySelectorAll('article *')) {
+    if (hidden(el)) continue;  // visually hidden (a stacked table's header row, read by screen readers)
+    const box = el.getBoundingClientRect();
+    if (box.width && box.right > right) out.push(el.tagName + ' ends at ' + Math.round(box.right) + ' > ' + right);
+    if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible')
+      out.push(el.tagName + '.' + el.className + ' scrolls ' + el.scrollWidth + '/' + el.clientWidth);
+  }
+  return out.slice(0, 5);
+}"""
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_no_generated_page_is_clipped(browser: Any, site: Site, width: int) -> None:
+    reader = Reader(browser, width)
+    assert len(site.pages) > 15
+    clipped = {}
+    for path in site.pages:
+        page = reader.open(site.url + path)
+        found = page.evaluate(CLIPPED)
+        if found:
+            clipped[path] = found
+    screenshot(reader.page, f"reader-last-page-{width}")
+    assert clipped == {}
+    assert reader.errors == []
+    reader.context.close()
+
+
+def test_tables_read_as_rows_on_a_phone(browser: Any, site: Site) -> None:
+    reader = Reader(browser, PHONE)
+    page = reader.open(site.url + "freshness/")
+    cell = page.locator("article table[data-pb-stack] td[data-label='Owner']").first
+    assert cell.evaluate("e => getComputedStyle(e, '::before').content") == '"Owner: "'
+    screenshot(page, "reader-freshness-phone")
+    reader.context.close()
+
+
+# ---------------------------------------------------------------------------
+# A partner build reads as if written for partners
+
+def test_partner_build_does_not_read_as_redacted(desktop: Reader, partner: Site) -> None:
+    assert "rituals/" not in partner.pages and "battlecards/rival-a/" not in partner.pages
+    for path in partner.pages:
+        page = desktop.open(partner.url + path)
+        text = page.locator("article").inner_text()
+        assert "withheld" not in text.casefold(), path
+    page = desktop.open(partner.url + "buyers/head-of-logistics/")
+    text = page.locator("article").inner_text()
+    assert "see the" not in text  # the sentence pointing at the internal battlecard is gone
+    assert "Rival B battlecard" in text and "Rival A" not in text
+    home = desktop.open(partner.url).locator("article").inner_text()
+    assert "Rituals" not in home and "Customer phases" in home
+    screenshot(page, "reader-partner-buyer")
+    assert desktop.errors == []

@@ -1,0 +1,78 @@
+"""Search ranking: keywords and weights written into the search index after the build."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from generator.glossary import terms
+from generator.project import load_playbook
+from generator.search import (
+    RECORD_BOOST,
+    SECTION_SHARE,
+    TERM_BOOST,
+    Ranking,
+    forms,
+    rankings,
+    rerank,
+    rewrite,
+)
+
+from .conftest import FIXTURES
+
+
+def test_rankings_carry_terms_and_keyword_fields(tmp_path: Path) -> None:
+    root = tmp_path / "w"
+    shutil.copytree(FIXTURES / "walkthrough", root)
+    playbook, _ = load_playbook(root)
+    ranked = rankings(playbook, terms(playbook))
+    assert ranked["phases/qualified-opportunity/"] == Ranking(("QO", "QOs"), TERM_BOOST)
+    assert ranked["phases/client/"] == Ranking(("Client",), TERM_BOOST)
+    assert ranked["buyers/head-of-logistics/"] == Ranking(
+        ("Logistics director", "Fleet manager", "Head of distribution"), RECORD_BOOST)
+    assert ranked["squads/client-care/"] == Ranking((), RECORD_BOOST)
+
+
+def test_an_abbreviation_is_found_in_the_plural_too() -> None:
+    assert forms("MQL") == ["MQL", "MQLs"]
+    assert forms("Lead") == ["Lead"]  # a word's plural is in other titles ("Rejected leads")
+    assert forms("Speed to lead") == ["Speed to lead"]
+    assert forms("Closed-won") == ["Closed-won"]
+    assert forms("KPIS") == ["KPIS"]
+
+
+def test_rerank_weighs_records_sections_and_fields() -> None:
+    index = {"config": {"fields": {"tags": {"boost": 3.0}}}, "docs": [
+        {"location": "phases/qo/", "title": "Qualified opportunity", "text": ""},
+        {"location": "phases/qo/#definition", "title": "Definition", "text": ""},
+        {"location": "start-here/", "title": "Start here", "text": ""},
+    ]}
+    out = rerank(index, {"phases/qo/": Ranking(("QO",), 5.0)})
+    assert out["docs"] == [
+        {"location": "phases/qo/", "title": "Qualified opportunity", "text": "", "boost": 5.0, "keywords": "QO"},
+        {"location": "phases/qo/#definition", "title": "Definition", "text": "", "boost": 5.0 * SECTION_SHARE},
+        {"location": "start-here/", "title": "Start here", "text": ""},
+    ]
+    assert out["config"]["fields"]["tags"] == {"boost": 3.0}  # the site's own setting stays
+    assert out["config"]["fields"]["keywords"] == {"boost": 1000.0}
+
+
+def test_rewrite_leaves_a_site_without_an_index_alone(tmp_path: Path) -> None:
+    assert rewrite(tmp_path, {}) is False
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search/search_index.json").write_text(json.dumps({"config": {}, "docs": []}))
+    assert rewrite(tmp_path, {}) is True
+    assert "keywords" in json.loads((tmp_path / "search/search_index.json").read_text())["config"]["fields"]
+
+
+def test_a_misspelt_keyword_field_is_a_located_problem(tmp_path: Path) -> None:
+    root = tmp_path / "w"
+    shutil.copytree(FIXTURES / "walkthrough", root)
+    schema = root / "schemas/buyers.schema.json"
+    schema.write_text(schema.read_text().replace('"job_titles"\n  ]', '"job_title"\n  ]'))
+    _, problems = load_playbook(root)
+    assert [str(p) for p in problems] == [
+        "schemas/buyers.schema.json:9:4: error: x-playbook.keywords[0]: 'job_title' is not a field of this "
+        "collection; did you mean 'job_titles'?",
+    ]
