@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
-import unicodedata
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -102,10 +102,9 @@ def _scan_collection(
     return files, problems
 
 
-def _is_control(char: str) -> bool:
-    """Control characters (but a tab or a line break, which a title's layout collapses into a
-    space), line and paragraph separators, and bidirectional formatting."""
-    return (unicodedata.category(char) in ("Cc", "Zl", "Zp") and char not in "\t\n") or char in _BIDI
+# Control characters (but a tab or a line break, which a title's layout collapses into a space),
+# line and paragraph separators, and bidirectional formatting.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029" + "".join(sorted(_BIDI)) + "]")
 
 
 def convention_problems(item: ContentFile, doc: Document) -> list[Problem]:
@@ -118,7 +117,8 @@ def convention_problems(item: ContentFile, doc: Document) -> list[Problem]:
         if not isinstance(data.get(name), str) or not data[name].strip():
             problems.append(Problem(item.file, *doc.locate((name,)), f"{name}: must be non-empty text"))
     title = data.get("title")
-    bad = next((c for c in title if _is_control(c)), None) if isinstance(title, str) else None
+    found = _CONTROL.search(title) if isinstance(title, str) else None
+    bad = found.group() if found else None
     if bad is not None:
         problems.append(Problem(item.file, *doc.locate(("title",)), "title: must not contain control "
                                 f"characters (found U+{ord(bad):04X})"))

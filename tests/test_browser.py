@@ -222,13 +222,16 @@ def test_hovering_an_abbreviation_shows_its_definition_and_links_to_it(browser: 
 
 
 def test_search_ranks_a_stage_first_by_its_abbreviation(browser: Any, reader_site: str) -> None:
+    from playwright.sync_api import expect
+
     with reader(browser) as w:
         open_page(w, reader_site)
         w.page.locator("label.md-search__icon, .md-search__input").first.click()
         w.page.locator("input.md-search__input").press_sequentially("PQL", delay=30)
-        w.page.locator(".md-search-result__item a").first.wait_for(timeout=15_000)
-        first = w.page.locator(".md-search-result__item a").first.get_attribute("href")
-        assert first == reader_site + "stages/pql/?h=pql"  # first, among the many pages that say PQL
+        # Results come as the query is typed: those of "P" or "PQ" may show first, so wait (up to
+        # 15 s) for the first result to be the stage's page; any other page first fails the test.
+        expect(w.page.locator(".md-search-result__item a").first).to_have_attribute(
+            "href", reader_site + "stages/pql/?h=pql", timeout=15_000)  # first, among the pages that say PQL
 
 
 def test_diagrams_render_as_svg(browser: Any, reader_site: str) -> None:

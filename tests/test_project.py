@@ -306,3 +306,16 @@ def test_x_ref_star_names_any_collection_and_an_unknown_collection_is_located(ba
         "(there is no schemas/stagse.schema.json; collections: people, slas, stages, teams; \"*\" means any "
         "collection)"
     ]
+
+
+def test_the_title_control_character_rule_is_exactly_its_definition() -> None:
+    import sys
+    import unicodedata
+
+    from generator.project import _BIDI, _CONTROL
+
+    def is_control(char: str) -> bool:
+        return (unicodedata.category(char) in ("Cc", "Zl", "Zp") and char not in "\t\n") or char in _BIDI
+
+    assert [hex(c) for c in range(sys.maxunicode + 1)
+            if bool(_CONTROL.fullmatch(chr(c))) != is_control(chr(c))] == []
