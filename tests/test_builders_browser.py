@@ -407,8 +407,20 @@ def search(p: Any, text: str) -> list[str]:
     p.locator("input.md-search__input, dialog input[role=combobox]").first.press_sequentially(text, delay=30)
     results = p.locator(".md-search-result__item a, [role=listbox] a[role=option]")
     results.first.wait_for(timeout=15_000)
-    p.wait_for_timeout(500)  # the list settles as the last letters arrive
-    return [re.sub(r"\?h=[^#]*", "", a.get_attribute("href") or "") for a in results.all()]
+
+    def links() -> list[str]:  # read in one go in the page: the list may change between two reads
+        hrefs = results.evaluate_all("els => els.map(e => e.getAttribute('href') || '')")
+        return [re.sub(r"\?h=[^#]*", "", href) for href in hrefs]
+
+    # The list changes as the last letters arrive (under load, the results of "M" can show before
+    # those of "MQL"): read it until two readings 400 ms apart agree, for 10 s at the most.
+    seen, now = None, links()
+    for _ in range(25):
+        if now == seen:
+            break
+        p.wait_for_timeout(400)
+        seen, now = now, links()
+    return now
 
 
 def pages_found(links: list[str]) -> list[str]:
