@@ -19,9 +19,10 @@ playbook folder, never among its sources (``content/``, ``docs/``, ``schemas/``,
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
-from .model import Playbook
+from .model import Playbook, Record
 from .owners import owner_of
 from .problems import ERROR, WARNING, Problem
 
@@ -51,24 +52,43 @@ SOURCES = ("content", "docs", "schemas", "templates")
 
 
 def section(playbook: Playbook) -> tuple[str, list[Problem]]:
-    """The generated section and a warning for every record nobody can be asked to review."""
+    """The generated section and the warnings for the records nobody can be asked to review."""
     lines: list[str] = []
-    problems: list[Problem] = []
+    unreachable: list[Record] = []
     field = playbook.settings.handle_field
-    host = {"github": "GitHub", "gitlab": "GitLab"}.get(playbook.settings.handle_format, "code-host")
     for record in sorted(playbook.records.values(), key=lambda r: r.file):
         owner = owner_of(playbook, record)
         if owner is not None and owner.github:
             lines.append(f"/{record.file} {owner.mention}")
         else:
-            line, column = record.doc.locate(("owner",))
-            problems.append(Problem(
-                record.file, line, column,
-                f"owner '{record.get('owner')}' has no {host} handle (nor does their team or the "
-                f"team's owner): add a '{field}' field so pull requests reach a reviewer",
-                WARNING,
-            ))
+            unreachable.append(record)
+    host = {"github": "GitHub", "gitlab": "GitLab"}.get(playbook.settings.handle_format, "code-host")
+    problems = unreachable_warnings(unreachable, host, field)
     return header(field) + "\n" + "".join(f"{line}\n" for line in lines) + f"{END}\n", problems
+
+
+GROUP_OVER = 3  # more records without a reviewer than this: one warning with a count, not one each
+
+
+def unreachable_warnings(records: list[Record], host: str, field: str) -> list[Problem]:
+    """A warning at the ``owner`` field of each record nobody can be asked to review; when there
+    are more than :data:`GROUP_OVER` (a playbook where no owner has a handle yet), one warning at
+    the first of them that counts them and names the first few owners."""
+    fix = f"add a '{field}' field so pull requests reach a reviewer"
+    if len(records) <= GROUP_OVER:
+        return [Problem(record.file, *record.doc.locate(("owner",)),
+                        f"owner '{record.get('owner')}' has no {host} handle (nor does their team or the "
+                        f"team's owner): {fix}", WARNING) for record in records]
+    owners = Counter(str(record.get("owner")) for record in records)
+    named = [f"'{owner}' ({count} {'record' if count == 1 else 'records'})"
+             for owner, count in owners.most_common(GROUP_OVER)]
+    more = len(owners) - len(named)
+    listed = ", ".join(named) + (f" and {more} more {'owner' if more == 1 else 'owners'}" if more else "")
+    first = records[0]
+    return [Problem(first.file, *first.doc.locate(("owner",)),
+                    f"{len(records)} records have no reviewer: their owners have no {host} handle (nor do "
+                    f"their teams or the teams' owners): {listed}; {fix} (this file is the first of them)",
+                    WARNING)]
 
 
 def _hand_written(current: str | None, shown: str) -> tuple[str, str] | Problem:

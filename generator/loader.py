@@ -185,7 +185,11 @@ def _comment_warning(text: str, event: Any) -> Warning | None:
     if not found:
         return None
     column = end.column + found.start(1) - end.index + 1
-    return (end.line + 1, column, f"the text '{found.group(1).rstrip()}' is read as a comment and "
+    lost = found.group(1).rstrip()
+    if not event.value:  # `channel: #sales`: the whole value is the comment
+        return (end.line + 1, column, f"the value is empty: '{lost}' is read as a comment, as '#' after "
+                f"a space starts one in YAML; quote it to keep it, like \"{lost}\"")
+    return (end.line + 1, column, f"the text '{lost}' is read as a comment and "
             "dropped from the value; quote the whole value to keep it")
 
 
@@ -257,7 +261,7 @@ def _build(  # one loop on purpose: it runs once per event of every content file
                 data = value
                 if marking:
                     marks[()] = _mark(event)  # type: ignore[index]
-            if look_for_comments and plain and value.__class__ is str:
+            if look_for_comments and plain and (value.__class__ is str or not event.value):
                 warning = _comment_warning(text, event)
                 if warning:
                     warnings.append(warning)

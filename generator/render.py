@@ -272,12 +272,36 @@ def _is_scalar(value: Any) -> bool:
     return not isinstance(value, dict | list)
 
 
+class ReadData(dict[str, Any]):
+    """A record's values as a template sees them (``data``): every field the template reads is
+    noted in ``read``, so that the layout can show the fields it did not place."""
+
+    def __init__(self, values: dict[str, Any], read: set[str]) -> None:
+        super().__init__(values)
+        self.read = read
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.read.add(key)
+        return super().__contains__(key)
+
+
 class FieldRenderer:
     """Renders a record's values as Markdown using their schema for titles and order."""
 
-    def __init__(self, page: Page, collection: Collection, resolved: dict[Any, Any] | None = None) -> None:
+    def __init__(self, page: Page, collection: Collection, resolved: dict[Any, Any] | None = None,
+                 placed: set[str] | None = None) -> None:
         self.page = page
         self.collection = collection
+        self.placed = set() if placed is None else placed  # fields the page's template has shown
         # (id(schema), id(resolver)) -> (schema, resolver, resolved): shared by a render's pages
         self.resolved = {} if resolved is None else resolved
 
@@ -361,6 +385,7 @@ class FieldRenderer:
         """``## Title`` and the field's value, or nothing when the record has no value."""
         record = self.page.record
         assert record is not None
+        self.placed.add(name)
         value = record.get(name)
         if not shown(value):
             return Markup("")
@@ -374,9 +399,23 @@ class FieldRenderer:
         record = self.page.record
         assert record is not None
         skip = set(COMMON_FIELDS) | set(done)
+        self.placed.update(skip)
         props = list(self.collection.schema.get("properties", {}))
         names = [n for n in props if n in record.data] + [n for n in record.data if n not in props]
         return Markup("\n").join(self.section(n) for n in names if n not in skip)
+
+    def omit(self, *names: str) -> Markup:
+        """Mark fields as deliberately not shown on the record's page (another page shows them):
+        ``{{ fields.omit("home") }}`` writes nothing."""
+        self.placed.update(names)
+        return Markup("")
+
+    def unplaced(self) -> Markup:
+        """The fields the page's template neither read (through ``data``) nor showed (through
+        ``fields``), as sections in schema order, titled from the schema: a field added to a
+        schema appears on its records' pages with no template change. The layout calls it after
+        the ``body`` block."""
+        return self.remaining(self.placed)
 
 
 # ---------------------------------------------------------------------------
@@ -432,10 +471,11 @@ class Renderer:
     def record_page(self, record: Record) -> str:
         page = Page(record.page, self.playbook, self.freshness, record)
         collection = self.playbook.collections[record.collection]
+        placed: set[str] = set()
         return self._render(
             [f"{record.collection}.md.j2", "_record.md.j2"], page,
-            record=record, data=record.data, collection=collection,
-            fresh=self.freshness[record.key], fields=FieldRenderer(page, collection, self.resolved),
+            record=record, data=ReadData(record.data, placed), collection=collection,
+            fresh=self.freshness[record.key], fields=FieldRenderer(page, collection, self.resolved, placed),
         )
 
     def collection_page(self, collection: Collection) -> str:

@@ -164,6 +164,18 @@ def schema_problems(collection: Collection, file: str, doc: Document) -> list[Pr
     return [p for error in errors for p in _problems_for(error, file, doc)]
 
 
+def _reference_hint(value: str, targets: Iterable[str], ids: Mapping[str, set[str]],
+                    known: list[str]) -> str:
+    """A did-you-mean: the record meant when the value also names its collection or folder
+    (``stages/new``, ``content/stages/new.yaml``: a reference is the id alone), else the
+    closest known id."""
+    path = value.strip("/").removesuffix(".yaml").split("/")
+    if len(path) > 1 and path[-2] in targets and path[-1] in ids.get(path[-2], ()):
+        return f" (did you mean '{path[-1]}'? a reference is the record's id, without its collection)"
+    close = difflib.get_close_matches(value, known, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
 def reference_problems(
     sites: Iterable[RefSite], ids: Mapping[str, set[str]], file: str, doc: Document
 ) -> list[Problem]:
@@ -178,8 +190,7 @@ def reference_problems(
         kinds = " or ".join(site.targets)
         if not found:
             known = sorted(set().union(*(ids.get(c, set()) for c in site.targets)))
-            close = difflib.get_close_matches(site.value, known, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = _reference_hint(site.value, site.targets, ids, known)
             message = f"{name}: '{site.value}' is not a known record in {kinds}{hint}"
         else:
             message = f"{name}: '{site.value}' is ambiguous: it names a record in {', '.join(found)}"

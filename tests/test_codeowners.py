@@ -57,13 +57,26 @@ def test_owner_without_any_handle_is_left_out_with_a_warning(basic: Path, capsys
           "last_reviewed: 2026-01-10\n")
     assert main(["codeowners", "--root", str(basic)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == ("content/people/dana-reyes.yaml:2:8: warning: owner 'revops' has no GitHub handle "
-                      "(nor does their team or the team's owner): add a 'github' field so pull requests "
-                      "reach a reviewer")
-    assert len(out) == 7  # six warnings, then the summary line
+    # Six records: one line that counts them and names the owners, most records first.
+    assert out[0] == ("content/people/dana-reyes.yaml:2:8: warning: 6 records have no reviewer: their owners "
+                      "have no GitHub handle (nor do their teams or the teams' owners): 'revops' (2 records), "
+                      "'sales' (2 records), 'dana-reyes' (2 records); add a 'github' field so pull requests "
+                      "reach a reviewer (this file is the first of them)")
+    assert len(out) == 2  # the warning, then the summary line
     assert out[-1] == "playbook codeowners: .github/CODEOWNERS written (0 records)\n".rstrip()
     text = (basic / ".github/CODEOWNERS").read_text()
     assert "/content" not in text
+
+
+def test_a_few_records_without_a_reviewer_get_a_warning_each(basic: Path, capsys) -> None:
+    # sales has no handle and falls back to its owner; without one there, its records are unreachable.
+    write(basic, "content/teams/sales.yaml", "title: Sales\nowner: sales\nlast_reviewed: 2026-01-10\n")
+    assert main(["codeowners", "--root", str(basic)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    why = ("warning: owner 'sales' has no GitHub handle (nor does their team or the team's owner): add a "
+           "'github' field so pull requests reach a reviewer")
+    assert out[:-1] == [f"content/slas/mql-follow-up.yaml:2:8: {why}", f"content/stages/sql.yaml:2:8: {why}",
+                        f"content/teams/sales.yaml:2:8: {why}"]
 
 
 def test_handle_that_is_not_a_github_name_is_not_written(basic: Path, capsys) -> None:

@@ -192,3 +192,16 @@ def test_a_colon_inside_unquoted_text_suggests_quotes() -> None:
         "invalid YAML: mapping values are not allowed in this context: a value that contains ': ' must be "
         'in double quotes, like title: "Pricing: what to say"'
     )
+
+
+def test_an_unquoted_channel_says_that_hash_starts_a_comment() -> None:
+    """`channel: #sales` is an empty value to YAML; the warning says why, beside the schema's
+    "expected text, found nothing". A comment after a space and `#` (`# note`) is no value."""
+    doc = load_yaml(b"channel: #sales\nlist:\n  - #deals-desk\nnested:  # a comment\n  a: 1\nnone: # note\n")
+    assert doc.data == {"channel": None, "list": [None], "nested": {"a": 1}, "none": None}
+    assert doc.warnings == [
+        (1, 10, "the value is empty: '#sales' is read as a comment, as '#' after a space starts one in "
+                "YAML; quote it to keep it, like \"#sales\""),
+        (3, 5, "the value is empty: '#deals-desk' is read as a comment, as '#' after a space starts one "
+               "in YAML; quote it to keep it, like \"#deals-desk\""),
+    ]

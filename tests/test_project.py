@@ -76,6 +76,20 @@ def test_references_and_backlinks(basic: Path) -> None:
             id="unknown-reference-in-list",
         ),
         pytest.param(
+            "content/stages/lead.yaml", VALID_STAGE + "next_stages: [stages/mql, content/stages/mql.yaml]\n",
+            ["content/stages/lead.yaml:7:15: error: next_stages[0]: 'stages/mql' is not a known record in "
+             "stages (did you mean 'mql'? a reference is the record's id, without its collection)",
+             "content/stages/lead.yaml:7:27: error: next_stages[1]: 'content/stages/mql.yaml' is not a known "
+             "record in stages (did you mean 'mql'? a reference is the record's id, without its collection)"],
+            id="reference-written-with-its-collection",
+        ),
+        pytest.param(
+            "content/stages/lead.yaml", VALID_STAGE.replace("owning_team: sales", "owning_team: teams/sales"),
+            ["content/stages/lead.yaml:6:14: error: owning_team: 'teams/sales' is not a known record in teams "
+             "(did you mean 'sales'? a reference is the record's id, without its collection)"],
+            id="reference-written-with-its-collection-single",
+        ),
+        pytest.param(
             "content/stages/lead.yaml", VALID_STAGE + "owner: sales\n",
             ["content/stages/lead.yaml:7:1: error: duplicate key 'owner' (it is already set at line 2): keep one "
              "of the two"],

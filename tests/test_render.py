@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -114,3 +116,47 @@ def test_a_bug_in_the_generator_is_raised_not_reported_as_a_template_error(
     playbook, _ = load_playbook(basic)
     with pytest.raises(TypeError, match="'NoneType' object is not iterable"):
         render_pages(playbook, TODAY)
+
+
+# ---------------------------------------------------------------------------
+# Fields a template does not place are still shown
+
+
+def _add_buyer_fields(root: Path) -> None:
+    """Two fields added to the buyers' schema (and a buyer), which their template never names."""
+    path = root / "schemas/buyers.schema.json"
+    schema = json.loads(path.read_text())
+    schema["properties"]["deal_breakers"] = {"type": "array", "title": "Deal-breakers",
+                                             "items": {"type": "string"}}
+    schema["properties"]["budget_owner"] = {"type": "string", "title": "Holds the budget"}
+    path.write_text(json.dumps(schema, indent=1))
+    buyer = root / "content/buyers/head-of-logistics.yaml"
+    buyer.write_text(buyer.read_text() + "budget_owner: \"<script>alert(1)</script> *the CFO*\"\n"
+                     "deal_breakers: [No API, '[a link](javascript:alert(1))']\n")
+
+
+def test_a_field_the_template_does_not_place_is_shown_in_schema_order(tmp_path: Path) -> None:
+    root = tmp_path / "walkthrough"
+    shutil.copytree(Path(__file__).parent / "fixtures/walkthrough", root)
+    template = (root / "templates/buyers.md.j2").read_bytes()
+    _add_buyer_fields(root)
+    page = render(root)["buyers/head-of-logistics.md"]
+    assert (root / "templates/buyers.md.j2").read_bytes() == template  # no template change
+    rest = page.partition("## Rivals they compare us with")[2]
+    # After what the template placed, in the schema's order (deal_breakers first), titled from it,
+    # escaped as every other value.
+    assert rest.index("## Deal-breakers\n\n- No API\n- \\[a link\\]\\(javascript:alert\\(1\\)\\)\n") \
+        < rest.index("## Holds the budget\n\n&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\*the CFO\\*\n")
+    # A field the template read is not repeated: the job titles and the battlecard.
+    assert "## Job titles" not in page and "## Battlecard" not in page
+
+
+def test_a_field_a_template_omits_on_purpose_stays_off_the_page(tmp_path: Path) -> None:
+    root = tmp_path / "walkthrough"
+    shutil.copytree(Path(__file__).parent / "fixtures/walkthrough", root)
+    _add_buyer_fields(root)
+    template = root / "templates/buyers.md.j2"
+    template.write_text(template.read_text().replace(
+        "{% endblock %}", '{{ fields.omit("budget_owner") }}\n{% endblock %}'))
+    page = render(root)["buyers/head-of-logistics.md"]
+    assert "## Deal-breakers" in page and "Holds the budget" not in page
