@@ -43,7 +43,7 @@ from .loader import LoadError, load_yaml, position
 from .model import Playbook, Record
 from .pages import DOCS, hand_written_pages, read_page
 from .problems import Problem
-from .schemas import Location, annotated_values
+from .schemas import Collection, Location, all_annotated_values
 from .validate import field_name
 
 AUDIENCES = ("public", "partner", "internal")
@@ -98,9 +98,17 @@ def of_page(text: str) -> str:
     return value if value in AUDIENCES else DEFAULT
 
 
+def hidden_paths(collection: Collection, data: Any, viewer: str) -> list[Location]:
+    """The values of ``data`` that ``viewer`` may not see: every location where a mark applies
+    (wherever the schema walk finds it) that names a narrower audience; where several apply, the
+    narrowest counts. A mark that is not an audience hides from all but ``internal``."""
+    marks = all_annotated_values(collection, data, "x-audience")
+    return [path for path, found in marks.items()
+            if any(a not in AUDIENCES or not sees(viewer, a) for a in found) and viewer != DEFAULT]
+
+
 def hidden_fields(playbook: Playbook, record: Record, viewer: str) -> list[Location]:
-    marks = annotated_values(playbook.collections[record.collection], record.data, "x-audience")
-    return [path for path, audience in marks.items() if audience in AUDIENCES and not sees(viewer, audience)]
+    return hidden_paths(playbook.collections[record.collection], record.data, viewer)
 
 
 def _delete(data: Any, path: Location) -> None:
@@ -121,7 +129,10 @@ def scope(playbook: Playbook, viewer: str) -> Playbook:
     """The playbook as ``viewer`` sees it (the same object for ``internal``, which sees all)."""
     if viewer == "internal":
         return playbook
-    visible = {key: r for key, r in playbook.records.items() if sees(viewer, of_record(r))}
+    hidden = {key: hidden_fields(playbook, r, viewer) for key, r in playbook.records.items()
+              if sees(viewer, of_record(r))}
+    # A mark at the top of a record's schema (or in what applies there) hides the whole record.
+    visible = {key: playbook.records[key] for key, paths in hidden.items() if () not in paths}
     scoped = Playbook(playbook.root, playbook.collections, settings=playbook.settings)
     for key, record in visible.items():
         data = copy.deepcopy(record.data)
@@ -131,7 +142,7 @@ def scope(playbook: Playbook, viewer: str) -> Playbook:
                 _set(data, site.path, WITHHELD)
         # Deepest first and, within a list, the highest index first, so that no deletion shifts
         # the position of another (paths through one container hold keys of one type, so they sort).
-        for path in sorted(set(hidden_fields(playbook, record, viewer)), reverse=True):
+        for path in sorted(set(hidden[key]), reverse=True):
             _delete(data, path)
         scoped.records[key] = Record(record.collection, record.id, record.file, record.doc.with_data(data))
     shown = {record.collection for record in scoped.records.values()}

@@ -46,12 +46,12 @@ from pathlib import Path
 from typing import Any
 
 from . import diff, gitrepo
-from .audience import AUDIENCES, DEFAULT, sees
+from .audience import AUDIENCES, DEFAULT, hidden_paths, sees
 from .config import load_settings
 from .gitrepo import BlobReader, Commit, GitError
 from .loader import LoadError, load_yaml
 from .project import CONTENT, SUFFIX, ContentFile, convention_problems
-from .schemas import DEFAULT_OWNERS, Collection, annotated_values, load_schemas, record_refs
+from .schemas import DEFAULT_OWNERS, Collection, load_schemas, record_refs
 from .validate import schema_problems
 
 CACHE_FORMAT = 1
@@ -294,8 +294,7 @@ def _scoped_version(describer: diff.Describer, version: diff.Version, viewer: st
     collection = describer.collections(version.side).get(version.collection)
     if viewer == "internal" or collection is None or not isinstance(version.data, dict):
         return version
-    marks = annotated_values(collection, version.data, "x-audience")
-    hidden = [p for p, a in marks.items() if a in AUDIENCES and not sees(viewer, a)]
+    hidden = hidden_paths(collection, version.data, viewer)
     if not hidden:
         return version
     data = copy.deepcopy(version.data)

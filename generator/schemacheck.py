@@ -28,6 +28,7 @@ from jsonschema.exceptions import ValidationError
 
 from .loader import Document, LoadError, load_yaml
 from .problems import Problem
+from .schemawalk import IN_PLACE, children, pointer_of, subschemas
 from .wording import describe_value, field_name
 
 META_FILE = Path(__file__).parent / "schemas" / "annotations.schema.json"
@@ -36,11 +37,6 @@ KNOWN = tuple(sorted(k for k in META["$defs"] if k.startswith("x-")))
 COLLECTION_ONLY = "x-playbook"
 MAX_DEPTH = 64
 FAIL_CLOSED = {"x-audience": "internal"}  # what an invalid value is replaced by (others are dropped)
-# Keywords whose values are data, not schemas, and maps whose keys are names, not keywords.
-_DATA = frozenset({"enum", "const", "examples", "default", "required", "dependentRequired"})
-_NAMED = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
-# Keywords that apply a subschema to the same value (following them never descends into a field).
-_SAME_VALUE = ("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas")
 
 # Every keyword of JSON Schema 2020-12 (and two older spellings): any other key in a schema is a
 # mistake for the playbook (``"X-audience"`` or ``"audience"`` would be silently ignored).
@@ -113,25 +109,6 @@ def marks(text: str) -> Document:
 
 # ---------------------------------------------------------------------------
 # Annotations
-
-
-def _subschemas(node: Any, path: Location = ()) -> Iterator[tuple[Location, dict[str, Any]]]:
-    """Every mapping in schema position, with its path in the file."""
-    if isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from _subschemas(item, (*path, index))
-        return
-    if not isinstance(node, dict):
-        return
-    yield path, node
-    for key, value in node.items():
-        if key.startswith("x-") or key in _DATA:
-            continue
-        if key in _NAMED and isinstance(value, dict):
-            for name, sub in value.items():
-                yield from _subschemas(sub, (*path, key, name))
-        else:
-            yield from _subschemas(value, (*path, key))
 
 
 def _suggest(word: str, options: Any) -> str:
@@ -207,7 +184,7 @@ def annotation_problems(file: str, schema: Any, text: str, *, collection: bool) 
         doc = doc or marks(text)
         problems.append(_located(file, doc, path, message, key=key))
 
-    for path, node in list(_subschemas(schema)):
+    for path, node in list(subschemas(schema)):
         for name in [k for k in node if not k.startswith("x-") and k not in KEYWORDS]:
             hint = _suggest(name, sorted(KEYWORDS | set(KNOWN))) or " (neither a JSON Schema keyword nor a " \
                 "playbook annotation)"
@@ -249,14 +226,6 @@ def _make_harmless(node: dict[str, Any], name: str) -> None:
 # Reference cycles
 
 
-def _pointer(fragment: str) -> Location | None:
-    if fragment in ("", "/"):
-        return ()
-    if not fragment.startswith("/"):
-        return None  # an anchor: not followed
-    return tuple(p.replace("~1", "/").replace("~0", "~") for p in fragment[1:].split("/"))
-
-
 def _at(document: Any, pointer: Location) -> tuple[Any, Location]:
     """The node a JSON pointer names, and its path (list positions as numbers)."""
     node, path = document, cast(Location, ())
@@ -285,7 +254,7 @@ def reference_cycle(schemas: dict[str, Any], start: str) -> tuple[str, Location]
         if isinstance(ref, str):
             target_file, _, fragment = ref.partition("#")
             target_file = target_file or file
-            pointer = _pointer(fragment)
+            pointer = pointer_of(fragment)
             if target_file in schemas and pointer is not None:
                 if target_file not in files:
                     files.append(target_file)
@@ -295,13 +264,9 @@ def reference_cycle(schemas: dict[str, Any], start: str) -> tuple[str, Location]
                 found = visit(target_file, target_path, target)
                 if found:
                     return found
-        for keyword in _SAME_VALUE:
-            value = node.get(keyword)
-            items = (list(enumerate(value)) if isinstance(value, list) else list(value.items())
-                     if keyword == "dependentSchemas" and isinstance(value, dict) else
-                     [(None, value)] if isinstance(value, dict) else [])
-            for index, sub in items:
-                found = visit(file, (*path, keyword) if index is None else (*path, keyword, index), sub)
+        for keyword, arg, sub in children(node):
+            if keyword in IN_PLACE:
+                found = visit(file, (*path, keyword) if arg is None else (*path, keyword, arg), sub)
                 if found:
                     return found
         stack.discard((file, path))
@@ -309,7 +274,7 @@ def reference_cycle(schemas: dict[str, Any], start: str) -> tuple[str, Location]
         return None
 
     for file in files:  # grows as references name other files
-        for path, node in _subschemas(schemas.get(file)):
+        for path, node in subschemas(schemas.get(file)):
             stack.clear()
             found = visit(file, path, node)
             if found:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,12 +21,26 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 from referencing import Registry, Resource
-from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from .dates import is_real_date
 from .problems import Problem
 from .schemacheck import annotation_problems, marks, read_schema, reference_cycle
+from .schemawalk import (
+    MAX_REF_HOPS,
+    Node,
+    applying,
+    children,
+    graph,
+    leading_to,
+    lookup,
+    nodes_of,
+    subschemas,
+    unhonoured,
+)
+from .schemawalk import (
+    Location as Location,
+)
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 SCHEMA_SUFFIX = ".schema.json"
@@ -73,9 +86,9 @@ class Collection:
     # A compiled validator (jsonschema-rs) for the clean path: when it accepts a record, so would
     # ``validator``; when it does not, ``validator`` explains why. None: ``validator`` alone.
     fast: Any = field(default=None, repr=False)
-    inlined: Any = field(default=None, repr=False)  # the schema with its references resolved
+    graph: Any = field(default=None, repr=False)  # the subschemas it applies (schemawalk.graph)
     keywords: frozenset[str] = frozenset()  # the x- annotations it uses
-    pruned: dict[str, Any] = field(default_factory=dict, repr=False)  # see annotated_nodes
+    pruned: dict[str, set[int]] = field(default_factory=dict, repr=False)  # see annotated_nodes
 
     @property
     def template(self) -> str:
@@ -155,9 +168,6 @@ def _schema_problems(file: str, schema: Any) -> list[Problem]:
 # rejects goes through ``jsonschema`` for the verdict and the located messages.
 
 _FAST_BASE = "file:///playbook/schemas/"
-_SUBSCHEMA = ("not", "if", "then", "else", "contains", "propertyNames", "additionalProperties", "items")
-_SUBSCHEMAS = ("allOf", "anyOf", "oneOf", "prefixItems")
-_SUBSCHEMA_MAPS = ("properties", "$defs")
 _PLAIN = frozenset({
     "$schema", "$comment", "$ref", "title", "description", "examples", "default", "deprecated",
     "readOnly", "writeOnly", "type", "enum", "const", "required", "minItems", "maxItems",
@@ -165,18 +175,8 @@ _PLAIN = frozenset({
     "exclusiveMinimum", "exclusiveMaximum", "minProperties", "maxProperties", "minContains",
     "maxContains",
 })
-_VETTED = _PLAIN | set(_SUBSCHEMA) | set(_SUBSCHEMAS) | set(_SUBSCHEMA_MAPS)
-
-
-def _subschemas(key: str, value: Any) -> list[Any] | None:
-    """The schemas inside one keyword's value (None: not the shape that keyword takes)."""
-    if key in _SUBSCHEMA:
-        return [value]
-    if key in _SUBSCHEMAS:
-        return value if isinstance(value, list) else None
-    if key in _SUBSCHEMA_MAPS:
-        return list(value.values()) if isinstance(value, dict) else None
-    return []
+_VETTED = _PLAIN | {"not", "if", "then", "else", "contains", "propertyNames", "additionalProperties",
+                    "items", "allOf", "anyOf", "oneOf", "prefixItems", "properties", "$defs"}
 
 
 def _vet(schema: Any, files: set[str], formats: set[str], refs: set[str]) -> bool:
@@ -198,10 +198,7 @@ def _vet(schema: Any, files: set[str], formats: set[str], refs: set[str]) -> boo
                 refs.add(target)
         elif key == "format":
             formats.add(str(value))
-        subs = _subschemas(key, value)
-        if subs is None or not all(_vet(s, files, formats, refs) for s in subs):
-            return False
-    return True
+    return all(_vet(sub, files, formats, refs) for _, _, sub in children(schema))
 
 
 class _Pattern:
@@ -305,8 +302,9 @@ def load_schemas(
         validator = Draft202012Validator(schema, registry=registry, format_checker=_FORMATS)
         resolver = registry.resolver(base_uri=name)
         settings = _settings(collection, file, schema, validator, resolver)
-        settings.inlined = inline_refs(schema, resolver)
-        settings.keywords = frozenset(_keywords(settings.inlined))
+        settings.graph = graph(schema, resolver, name)
+        settings.keywords = frozenset(k for n in nodes_of(settings.graph) for k in n.schema if k[:2] == "x-")
+        problems += unhonoured_problems(settings, {n: (f, texts[n]) for n, (f, _) in raw.items()})
         if ("owner",) not in annotated_values(settings, {"owner": ""}, "x-ref"):
             problems.append(Problem(file, 1, 1, 'the owner property must name its owner records with "x-ref" '
                                     '("@owners": the owner collections of playbook.yml)'))
@@ -324,14 +322,6 @@ ANY = "*"  # ``"x-ref": "*"``: a record of any collection
 OWNERS = "@owners"  # ``"x-ref": "@owners"``: a record of the owner collections of ``playbook.yml``
 
 
-def _json_mark(text: str, needle: str, start: int = 0) -> tuple[int, int]:
-    """Line and column (1-based) of the first ``needle`` at or after ``start`` in JSON ``text``."""
-    at = text.find(needle, start)
-    if at < 0:
-        return (1, 1)
-    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
-
-
 def expand_refs(
     file: str, text: str, schema: Any, names: list[str], owners: tuple[str, ...] = DEFAULT_OWNERS
 ) -> list[Problem]:
@@ -339,36 +329,26 @@ def expand_refs(
     reference may name follow ``schemas/``) and ``"@owners"`` with the owner collections, and
     report each ``x-ref`` that names a collection with no schema, located in the schema file."""
     problems: list[Problem] = []
-    cursor = 0
-    pending: list[Any] = [schema]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, list):
-            pending.extend(reversed(node))
+    known = ", ".join(sorted(names)) or "none"
+    for pointer, node in subschemas(schema):
+        if "x-ref" not in node:
             continue
-        if not isinstance(node, dict):
-            continue
-        if "x-ref" in node:
-            value = node["x-ref"]
-            cursor = text.find('"x-ref"', cursor) + 1 or cursor
-            known = ", ".join(sorted(names)) or "none"
-            if value == ANY:
-                node["x-ref"] = list(names)
-            elif value == OWNERS:
-                node["x-ref"] = list(owners)
-                line, column = _json_mark(text, f'"{OWNERS}"', max(cursor - 1, 0))
-                problems += [Problem(file, line, column, f"owners.collections in playbook.yml names "
-                                     f"'{target}', which is not a collection (collections: {known})")
-                             for target in owners if target not in names]
-            else:
-                targets = (value,) if isinstance(value, str) else value if isinstance(value, list) else ()
-                for target in targets:
-                    if target not in names:
-                        line, column = _json_mark(text, f'"{target}"', max(cursor - 1, 0))
-                        problems.append(Problem(file, line, column, f"x-ref names '{target}', which is not a "
-                                                f"collection (there is no schemas/{target}.schema.json; "
-                                                f'collections: {known}; "*" means any collection)'))
-        pending.extend(reversed(list(node.values())))
+        value, where = node["x-ref"], (*pointer, "x-ref")
+        if value == ANY:
+            node["x-ref"] = list(names)
+        elif value == OWNERS:
+            node["x-ref"] = list(owners)
+            problems += [Problem(file, *marks(text).locate(where), "owners.collections in playbook.yml "
+                                 f"names '{target}', which is not a collection (collections: {known})")
+                         for target in owners if target not in names]
+        else:
+            targets = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+            for index, target in enumerate(targets):
+                if target not in names:
+                    at = where if isinstance(value, str) else (*where, index)
+                    problems.append(Problem(file, *marks(text).locate(at), f"x-ref names '{target}', which "
+                                            f"is not a collection (there is no schemas/{target}.schema.json; "
+                                            f'collections: {known}; "*" means any collection)'))
     return problems
 
 
@@ -385,24 +365,6 @@ class RefSite:
 def ref_targets(annotation: Any) -> tuple[str, ...]:
     """The collections an ``x-ref`` annotation names (one name, or a list of them)."""
     return (annotation,) if isinstance(annotation, str) else tuple(annotation)
-
-
-Location = tuple[str | int, ...]
-
-
-MAX_REF_HOPS = 20
-
-
-def lookup(ref: Any, resolver: Any) -> tuple[Any, Any] | None:
-    """The schema a ``$ref`` points to and the resolver to use inside it; None when it points
-    nowhere (validation reports that)."""
-    if not isinstance(ref, str):
-        return None
-    try:
-        found = resolver.lookup(ref)
-    except Unresolvable:
-        return None
-    return found.contents, found.resolver
 
 
 def resolve(schema: Any, resolver: Any) -> tuple[dict[str, Any], Any]:
@@ -430,186 +392,69 @@ def resolve_node(collection: Collection, schema: Any) -> dict[str, Any]:
     return resolve(schema, collection.resolver)[0]
 
 
-def inline_refs(schema: Any, resolver: Any, memo: dict[int, Any] | None = None) -> Any:
-    """A copy of ``schema`` in which each ``$ref`` holds the schema it points to, resolved once,
-    so that walking records asks no resolver. Shared and recursive references stay shared; one
-    that cannot be resolved becomes ``{}`` (validation reports it)."""
-    if not isinstance(schema, dict):
-        return schema
-    memo = {} if memo is None else memo
-    if id(schema) in memo:
-        return memo[id(schema)]
-    out = memo[id(schema)] = dict(schema)
-    if isinstance(schema.get("$ref"), str):
-        found = lookup(schema["$ref"], resolver)
-        out["$ref"] = {} if found is None else inline_refs(found[0], found[1], memo)
-    for keyword in ("allOf", "anyOf", "oneOf"):
-        if isinstance(schema.get(keyword), list):
-            out[keyword] = [inline_refs(sub, resolver, memo) for sub in schema[keyword]]
-    if isinstance(schema.get("properties"), dict):
-        out["properties"] = {k: inline_refs(v, resolver, memo) for k, v in schema["properties"].items()}
-    for keyword in ("additionalProperties", "items"):
-        if isinstance(schema.get(keyword), dict):
-            out[keyword] = inline_refs(schema[keyword], resolver, memo)
-    return out
+def _valid(node: Node, value: Any) -> bool:
+    """Whether ``value`` is valid against one subschema (with the resolver of its file)."""
+    if node.check is None:
+        make: Any = Draft202012Validator  # ``_resolver``: jsonschema's own way into a subschema
+        node.check = make(node.schema, _resolver=node.resolver, format_checker=_FORMATS)
+    return bool(node.check.is_valid(value))
 
 
-def _keywords(schema: Any, seen: set[int] | None = None) -> set[str]:
-    """Every ``x-...`` annotation used anywhere in an inlined schema."""
-    seen = set() if seen is None else seen
-    if not isinstance(schema, dict) or id(schema) in seen:
-        return set()
-    seen.add(id(schema))
-    found = {k for k in schema if k.startswith("x-")}
-    for value in schema.values():
-        for sub in value if isinstance(value, list) else value.values() if isinstance(value, dict) else []:
-            found |= _keywords(sub, seen)
-        found |= _keywords(value, seen)
-    return found
-
-
-def walk(schema: Any, instance: Any, path: Location = ()) -> Iterator[tuple[Location, Any, dict[str, Any]]]:
-    """Walk ``instance`` alongside an inlined ``schema`` (see :func:`inline_refs`): yield each
-    (location, value, subschema) pairing, following ``$ref``, ``allOf``/``anyOf``/``oneOf``,
-    properties and list items."""
-    if not isinstance(schema, dict):
-        return
-    yield path, instance, schema
-    if isinstance(schema.get("$ref"), dict):
-        yield from walk(schema["$ref"], instance, path)
-    for keyword in ("allOf", "anyOf", "oneOf"):
-        for sub in schema.get(keyword, ()):
-            yield from walk(sub, instance, path)
-    if isinstance(instance, dict):
-        properties = schema.get("properties", {})
-        extra = schema.get("additionalProperties")
-        for key, value in instance.items():
-            yield from walk(properties.get(key, extra), value, (*path, key))
-    elif isinstance(instance, list) and "items" in schema:
-        for index, value in enumerate(instance):
-            yield from walk(schema["items"], value, (*path, index))
-
-
-_COMBINED = ("allOf", "anyOf", "oneOf")
-
-
-def _children(node: dict[str, Any]) -> list[Any]:
-    """The subschemas :func:`walk` may enter from ``node``."""
-    found: list[Any] = [node.get("$ref")]
-    for keyword in _COMBINED:
-        if isinstance(node.get(keyword), list):
-            found += node[keyword]
-    if isinstance(node.get("properties"), dict):
-        found += node["properties"].values()
-    return [*found, node.get("additionalProperties"), node.get("items")]
-
-
-def _leading_to(schema: Any, keyword: str) -> set[int]:
-    """The ids of the subschemas of ``schema`` from which :func:`walk` can reach ``keyword``."""
-    nodes: dict[int, dict[str, Any]] = {}
-    parents: dict[int, list[int]] = {}
-    pending = [schema]
-    while pending:
-        node = pending.pop()
-        if not isinstance(node, dict) or id(node) in nodes:
-            continue
-        nodes[id(node)] = node
-        for child in _children(node):
-            if isinstance(child, dict):
-                parents.setdefault(id(child), []).append(id(node))
-                pending.append(child)
-    found: set[int] = set()
-    reach = [key for key, node in nodes.items() if keyword in node]
-    while reach:
-        key = reach.pop()
-        if key not in found:
-            found.add(key)
-            reach += parents.get(key, [])
-    return found
-
-
-
-
-def _prune(schema: Any, keep: set[int], memo: dict[int, Any]) -> Any:
-    """``schema`` with only the subschemas in ``keep``: the others become None (a property
-    that stays listed, so that ``additionalProperties`` still does not apply to it)."""
-    if not isinstance(schema, dict) or id(schema) not in keep:
-        return None
-    if id(schema) in memo:
-        return memo[id(schema)]
-    out: dict[str, Any] = {k: v for k, v in schema.items() if k.startswith("x-")}
-    memo[id(schema)] = out
-    ref = _prune(schema.get("$ref"), keep, memo)
-    if ref is not None:
-        out["$ref"] = ref
-    for keyword in _COMBINED:
-        subs = [_prune(sub, keep, memo) for sub in schema.get(keyword) or () if isinstance(sub, dict)]
-        if any(sub is not None for sub in subs):
-            out[keyword] = [sub for sub in subs if sub is not None]
-    properties = schema.get("properties")
-    extra = _prune(schema.get("additionalProperties"), keep, memo)
-    pruned = {k: _prune(v, keep, memo) for k, v in properties.items()} if isinstance(properties, dict) else {}
-    if extra is not None or any(v is not None for v in pruned.values()):
-        out["properties"] = pruned
-        out["additionalProperties"] = extra
-    items = _prune(schema.get("items"), keep, memo)
-    if items is not None:
-        out["items"] = items
-    return out
-
-
-def _pruned(collection: Collection, keyword: str) -> Any:
-    """The collection's inlined schema reduced to what leads to ``keyword``, made once."""
+def _leading(collection: Collection, keyword: str) -> set[int]:
+    """The nodes of the collection's graph that lead to ``keyword``, worked out once."""
     if keyword not in collection.pruned:
-        keep = _leading_to(collection.inlined, keyword)
-        collection.pruned[keyword] = _prune(collection.inlined, keep, {})
+        collection.pruned[keyword] = leading_to(collection.graph, keyword)
     return collection.pruned[keyword]
 
 
-def _annotated(
-    node: dict[str, Any], instance: Any, path: Location, keyword: str, out: dict[Location, tuple[Any, Any]]
-) -> None:
-    """:func:`walk` over a pruned schema, keeping the first node with ``keyword`` at each location."""
-    if keyword in node and path not in out:
-        out[path] = (instance, node)
-    if "$ref" in node:
-        _annotated(node["$ref"], instance, path, keyword, out)
-    for combined in _COMBINED:
-        for sub in node.get(combined, ()):
-            _annotated(sub, instance, path, keyword, out)
-    if isinstance(instance, dict):
-        if "properties" in node:
-            properties, extra = node["properties"], node["additionalProperties"]
-            for key, value in instance.items():
-                sub = properties.get(key, extra)
-                if sub is not None:
-                    _annotated(sub, value, (*path, key), keyword, out)
-    elif isinstance(instance, list) and "items" in node:
-        for index, value in enumerate(instance):
-            _annotated(node["items"], value, (*path, index), keyword, out)
-
-
-def annotated_nodes(collection: Collection, data: Any, keyword: str) -> dict[Location, tuple[Any, Any]]:
-    """(value, subschema) at every location of ``data`` where ``keyword`` applies, the first
-    subschema that has it in :func:`walk` order, in that order. Only the parts of the schema
-    that lead to ``keyword`` are walked."""
-    found: dict[Location, tuple[Any, Any]] = {}
+def annotated_nodes(
+    collection: Collection, data: Any, keyword: str
+) -> dict[Location, tuple[Any, list[Node]]]:
+    """(value, every subschema holding ``keyword`` that applies there) at each location of ``data``
+    where one applies, in the order of :func:`~generator.schemawalk.applying`. Only the parts of
+    the schema that lead to ``keyword`` are walked."""
+    found: dict[Location, tuple[Any, list[Node]]] = {}
     if keyword in collection.keywords:
-        schema = _pruned(collection, keyword)
-        if schema is not None:
-            _annotated(schema, data, (), keyword, found)
+        for path, value, node in applying(collection.graph, data, _valid, _leading(collection, keyword)):
+            if keyword in node.schema:
+                found.setdefault(path, (value, []))[1].append(node)
     return found
 
 
 def annotated_values(collection: Collection, data: Any, keyword: str) -> dict[Location, Any]:
-    """The value of an ``x-...`` annotation at every location of ``data`` where it applies."""
-    return {path: node[keyword] for path, (_, node) in annotated_nodes(collection, data, keyword).items()}
+    """The value of an ``x-...`` annotation at every location of ``data`` where it applies (the
+    first subschema's, where several apply)."""
+    found = annotated_nodes(collection, data, keyword)
+    return {path: nodes[0].schema[keyword] for path, (_, nodes) in found.items()}
+
+
+def all_annotated_values(collection: Collection, data: Any, keyword: str) -> dict[Location, list[Any]]:
+    """Every value of an ``x-...`` annotation that applies, at each location of ``data``."""
+    return {path: [n.schema[keyword] for n in nodes]
+            for path, (_, nodes) in annotated_nodes(collection, data, keyword).items()}
 
 
 def record_refs(collection: Collection, data: Any) -> list[RefSite]:
-    """Every reference in one record, deduplicated by location, in document order."""
+    """Every reference in one record, deduplicated by location, in document order; a location
+    does not ask for re-review when any ``"x-drift": false`` applies there."""
+    drift = all_annotated_values(collection, data, "x-drift")
+    still = {path for path, values in drift.items() if False in values}
     return [
-        RefSite(path, value, ref_targets(node["x-ref"]), node.get("x-drift", True))
-        for path, (value, node) in annotated_nodes(collection, data, "x-ref").items()
+        RefSite(path, value, ref_targets(nodes[0].schema["x-ref"]), path not in still)
+        for path, (value, nodes) in annotated_nodes(collection, data, "x-ref").items()
         if isinstance(value, str)
     ]
+
+
+def unhonoured_problems(collection: Collection, files: dict[str, tuple[str, str]]) -> list[Problem]:
+    """An annotation on record values that the collection reaches only where it applies to no
+    value (under ``not``, ``propertyNames``, ...): located in its schema file. ``files``: schema
+    file name -> (path to show, text)."""
+    problems = []
+    for found in unhonoured(collection.graph):
+        shown, text = files.get(found.node.file, (collection.file, ""))
+        line, column = marks(text).locate((*found.node.pointer, found.annotation), key=True)
+        problems.append(Problem(shown, line, column, f"{found.annotation}: cannot be honoured here: it is "
+                                f'under "{found.keyword}", which applies this schema to no value of a record '
+                                "(the playbook would ignore it); put it on the property or item it is about"))
+    return problems

@@ -66,6 +66,16 @@ def _require_build_mark() -> None:
                     "call) so that `make test-fast` leaves it out", pytrace=False)
 
 
+def edit(root: Path, rel: str, old: str, new: str, *, count: int = 1) -> None:
+    """Replace ``old`` by ``new`` in the file ``root/rel`` (the first ``count`` times; -1: every
+    time), failing the test when ``old`` is not there: an edit that silently does nothing would
+    let the test pass without testing anything."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{rel} does not contain {old!r}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
 @pytest.fixture
 def basic(tmp_path: Path) -> Path:
     """A writable copy of the small, valid ``basic`` fixture playbook."""

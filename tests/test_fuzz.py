@@ -29,7 +29,7 @@ import pytest
 from generator import export
 from generator.cli import main
 from generator.problems import PlaybookError, format_text
-from generator.schemacheck import _subschemas
+from generator.schemawalk import subschemas
 from generator.site import generate
 
 from .conftest import FIXTURES
@@ -137,7 +137,7 @@ def junk_annotation(rng: random.Random, raw: bytes) -> bytes:
         schema = json.loads(raw)
     except ValueError:
         return insert_chars(rng, raw)
-    nodes = [node for _, node in _subschemas(schema)]
+    nodes = [node for _, node in subschemas(schema)]
     if not nodes:
         return raw
     if rng.random() < 0.35 and isinstance(schema, dict):

@@ -66,7 +66,7 @@ def test_an_invalid_confidentiality_mark_hides_the_field(basic: Path) -> None:
     edit(basic, STAGES, AUDIENCE_FIELD, AUDIENCE_FIELD[:-1] + ', "x-audience": "Internal"}')
     playbook, problems = load_playbook(basic)
     assert problems[0].message.startswith("x-audience: must be one of")
-    assert playbook.collections["stages"].inlined["properties"]["abbreviation"]["x-audience"] == "internal"
+    assert playbook.collections["stages"].schema["properties"]["abbreviation"]["x-audience"] == "internal"
     with pytest.raises(PlaybookError):
         generate(basic, date(2026, 4, 1), "public")
 

@@ -10,7 +10,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from generator.project import load_playbook
-from generator.schemas import Collection, annotated_values, inline_refs, record_refs, walk
+from generator.schemas import Collection, _valid, annotated_values, record_refs
+from generator.schemawalk import applying, graph
 
 from .conftest import FIXTURES
 
@@ -19,9 +20,9 @@ def full_walk(collection: Collection, data: Any, keyword: str) -> list[tuple[Any
     """The first subschema with ``keyword`` at each location, walking the whole schema."""
     seen: dict[Any, tuple[Any, Any, Any]] = {}
     if keyword in collection.keywords:
-        for path, value, node in walk(collection.inlined, data):
-            if keyword in node and path not in seen:
-                seen[path] = (path, value, node[keyword])
+        for path, value, node in applying(collection.graph, data, _valid):
+            if keyword in node.schema and path not in seen:
+                seen[path] = (path, value, node.schema[keyword])
     return list(seen.values())
 
 
@@ -59,7 +60,7 @@ def test_pruned_walk_keeps_order_recursion_and_declared_properties() -> None:
         "things.schema.json", Resource.from_contents(schema, default_specification=DRAFT202012))
     resolver = registry.resolver(base_uri="things.schema.json")
     things = Collection("things", "schemas/things.schema.json", schema, None, resolver,
-                        inlined=inline_refs(schema, resolver), keywords=frozenset({"x-ref"}))
+                        graph=graph(schema, resolver, "things.schema.json"), keywords=frozenset({"x-ref"}))
     data = {"owner": "x", "a": "t1", "b": "p1", "plain": "not a ref", "other": "s1",
             "tree": {"to": "t2", "next": {"to": "t3", "next": {"to": "t4"}}}}
     found = [(s.path, s.value, s.targets) for s in record_refs(things, data)]
