@@ -10,7 +10,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 help:
 	@echo "make serve   validate and serve the playbook at http://127.0.0.1:8000"
-	@echo "make site    build the static site into site/ (BUILDER=zensical: with Zensical)"
+	@echo "make site    build the static site into site/ (BUILDER=properdocs or zensical: with that builder)"
 	@echo "make check   validate every content file"
 	@echo "make test    run every test"
 	@echo "make test-fast  every test except real browsers and full-site builds"
@@ -27,23 +27,26 @@ venv: $(STAMP)
 
 serve: venv
 	$(BIN)/playbook check
-	$(BIN)/mkdocs serve
+	$(BIN)/$(if $(filter properdocs,$(BUILDER)),properdocs,mkdocs) serve -f mkdocs.yml
 
-# BUILDER=zensical builds with Zensical from the project `playbook build --out` writes (no plugin);
-# PLAYBOOK_AUDIENCE and PLAYBOOK_TODAY apply to both builders.
+# BUILDER=mkdocs (default) and BUILDER=properdocs build with the playbook plugin; BUILDER=zensical
+# builds with Zensical from the project `playbook build --out` writes (no plugin).
+# PLAYBOOK_AUDIENCE and PLAYBOOK_TODAY apply to every builder.
 BUILDER ?= mkdocs
 PROJECT := build/$(BUILDER)-project
 
 site: venv
 ifeq ($(BUILDER),mkdocs)
 	$(BIN)/mkdocs build --strict --site-dir site
+else ifeq ($(BUILDER),properdocs)
+	$(BIN)/properdocs build --strict -f mkdocs.yml --site-dir site
 else ifeq ($(BUILDER),zensical)
 	$(BIN)/playbook build --out $(PROJECT) --audience "$${PLAYBOOK_AUDIENCE:-internal}" \
 		$${PLAYBOOK_TODAY:+--today "$$PLAYBOOK_TODAY"}
 	cd $(PROJECT) && $(CURDIR)/$(BIN)/zensical build --strict
 	rm -rf site && cp -R $(PROJECT)/site site
 else
-	@echo "make site: BUILDER must be mkdocs or zensical, not '$(BUILDER)'" >&2; exit 2
+	@echo "make site: BUILDER must be mkdocs, properdocs or zensical, not '$(BUILDER)'" >&2; exit 2
 endif
 
 check: venv

@@ -1,8 +1,11 @@
 """Builder parity: the plugin build, the Zensical build and the plain-MkDocs build of one playbook.
 
-``tests/fixtures/builders`` is built three ways, once per session and audience:
+``tests/fixtures/builders`` is built four ways, once per session and audience:
 
 - ``plugin``: ``mkdocs build --strict`` with the ``playbook`` plugin (the reference);
+- ``properdocs``: ``properdocs build --strict`` with the same plugin (ProperDocs continues MkDocs 1.x
+  and runs its plugins and themes): its pages are the plugin build's, byte for byte, but for the
+  generator's name in the head;
 - ``zensical``: ``playbook build --out DIR`` then ``zensical build --strict`` in DIR;
 - ``mkdocs``: ``playbook build --out DIR`` then ``mkdocs build --strict`` in DIR (no plugin).
 
@@ -36,7 +39,8 @@ from .browser import OPEN_SHADOW_ROOTS, screenshot, serve
 from .conftest import FIXTURES, READER_TODAY, build_site
 from .test_plugin import LiveMarkup
 
-BUILDERS = ("plugin", "zensical", "mkdocs")
+BUILDERS = ("plugin", "properdocs", "zensical", "mkdocs")
+PROPERDOCS = Path(sys.executable).parent / "properdocs"
 TODAY = "2026-04-01"
 ZENSICAL = Path(sys.executable).parent / "zensical"
 # The plugin ranks the search index after the search plugin wrote it (generator/search.py: a
@@ -60,6 +64,9 @@ TAG_PERMALINK = pytest.mark.xfail(
     strict=True, reason="Zensical 0.0.73 writes tag headings on the tag index without a permalink")
 
 
+WITHOUT_PLUGIN = ("zensical", "mkdocs")  # the builds of the project `playbook build --out` writes
+
+
 def zensical_only(mark: pytest.MarkDecorator) -> list[Any]:
     """The builders as parameters, with ``mark`` on Zensical's."""
     return [pytest.param(b, marks=mark) if b == "zensical" else b for b in BUILDERS]
@@ -67,7 +74,7 @@ def zensical_only(mark: pytest.MarkDecorator) -> list[Any]:
 
 def project_only(mark: pytest.MarkDecorator) -> list[Any]:
     """The builders as parameters, with ``mark`` on both builds without the plugin."""
-    return [pytest.param(b, marks=mark) if b != "plugin" else b for b in BUILDERS]
+    return [pytest.param(b, marks=mark) if b in WITHOUT_PLUGIN else b for b in BUILDERS]
 
 
 def _env() -> dict[str, str]:
@@ -89,6 +96,14 @@ def build_with(builder: str, root: Path, work: Path, audience: str) -> Path:
     """The site of ``root`` for ``audience``, made by ``builder``; returns the site folder."""
     if builder == "plugin":
         return build_site(root, today=TODAY, audience=audience, site=work / "site")
+    if builder == "properdocs":
+        site = work / "site"
+        result = subprocess.run(
+            [str(PROPERDOCS), "build", "--strict", "-f", "mkdocs.yml", "--site-dir", str(site)], cwd=root,
+            env={**_env(), "PLAYBOOK_TODAY": TODAY, "PLAYBOOK_AUDIENCE": audience},
+            capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stdout + result.stderr
+        return site
     project = build_project(root, work / "project", audience)
     if builder == "zensical":
         command = [str(ZENSICAL), "build", "--strict"]
@@ -103,8 +118,9 @@ def build_with(builder: str, root: Path, work: Path, audience: str) -> Path:
 @pytest.fixture(scope="session")
 def site_of(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], Path]:
     """``site_of(builder, audience)``: the fixture's site, built once per session."""
-    if not ZENSICAL.exists():
-        pytest.fail("zensical is not installed in this environment: it is pinned in requirements.txt")
+    for builder in (ZENSICAL, PROPERDOCS):
+        if not builder.exists():
+            pytest.fail(f"{builder.name} is not installed in this environment: it is pinned in requirements.txt")
     made: dict[tuple[str, str], Path] = {}
 
     def get(builder: str, audience: str = "internal") -> Path:
@@ -150,6 +166,26 @@ def title_of(html: str) -> str:
     found = re.search(r"<title>([^<]*)</title>", html)
     assert found
     return found.group(1)
+
+
+GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
+
+
+@site_test
+@pytest.mark.parametrize("audience", ["internal", "partner"])
+def test_properdocs_writes_the_plugin_build_byte_for_byte(site_of: Callable[..., Path], audience: str) -> None:
+    """ProperDocs runs the same plugin, theme and search: every file it writes is the plugin
+    build's, but for the generator it names in each page's head."""
+    ours, reference = site_of("properdocs", audience), site_of("plugin", audience)
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {p.relative_to(site).as_posix(): GENERATOR.sub(b"", p.read_bytes())
+                for p in sorted(site.rglob("*")) if p.is_file() and p.suffix != ".gz"}
+
+    mine, theirs = files(ours), files(reference)
+    assert sorted(mine) == sorted(theirs)
+    assert [p for p in mine if mine[p] != theirs[p]] == []
+    assert b"ProperDocs 1.6" in (ours / "index.html").read_bytes()
 
 
 @site_test
@@ -400,12 +436,24 @@ def test_diagram_renders_from_the_shipped_mermaid(reader: Callable[..., Reader],
     assert r.errors == []
 
 
-def search(p: Any, text: str) -> list[str]:
-    """Type ``text`` into the site's search; the result links in order, without the highlight
-    query. Material's search box and results, or Zensical's search dialog (its own UI)."""
-    p.locator("label.md-search__icon, .md-search__input, .md-search__button").first.click()
-    p.locator("input.md-search__input, dialog input[role=combobox]").first.press_sequentially(text, delay=30)
-    results = p.locator(".md-search-result__item a, [role=listbox] a[role=option]")
+# Each builder's own search UI, as (what opens it, where the query is typed, the result links):
+# Material's search box in the header and its result list, or Zensical's search dialog (a modal
+# <dialog> in a shadow root, opened by the header's search button, its results a listbox).
+SEARCH_UI = {
+    "material": ("label.md-search__icon, .md-search__input", "input.md-search__input",
+                 ".md-search-result__item a"),
+    "zensical": ("button.md-search__button", "dialog[open] input[role=combobox]",
+                 "dialog[open] [role=listbox] a[role=option]"),
+}
+
+
+def search(p: Any, text: str, builder: str) -> list[str]:
+    """Type ``text`` into the search UI of the theme ``builder`` builds with; the result links in
+    order, without the highlight query."""
+    opener, field, items = SEARCH_UI["zensical" if builder == "zensical" else "material"]
+    p.locator(opener).first.click()
+    p.locator(field).press_sequentially(text, delay=30)  # exactly one: the UI of that builder
+    results = p.locator(items)
     results.first.wait_for(timeout=15_000)
 
     def links() -> list[str]:  # read in one go in the page: the list may change between two reads
@@ -436,7 +484,7 @@ def pages_found(links: list[str]) -> list[str]:
 def test_search_finds_a_stage_by_its_abbreviation(reader: Callable[..., Reader], url_of: Callable[..., str],
                                                   builder: str) -> None:
     base = url_of(builder)
-    links = search(reader().open(base), "MQL")
+    links = search(reader().open(base), "MQL", builder)
     assert base + "stages/mql/" in pages_found(links)
 
 
@@ -445,7 +493,7 @@ def test_search_finds_a_stage_by_its_abbreviation(reader: Callable[..., Reader],
 def test_search_ranks_the_defining_page_first(reader: Callable[..., Reader], url_of: Callable[..., str],
                                               builder: str) -> None:
     base = url_of(builder)
-    links = search(reader().open(base), "MQL")
+    links = search(reader().open(base), "MQL", builder)
     assert links[0] == base + "stages/mql/"
 
 
@@ -509,7 +557,7 @@ def test_partner_reader_finds_nothing_internal(reader: Callable[..., Reader], ur
     r = reader()
     p = r.open(base)
     assert "SECRET" not in p.locator("body").inner_text()
-    assert base + "stages/mql/" in pages_found(search(p, "MQL"))
+    assert base + "stages/mql/" in pages_found(search(p, "MQL", builder))
     p = r.open(base + "stages/")
     p.locator(".mermaid svg").first.wait_for(timeout=15_000)
     assert "HSX" not in (p.locator(".mermaid svg").first.text_content() or "")
@@ -563,6 +611,6 @@ def test_starter_style_playbook_built_by_zensical_has_every_reading_aid(
         p = r.open(base + page)
         p.locator(".mermaid svg").first.wait_for(timeout=15_000)
         assert text in (p.locator(".mermaid svg").first.text_content() or ""), page
-    assert base + "stages/pql/" in pages_found(search(r.open(base), "PQL"))
+    assert base + "stages/pql/" in pages_found(search(r.open(base), "PQL", "zensical"))
     others = [u for u in r.requests if not u.startswith(base) and not u.startswith("https://api.github.com/")]
     assert (r.errors, others) == ([], [])

@@ -210,7 +210,10 @@ def test_publish_builds_read_only_and_deploys_alone_with_pages_rights() -> None:
     assert deploy["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     assert any(s.get("uses", "").startswith("actions/upload-pages-artifact@") for s in build["steps"])
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
-    assert ".venv/bin/mkdocs build --strict --site-dir site" in job_runs(build)
+    # `make site` builds into site/ with the builder the workflow's one BUILDER setting names
+    assert "make site" in "\n".join(job_runs(build))
+    assert data["env"]["BUILDER"] in {"mkdocs", "properdocs", "zensical"}
+    assert all(f"ifeq ($(BUILDER),{b})" in (REPO / "Makefile").read_text() for b in ("mkdocs", "properdocs"))
 
 
 # ---------------------------------------------------------------------------
