@@ -34,6 +34,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,12 @@ class _Withheld(str):
         """False, so that a template's ``{% if data.field %}`` drops the sentence about a record
         the audience may not see, as it does for a field left out."""
         return False
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Withheld:
+        return self  # the one marker (a playbook scoped again keeps its withheld references)
+
+    def __copy__(self) -> _Withheld:
+        return self
 
 
 WITHHELD = _Withheld()
@@ -125,9 +132,11 @@ def _set(data: Any, path: Location, value: Any) -> None:
     parent[path[-1]] = value
 
 
-def scope(playbook: Playbook, viewer: str) -> Playbook:
-    """The playbook as ``viewer`` sees it (the same object for ``internal``, which sees all)."""
-    if viewer == "internal":
+def scope(playbook: Playbook, viewer: str, keep: AbstractSet[tuple[str, str]] | None = None) -> Playbook:
+    """The playbook as ``viewer`` sees it (the same object for ``internal``, which sees all).
+    With ``keep``, only those records are scoped and kept (what is hidden is still judged
+    over the whole playbook): the change history scopes the few records a commit changed."""
+    if viewer == "internal" and keep is None:
         return playbook
     hidden = {key: hidden_fields(playbook, r, viewer) for key, r in playbook.records.items()
               if sees(viewer, of_record(r))}
@@ -135,6 +144,8 @@ def scope(playbook: Playbook, viewer: str) -> Playbook:
     visible = {key: playbook.records[key] for key, paths in hidden.items() if () not in paths}
     scoped = Playbook(playbook.root, playbook.collections, settings=playbook.settings)
     for key, record in visible.items():
+        if keep is not None and key not in keep:
+            continue
         data = copy.deepcopy(record.data)
         for site in playbook.sites_of(record):
             target = playbook.find(site.value, site.targets)

@@ -118,7 +118,9 @@ class ChangeLog:
         self.page_limit = PAGE_LIMIT
         self.repo_url = safe_url(repo_url.rstrip("/")) if repo_url else None
         self.playbook = playbook
-        shown = visible(history, viewer) if history.available else []
+        # The playbook is the one this audience sees today: a record narrowed since the last
+        # commit drops out of its history, and so does every reference to it.
+        shown = visible(history, viewer, playbook.records.keys()) if history.available else []
         # Newest commit first; within a commit, the diff engine's order (by collection).
         order = {id(e): n for n, e in enumerate(history.entries)}
         newest = sorted(enumerate(shown), key=lambda p: (-order[id(p[1].entry)], p[0]))

@@ -8,19 +8,22 @@ date from the log's raw diffs (no ``ls-tree`` per commit), blobs come from one
 the diff engine (:mod:`generator.diff`): records added, removed, renamed, fields
 ``old → new``, review-only changes.
 
-- **Invalid commits.** A commit whose changed records do not parse, break their
-  schema or name records that do not exist (or whose schemas do not load) is
-  kept as an entry marked invalid and not described: the next valid commit is
-  compared with the last valid one, so a broken commit later fixed shows as one
-  change, on the day of the fix, when the playbook really changed for readers.
-- **Audiences.** Each change is described once per audience that may see it,
-  from that audience's view: fields marked ``x-audience`` are removed before the
-  comparison and a reference to a record the audience may not see reads
-  "withheld". A record's history is shown to an audience only when the last
-  version of the record (today's, or the one that was deleted) is visible to it:
-  a record since narrowed to ``internal``, or deleted while internal, leaves no
-  trace in a partner's history. A record widened to ``partner`` appears to
-  partners as added on the day it was widened.
+- **Invalid commits.** Each version is written to a temporary folder and loaded by
+  :func:`generator.project.load_playbook`, the pipeline ``playbook check`` runs (with
+  today's ``playbook.yml``). A commit with any error is kept as an entry marked invalid and
+  not described: the next valid commit is compared with the last valid one, so a broken
+  commit later fixed shows as one change, on the day of the fix.
+- **Audiences.** Each change is described once per audience, from versions scoped by
+  :func:`generator.audience.scope` itself: once with the marks of that version, then again
+  with today's schemas' marks (whichever hides more: a field, a list's items, a record, an
+  owner or a reference hidden then or now is gone). A reference to a record the audience saw
+  then is kept as a token, resolved when the history is read: it reads "withheld" when that
+  record (under any later id) is hidden from the audience now. A record's history is shown
+  to an audience only when the last version of the record (today's in the playbook being
+  built, or the one that was deleted) is visible to it: a record since narrowed, or deleted
+  while internal, leaves no trace in a partner's history; a record widened to ``partner``
+  appears to partners as added on the day it was widened. The cache is rebuilt when today's
+  schemas change.
 - **Incremental.** The summaries are cached by commit inside the repository's
   git folder (``git rev-parse --git-path``: never in ``content/`` or ``docs/``,
   never tracked, never published). A rebuild reads only the commits after the
@@ -33,28 +36,33 @@ the diff engine (:mod:`generator.diff`): records added, removed, renamed, fields
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from . import diff, gitrepo
-from .audience import AUDIENCES, DEFAULT, hidden_paths, sees
+from .audience import AUDIENCES, DEFAULT, is_withheld, of_record, scope, sees
+from .config import FILE as SETTINGS_FILE
 from .config import load_settings
 from .gitrepo import BlobReader, Commit, GitError
-from .loader import LoadError, load_yaml
-from .project import CONTENT, SUFFIX, ContentFile, convention_problems
-from .schemas import DEFAULT_OWNERS, Collection, load_schemas, record_refs
-from .validate import schema_problems
+from .model import Playbook
+from .problems import Problem, errors
+from .project import CONTENT, load_playbook
+from .schemas import SCHEMA_SUFFIX, Collection, load_schemas
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+REF = "\x00"  # around a token standing for a reference in a view's lines (see _Scoped)
+WITHHELD_TEXT = "*withheld*"
+_TOKEN = re.compile(r"\x00(\d+)\x00")
 PATHS = (f"{CONTENT}/", "schemas/")
 _RECORD = re.compile(r"content/([^/]+)/([^/]+)\.yaml")
 _PULL = re.compile(r"(?:\(#(\d+)\)\s*$|^Merge pull request #(\d+)\b)")
@@ -70,7 +78,10 @@ class View:
 
     kind: str  # added | removed | renamed | changed | reviewed
     title: str
-    lines: tuple[str, ...]  # Markdown, from the diff engine
+    lines: tuple[str, ...]  # Markdown, from the diff engine (with tokens for references: see refs)
+    # Per token: the side it was named on ("old"/"new"), the record's collection and id then,
+    # and how it was named (see _Scoped; resolved by visible()).
+    refs: tuple[tuple[str, str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,14 +147,22 @@ class Shown:
         return self.change.key
 
 
-def visible(history: History, viewer: str = DEFAULT) -> list[Shown]:
-    """The changes ``viewer`` may see, oldest first (see the module's notes on audiences)."""
+def visible(history: History, viewer: str = DEFAULT,
+            present: AbstractSet[tuple[str, str]] | None = None) -> list[Shown]:
+    """The changes ``viewer`` may see, oldest first (see the module's notes on audiences).
+
+    ``present``: the records ``viewer`` sees today (the scoped playbook being built), when
+    known. A record the history still holds but that is not among them (narrowed since the
+    last commit) is hidden too, and so is every reference to it."""
     lineage: dict[tuple[str, str], int] = {}  # current key -> lineage number
     final: dict[int, str | None] = {}  # lineage -> audience of its last version
     final_key: dict[int, tuple[str, str]] = {}
-    numbered: list[tuple[int, Entry, RecordChange]] = []
+    alive: dict[int, bool] = {}  # lineage -> whether its last version still exists
+    numbered: list[tuple[int, Entry, RecordChange, list[int | None]]] = []
     for entry in history.entries:
-        for change in entry.changes:
+        found = [[lineage.get((c, i)) if side == "old" else None for side, c, i, _ in _refs(change, viewer)]
+                 for change in entry.changes]
+        for change, refs in zip(entry.changes, found, strict=True):
             old_key = (change.collection, change.old_id) if change.old_id else None
             number = lineage.pop(old_key, None) if old_key else None
             if number is None:
@@ -152,211 +171,226 @@ def visible(history: History, viewer: str = DEFAULT) -> list[Shown]:
                 lineage[(change.collection, change.new_id)] = number
             final[number] = change.new_audience or change.old_audience
             final_key[number] = change.key
-            numbered.append((number, entry, change))
-    shown = []
-    for number, entry, change in numbered:
+            alive[number] = change.new_id is not None
+            numbered.append((number, entry, change, refs))
+        for change, refs in zip(entry.changes, found, strict=True):
+            for index, (side, c, i, _) in enumerate(_refs(change, viewer)):
+                if side == "new":
+                    refs[index] = lineage.get((c, i))
+
+    def seen(number: int) -> bool:
         last = final[number]
+        if last is None or not sees(viewer, last):
+            return False
+        return present is None or viewer == DEFAULT or not alive[number] or final_key[number] in present
+
+    shown = []
+    for number, entry, change, refs in numbered:
         view = change.views.get(viewer)
-        if view is not None and last is not None and sees(viewer, last):
-            shown.append(Shown(entry, change, view, final_key[number]))
+        if view is None or not seen(number):
+            continue
+        if view.refs:
+            names = [name if (n is not None and seen(n)) or (n is None and present is not None
+                                                             and (c, i) in present) else WITHHELD_TEXT
+                     for n, (_, c, i, name) in zip(refs, view.refs, strict=True)]
+            view = View(view.kind, view.title, _named(view.lines, names))
+        shown.append(Shown(entry, change, view, final_key[number]))
     return shown
 
 
+def _named(lines: tuple[str, ...], names: list[str]) -> tuple[str, ...]:
+    return tuple(_TOKEN.sub(lambda m: names[int(m.group(1))], line) for line in lines)
+
+
+def _refs(change: RecordChange, viewer: str) -> tuple[tuple[str, str, str, str], ...]:
+    view = change.views.get(viewer)
+    return view.refs if view is not None else ()
+
+
 # ---------------------------------------------------------------------------
-# Validity of one version
+# One version of the playbook, validated by ``check``'s own pipeline
 
 
-class _Collections:
-    """Collections per set of schema files, loaded once each."""
+class _Tree:
+    """A folder holding one version's ``content/`` and ``schemas/`` (with today's ``playbook.yml``),
+    kept in step with the walk (only changed files are written), so that each version is
+    loaded and validated by :func:`generator.project.load_playbook`, exactly as ``check`` does."""
 
-    def __init__(self, blobs: BlobReader, owners: tuple[str, ...] = DEFAULT_OWNERS) -> None:
+    def __init__(self, root: Path, blobs: BlobReader) -> None:
         self.blobs = blobs
-        self.owners = owners  # what "@owners" stands for (playbook.yml as it is now)
-        self.loaded: dict[frozenset[tuple[str, str]], tuple[dict[str, Collection], list[str]]] = {}
-        self.keys: dict[int, tuple[dict[str, str], frozenset[tuple[str, str]]]] = {}
+        self.folder = Path(tempfile.mkdtemp(prefix="playbook-history-"))
+        settings = root / SETTINGS_FILE
+        if settings.is_file() and not settings.is_symlink():
+            (self.folder / SETTINGS_FILE).write_bytes(settings.read_bytes())
+        self.files: dict[str, str] = {}
 
-    def _key(self, files: dict[str, str]) -> frozenset[tuple[str, str]]:
-        # A walk asks about the same few file lists again and again: remember their keys
-        # (the entry keeps the list alive, so its id stays its own).
-        hit = self.keys.get(id(files))
-        if hit is None or hit[0] is not files:
-            if len(self.keys) > 8:
-                self.keys.clear()
-            hit = self.keys[id(files)] = (files, frozenset(
-                (p, o) for p, o in files.items() if p.startswith("schemas/")))
-        return hit[1]
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
 
-    def of(self, files: dict[str, str]) -> tuple[dict[str, Collection], list[str]]:
-        key = self._key(files)
-        if key not in self.loaded:
-            with tempfile.TemporaryDirectory(prefix="playbook-history-") as tmp:
-                folder = Path(tmp) / "schemas"
-                folder.mkdir()
-                for path, oid in key:
-                    (folder / Path(path).name).write_bytes(self.blobs.get(oid))
-                collections, problems = load_schemas(Path(tmp), self.owners)
-            self.loaded[key] = (collections, [f"{p.file}: {p.message}" for p in problems])
-        return self.loaded[key]
+    def load(self, files: dict[str, str]) -> tuple[Playbook, list[Problem]]:
+        """The version with these files (path -> blob id), and every problem ``check`` finds in it."""
+        for path in [p for p in self.files if p not in files]:
+            (self.folder / path).unlink(missing_ok=True)
+        for path, oid in files.items():
+            if self.files.get(path) != oid:
+                target = self.folder / path  # a path diff.wanted accepted: two plain names
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(self.blobs.get(oid))
+        self.files = dict(files)
+        playbook, problems = load_playbook(self.folder)
+        return playbook, errors(problems)
 
 
-def _record_problems(path: str, raw: bytes, files: dict[str, str],
-                     collections: dict[str, Collection]) -> list[str]:
-    match = _RECORD.fullmatch(path)
-    assert match
-    name, record_id = match.groups()
-    collection = collections.get(name)
-    if collection is None:
-        return [f"{path}: no schema for the collection '{name}'"]
-    try:
-        doc = load_yaml(raw)
-    except LoadError as exc:
-        return [f"{path}:{exc.line}:{exc.column}: {exc.message}"]
-    item = ContentFile(name, record_id, path, Path(path))
-    found = schema_problems(collection, path, doc) or convention_problems(item, doc)
-    problems = [f"{p.file}:{p.line}:{p.column}: {p.message}" for p in found]
-    if not found:
-        for site in record_refs(collection, doc.data):
-            if not any(f"{CONTENT}/{t}/{site.value}{SUFFIX}" in files for t in site.targets):
-                problems.append(f"{path}: names '{site.value}', which is no record")
-    return problems
-
-
-def _problems(files: dict[str, str], touched: Iterable[str], schemas_changed: bool,
-              collections: _Collections) -> list[str]:
-    found, problems = collections.of(files)
-    if problems:
-        return problems
-    paths = {p for p in touched if p in files and p.startswith(f"{CONTENT}/")}
-    if schemas_changed:
-        paths = {p for p in files if p.startswith(f"{CONTENT}/")}
-    out = []
-    for path in sorted(paths):
-        out += _record_problems(path, collections.blobs.get(files[path]), files, found)
-    return out
+def _located(problem: Problem) -> str:
+    return f"{problem.file}:{problem.line}:{problem.column}: {problem.message}"
 
 
 # ---------------------------------------------------------------------------
 # Describing one step (two valid versions) for every audience
 
 
-def _audience_of(data: Any) -> str:
-    value = data.get("audience", DEFAULT) if isinstance(data, dict) else DEFAULT
-    return value if value in AUDIENCES else DEFAULT
-
-
 class _Side(diff.Side):
     """A version of the playbook from a file list, reading blobs through a shared store."""
 
     def __init__(self, root: Path, commit: str, files: dict[str, str], blobs: BlobReader,
-                 collections: dict[str, Collection]) -> None:
+                 playbook: Playbook) -> None:
         super().__init__(root, commit, dict(files))
         self.blobs = blobs
-        self._collections = collections
+        self.playbook = playbook
 
     def read(self, paths: list[str]) -> dict[str, bytes]:
         return {p: self.blobs.get(self.files[p]) for p in paths if p in self.files}
 
     def collections(self) -> dict[str, Collection]:
-        return self._collections
+        return self.playbook.collections
 
 
-class _Scoped(diff.Describer):
-    """The diff engine's describer, for readers of one audience: long texts as a short word
-    diff, and references to records the audience may not see read "withheld"."""
+class _Internal(diff.Describer):
+    """The diff engine's describer for internal readers: long texts as a short word diff."""
 
     word_diffs = True
 
-    def __init__(self, base: diff.Side, head: diff.Side, viewer: str,
-                 names: dict[tuple[str, str], str]) -> None:
+
+class _Scoped(_Internal):
+    """The describer for readers of a wider audience, over versions scoped for them. A reference
+    to a record hidden at that time reads "withheld"; one to a record they saw then is written
+    as a token (``REF`` and its number) resolved when the history is read, when it is known
+    whether that record is hidden from them now (:func:`visible`)."""
+
+    def __init__(self, base: _Side, head: _Side, viewer: str) -> None:
         super().__init__(base, head)
         self.viewer = viewer
-        self.names = names  # (viewer, blob id) -> how a referenced record is named, for the walk
+        self.tokens: list[tuple[str, str, str, str]] = []  # (side, collection, id, name) per token
 
     def named(self, side: diff.Side, record_id: str, targets: tuple[str, ...]) -> str:
+        if is_withheld(record_id):
+            return WITHHELD_TEXT
         path = self.find(side, record_id, targets)
         if path is None:
             return super().named(side, record_id, targets)
-        key = (self.viewer, side.files[path])
-        if key not in self.names:
-            try:
-                data = load_yaml(side.read([path]).get(path, b"")).data
-            except LoadError:
-                data = None
-            if self.viewer != DEFAULT and not sees(self.viewer, _audience_of(data)):
-                self.names[key] = "*withheld*"
-            else:
-                self.names[key] = super().named(side, record_id, targets)
-        return self.names[key]
+        match = _RECORD.fullmatch(path)
+        assert match and isinstance(side, _Side)
+        target = side.playbook.records.get((match.group(1), match.group(2)))
+        if target is None or not sees(self.viewer, of_record(target)):
+            return WITHHELD_TEXT
+        self.tokens.append(("new" if side is self.head else "old", target.collection, target.id,
+                            super().named(side, record_id, targets)))
+        return f"{REF}{len(self.tokens) - 1}{REF}"
 
 
-def _scoped_version(describer: diff.Describer, version: diff.Version, viewer: str) -> diff.Version:
-    """The version as ``viewer`` sees it: fields marked for a narrower audience removed."""
-    collection = describer.collections(version.side).get(version.collection)
-    if viewer == "internal" or collection is None or not isinstance(version.data, dict):
-        return version
-    hidden = hidden_paths(collection, version.data, viewer)
-    if not hidden:
-        return version
-    data = copy.deepcopy(version.data)
-    for path in sorted(hidden, key=len, reverse=True):
-        parent = data
-        try:
-            for part in path[:-1]:
-                parent = parent[part]
-            del parent[path[-1]]
-        except (KeyError, IndexError, TypeError):
-            continue
-    return diff.Version(version.side, version.path, version.collection, version.id, data, version.error)
+def _clean(value: Any) -> Any:
+    """A scoped value with the token character replaced (text cannot forge a reference)."""
+    if isinstance(value, str) and not is_withheld(value):
+        return value.replace(REF, "\ufffd")
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
 
 
-def _describe(base: _Side, head: _Side, names: dict[tuple[str, str], str]) -> list[RecordChange]:
+def _scoped(playbook: Playbook, viewer: str, keys: set[tuple[str, str]],
+            today: dict[str, Collection]) -> dict[tuple[str, str], Any]:
+    """The data of the records ``keys`` as ``viewer`` sees them: :func:`generator.audience.scope`
+    with the marks of that version, then again with today's schemas' marks (whichever hides
+    more). A record hidden at that time is absent."""
+    first = scope(playbook, viewer, keys)
+    marks = {name: today.get(name, collection) for name, collection in playbook.collections.items()}
+    again = scope(Playbook(playbook.root, marks, dict(first.records), playbook.settings), viewer)
+    return {key: _clean(record.data) for key, record in again.records.items()}
+
+
+def _view(described: diff.Change, refs: list[tuple[str, str, str, str]]) -> View:
+    version = described.new or described.old
+    assert version is not None
+    # The reviewer's reminder to bump last_reviewed is not for readers.
+    lines = described.lines[:-1] if described.review_warning else described.lines
+    return View(described.kind, version.title, tuple(lines), tuple(refs))
+
+
+def _scoped_view(describer: _Scoped, change: diff.Change, old: Any, new: Any) -> View | None:
+    """The change as the describer's audience sees it (``old``/``new``: the scoped data, or
+    None when hidden from it at that time)."""
+    describer.tokens = []
+    before = diff.Version(describer.base, change.old.path, change.old.collection, change.old.id, old) \
+        if change.old is not None and old is not None else None
+    after = diff.Version(describer.head, change.new.path, change.new.collection, change.new.id, new) \
+        if change.new is not None and new is not None else None
+    described: diff.Change | None
+    if before is not None and after is not None:
+        described = diff.modification(describer, before, after, renamed=before.path != after.path)
+    elif after is not None:
+        described = diff.Change("added", None, after, diff.summary_lines(describer, after))
+    elif before is not None:
+        described = diff.Change("removed", before, None, diff.summary_lines(describer, before))
+    else:
+        described = None
+    return _view(described, describer.tokens) if described is not None else None
+
+
+def _key(version: diff.Version | None) -> tuple[str, str] | None:
+    return (version.collection, version.id) if version is not None else None
+
+
+def _describe(base: _Side, head: _Side, today: dict[str, Collection]) -> list[RecordChange]:
     """Every record change between two valid versions, described for each audience."""
-    describers = {viewer: _Scoped(base, head, viewer, names) for viewer in AUDIENCES}
-    internal = describers[DEFAULT]
-    changes, _ = diff.compare_sides(internal)
+    changes, _ = diff.compare_sides(_Internal(base, head))
+    old_keys = {k for c in changes if (k := _key(c.old)) is not None}
+    new_keys = {k for c in changes if (k := _key(c.new)) is not None}
+    views: dict[int, dict[str, View]] = {n: {} for n in range(len(changes))}
+    for viewer in AUDIENCES:
+        if viewer == DEFAULT:
+            for number, change in enumerate(changes):
+                views[number][viewer] = _view(change, [])
+            continue
+        old_data = _scoped(base.playbook, viewer, old_keys, today)
+        new_data = _scoped(head.playbook, viewer, new_keys, today)
+        describer = _Scoped(base, head, viewer)
+        for number, change in enumerate(changes):
+            old_key, new_key = _key(change.old), _key(change.new)
+            view = _scoped_view(describer, change, old_data.get(old_key) if old_key else None,
+                                new_data.get(new_key) if new_key else None)
+            if view is not None:
+                views[number][viewer] = view
     out = []
-    for change in changes:
+    for number, change in enumerate(changes):
         old, new = change.old, change.new
-        old_audience = _audience_of(old.data) if old else None
-        new_audience = _audience_of(new.data) if new else None
-        views: dict[str, View] = {}
-        for viewer, describer in describers.items():
-            old_seen = old is not None and old_audience is not None and sees(viewer, old_audience)
-            new_seen = new is not None and new_audience is not None and sees(viewer, new_audience)
-            described: diff.Change | None
-            if viewer == DEFAULT:
-                described = change
-            elif old_seen and new_seen:
-                assert old is not None and new is not None
-                described = diff.modification(describer, _scoped_version(describer, old, viewer),
-                                              _scoped_version(describer, new, viewer),
-                                              renamed=old.path != new.path)
-            elif new_seen:
-                assert new is not None
-                scoped = _scoped_version(describer, new, viewer)
-                described = diff.Change("added", None, scoped, diff.summary_lines(describer, scoped))
-            elif old_seen:
-                assert old is not None
-                scoped = _scoped_version(describer, old, viewer)
-                described = diff.Change("removed", scoped, None, diff.summary_lines(describer, scoped))
-            else:
-                described = None
-            if described is not None:
-                version = described.new or described.old
-                assert version is not None
-                # The reviewer's reminder to bump last_reviewed is not for readers.
-                lines = described.lines[:-1] if described.review_warning else described.lines
-                views[viewer] = View(described.kind, version.title, tuple(lines))
         version = new or old
         assert version is not None
         owner = version.data.get("owner") if isinstance(version.data, dict) else None
         out.append(RecordChange(
             collection=version.collection, id=version.id,
             old_id=old.id if old else None, new_id=new.id if new else None,
-            old_audience=old_audience, new_audience=new_audience,
-            owner=owner if isinstance(owner, str) else None, views=views,
+            old_audience=_audience_of(old.data) if old else None,
+            new_audience=_audience_of(new.data) if new else None,
+            owner=owner if isinstance(owner, str) else None, views=views[number],
         ))
     return out
+
+
+def _audience_of(data: Any) -> str:
+    value = data.get("audience", DEFAULT) if isinstance(data, dict) else DEFAULT
+    return value if value in AUDIENCES else DEFAULT
 
 
 # ---------------------------------------------------------------------------
@@ -370,50 +404,63 @@ class _State:
     valid: dict[str, str] = field(default_factory=dict)  # at the last valid commit
     valid_commit: str | None = None
     entries: list[Entry] = field(default_factory=list)
+    marks: str = ""  # today's schemas the views were scoped with (see _today)
 
 
-def _apply(files: dict[str, str], commit: Commit) -> tuple[dict[str, str], set[str], bool]:
+def _apply(files: dict[str, str], commit: Commit) -> tuple[dict[str, str], set[str]]:
     new = dict(files)
     touched: set[str] = set()
-    schemas = False
     for status, path, oid in commit.files:
         if not diff.wanted(path):
             continue
         touched.add(path)
-        schemas = schemas or path.startswith("schemas/")
         if status == "D" or not oid:
             new.pop(path, None)
         else:
             new[path] = oid
-    return new, touched, schemas
+    return new, touched
 
 
-def _walk(root: Path, state: _State, commits: Iterable[Commit], blobs: BlobReader) -> int:
-    collections = _Collections(blobs, load_settings(root)[0].owner_collections)
-    names: dict[tuple[str, str], str] = {}
-    count = 0
-    for commit in commits:
-        count += 1
-        blobs.prefetch([oid for _, path, oid in commit.files if oid and diff.wanted(path)])
-        files, touched, schemas_changed = _apply(state.files, commit)
-        state.files, state.head = files, commit.sha
-        if not touched:
-            continue
-        problems = _problems(files, touched, schemas_changed, collections)
-        if problems:
-            state.entries.append(Entry(commit.sha, commit.author, commit.when, commit.subject,
-                                       valid=False, problems=tuple(problems[:20])))
-            continue
-        base_collections, _ = collections.of(state.valid)
-        head_collections, _ = collections.of(files)
-        base = _Side(root, state.valid_commit or "0" * 40, state.valid, blobs, base_collections)
-        head = _Side(root, commit.sha, files, blobs, head_collections)
-        changes = _describe(base, head, names)
-        state.valid, state.valid_commit = dict(files), commit.sha
-        if changes:
-            state.entries.append(Entry(commit.sha, commit.author, commit.when, commit.subject,
-                                       changes=tuple(changes)))
-    return count
+def _walk(root: Path, state: _State, commits: Iterable[Commit], blobs: BlobReader,
+          today: dict[str, Collection]) -> int:
+    tree = _Tree(root, blobs)
+    try:
+        base: Playbook | None = None
+        count = 0
+        for commit in commits:
+            count += 1
+            blobs.prefetch([oid for _, path, oid in commit.files if oid and diff.wanted(path)])
+            files, touched = _apply(state.files, commit)
+            state.files, state.head = files, commit.sha
+            if not touched:
+                continue
+            if base is None:
+                base = tree.load(state.valid)[0]  # the last valid version (from the cache, or empty)
+            playbook, problems = tree.load(files)
+            if problems:
+                state.entries.append(Entry(commit.sha, commit.author, commit.when, commit.subject,
+                                           valid=False, problems=tuple(_located(p) for p in problems[:20])))
+                continue
+            changes = _describe(_Side(root, state.valid_commit or "0" * 40, state.valid, blobs, base),
+                                _Side(root, commit.sha, files, blobs, playbook), today)
+            state.valid, state.valid_commit, base = dict(files), commit.sha, playbook
+            if changes:
+                state.entries.append(Entry(commit.sha, commit.author, commit.when, commit.subject,
+                                           changes=tuple(changes)))
+        return count
+    finally:
+        tree.close()
+
+
+def _today(root: Path) -> tuple[dict[str, Collection], str]:
+    """Today's collections (the working tree's schemas), and a fingerprint of their files: views
+    scoped with other marks are not used (the cache is rebuilt when a schema changes)."""
+    collections = load_schemas(root, load_settings(root)[0].owner_collections)[0]
+    digest = hashlib.sha256()
+    for path in sorted((root / "schemas").glob(f"*{SCHEMA_SUFFIX}")):
+        if path.is_file() and not path.is_symlink():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return collections, digest.hexdigest()
 
 
 def cache_path(root: Path) -> Path:
@@ -428,7 +475,9 @@ def _checksum(payload: dict[str, Any]) -> str:
 
 def _entry(data: dict[str, Any]) -> Entry:
     changes = tuple(
-        RecordChange(**{**c, "views": {k: View(v["kind"], v["title"], tuple(v["lines"]))
+        RecordChange(**{**c, "views": {k: View(v["kind"], v["title"], tuple(v["lines"]),
+                                               tuple((str(a), str(b), str(c), str(d))
+                                                     for a, b, c, d in v["refs"]))
                                        for k, v in c["views"].items()}})
         for c in data["changes"]
     )
@@ -444,7 +493,8 @@ def _load_cache(path: Path) -> _State | None:
         if stored.get("checksum") != _checksum(payload) or payload.get("format") != CACHE_FORMAT:
             return None
         state = _State(payload["head"], dict(payload["files"]), dict(payload["valid"]),
-                       payload["valid_commit"], [_entry(e) for e in payload["entries"]])
+                       payload["valid_commit"], [_entry(e) for e in payload["entries"]],
+                       str(payload["marks"]))
         if not all(isinstance(v, str) for v in (*state.files.values(), *state.valid.values())):
             return None
         for entry in state.entries:
@@ -458,6 +508,7 @@ def _save_cache(path: Path, state: _State) -> None:
     payload = {
         "format": CACHE_FORMAT, "head": state.head, "files": state.files, "valid": state.valid,
         "valid_commit": state.valid_commit, "entries": [asdict(e) for e in state.entries],
+        "marks": state.marks,
     }
     text = json.dumps({"checksum": _checksum(payload), "payload": payload}, ensure_ascii=False)
     try:
@@ -470,8 +521,8 @@ def _save_cache(path: Path, state: _State) -> None:
         pass  # a cache that cannot be written only makes the next build slower
 
 
-def _usable(root: Path, state: _State | None, head: str) -> bool:
-    if state is None or state.head is None:
+def _usable(root: Path, state: _State | None, head: str, marks: str) -> bool:
+    if state is None or state.head is None or state.marks != marks:
         return False
     if state.head == head:
         return True
@@ -490,16 +541,17 @@ def read_history(root: Path, *, cache: bool = True) -> History:
             head = gitrepo.resolve_commit(root, "HEAD")
         except GitError:
             return History(True, entries=[])  # no commit yet
+        today, marks = _today(root)
         where = cache_path(root) if cache else None
         state = _load_cache(where) if where else None
-        if not _usable(root, state, head):
-            state = _State()
+        if not _usable(root, state, head, marks):
+            state = _State(marks=marks)
         assert state is not None
         read = 0
         if state.head != head:
             with BlobReader(root) as blobs:
                 commits = gitrepo.first_parent_log(root, head, state.head, *PATHS)
-                read = _walk(root, state, commits, blobs)
+                read = _walk(root, state, commits, blobs, today)
             state.head = head
             if where:
                 _save_cache(where, state)

@@ -125,3 +125,144 @@ def scripted_repo(tmp: Path) -> tuple[Path, dict[str, str]]:
         "feature/summary", when="2026-03-18T10:00:00+00:00")
     ids["merge"] = git(root, "rev-parse", "HEAD").strip()
     return root, ids
+
+
+# ---------------------------------------------------------------------------
+# A history through every kind of confidentiality mark (tests/test_history_scoping.py)
+
+CODE_NAMES = """,
+    "code_names": {
+      "type": "array",
+      "title": "Code names",
+      "items": {"type": "string", "x-audience": "internal"}
+    }
+  },"""
+KIM = """title: Kim OWNERMARK Lee
+owner: revops
+last_reviewed: 2026-04-01
+audience: partner
+role: Partner manager
+"""
+DEALS_SCHEMA = """{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Deal DEALSINGULARMARK",
+  "x-playbook": {"title": "DEALCOLLECTIONMARK deals", "order": 70},
+  "type": "object",
+  "required": ["title", "owner", "last_reviewed"],
+  "properties": {
+    "title": {"$ref": "_common.schema.json#/$defs/title"},
+    "owner": {"$ref": "_common.schema.json#/$defs/owner"},
+    "last_reviewed": {"$ref": "_common.schema.json#/$defs/last_reviewed"},
+    "summary": {"$ref": "_common.schema.json#/$defs/summary"},
+    "audience": {"$ref": "_common.schema.json#/$defs/audience"}
+  },
+  "additionalProperties": false
+}
+"""
+DEAL = """title: Deal DEALRECORDMARK
+owner: sales
+last_reviewed: 2026-04-01
+audience: partner
+summary: A joint deal with agencies.
+"""
+SQL_MARK = """title: Sales SQLTITLEMARK lead
+owner: sales
+last_reviewed: 2026-04-13
+audience: partner
+abbreviation: SQL
+order: 4
+definition: A lead sales confirmed as an opportunity.
+owning_team: sales
+"""
+
+# What each audience may never see, in any output (hidden at the time, now, or both).
+HIDDEN_FROM_PARTNER = (
+    "CODEITEMONE", "CODEITEMTWO",  # list items marked internal (the reported case)
+    "POSITIONOLDMARK", "POSITIONMIDMARK", "POSITIONNEWMARK",  # a field narrowed later, and after
+    "PRICEOLDMARK", "SECRETPRICING",  # a field widened later: its value while it was internal
+    "SQLTITLEMARK", "sqlmark",  # a partner record renamed, then narrowed: referenced from others
+    "OWNERMARK", "kim-lee",  # an owner narrowed after owning a partner record
+    "DEALCOLLECTIONMARK", "DEALSINGULARMARK", "DEALRECORDMARK", "big-deal",  # a collection narrowed
+    "PAGEMARK",  # a hand-written page narrowed in its front matter
+    "WIDEOLDMARK", "SECRETRIVALTITLE", "SECRETRIVALPOSITIONING",  # a record widened: its past
+    "SECRETSTAGE", "secretstage",  # a record deleted while internal
+    "SECRETDOCS", "SECRETPHONE",  # an internal page, an internal field
+)
+HIDDEN_FROM_PUBLIC = (*HIDDEN_FROM_PARTNER, "Open Rival", "Marketing qualified lead", "MQL follow-up",
+                      "Rival Systems", "List price on request", "Dana's partner brief")
+# Seen by internal readers in the change history (so that the test above can fail).
+SHOWN_TO_INTERNAL = ("CODEITEMONE", "CODEITEMTWO", "POSITIONOLDMARK", "POSITIONNEWMARK", "PRICEOLDMARK",
+                     "SQLTITLEMARK", "OWNERMARK", "DEALRECORDMARK", "WIDEOLDMARK", "SECRETSTAGETITLE")
+
+
+def marks_repo(tmp: Path) -> tuple[Path, dict[str, str]]:
+    """The ``audience`` fixture, then one commit per kind of mark and change (April 2026)."""
+    root = tmp / "marks"
+    shutil.copytree(FIXTURES / "audience", root)
+    edit(root, "schemas/competitors.schema.json", '"x-ref": "stages"\n      }\n    }\n  },',
+         '"x-ref": "stages"\n      }\n    }' + CODE_NAMES)
+    edit(root, "content/competitors/open-rival.yaml", "stages: [mql]\n", "stages: [mql]\ncode_names: [CODEITEMONE]\n")
+    edit(root, "content/competitors/open-rival.yaml", "Enterprise suites for large distributors.",
+         "Enterprise suites POSITIONOLDMARK.")
+    edit(root, "content/competitors/secretrival.yaml", "stages: [mql]\n", "stages: [mql]\nsummary: Cheap.\n")
+    write(root, "content/people/kim-lee.yaml", KIM)
+    write(root, "schemas/deals.schema.json", DEALS_SCHEMA)
+    write(root, "content/deals/big-deal.yaml", DEAL)
+    edit(root, "docs/partner-guide.md", "How partners use this playbook.",
+         "How partners use this playbook. PAGEMARK Dana's partner brief.")
+    git(root, "init", "-q", "-b", "main")
+    ids: dict[str, str] = {}
+
+    def step(name: str, day: int, message: str) -> None:
+        ids[name] = commit(root, message, f"2026-04-{day:02d}T10:00:00+00:00")
+
+    step("import", 1, "Import the playbook")
+    rival = "content/competitors/open-rival.yaml"
+    edit(root, rival, "code_names: [CODEITEMONE]", "code_names: [CODEITEMTWO, CODEITEMONE]")
+    step("item-added", 2, "Open Rival: a second code name")
+    edit(root, rival, "code_names: [CODEITEMTWO, CODEITEMONE]", "code_names: [CODEITEMONE, CODEITEMTWO]")
+    step("item-reordered", 3, "Open Rival: code names reordered")
+    edit(root, rival, "code_names: [CODEITEMONE, CODEITEMTWO]", "code_names: [CODEITEMTWO]")
+    step("item-removed", 4, "Open Rival: a code name retired")
+    edit(root, rival, "POSITIONOLDMARK", "POSITIONMIDMARK")
+    step("field-before-narrowing", 6, "Open Rival positioning")
+    edit(root, "schemas/competitors.schema.json", '"title": "Positioning"',
+         '"title": "Positioning",\n      "x-audience": "internal"')
+    step("field-narrowed", 7, "Positioning is internal")
+    edit(root, rival, "POSITIONMIDMARK", "POSITIONNEWMARK")
+    step("field-after-narrowing", 8, "Open Rival positioning again")
+    edit(root, rival, "discounts to 60k at quarter end.", "discounts to 60k at quarter end PRICEOLDMARK.")
+    step("field-before-widening", 9, "Open Rival pricing")
+    edit(root, "schemas/competitors.schema.json", '"title": "Pricing notes",\n      "x-audience": "internal"',
+         '"title": "Pricing notes"')
+    edit(root, rival, "pricing_notes: SECRETPRICING list price 90k a year, discounts to 60k at quarter end "
+         "PRICEOLDMARK.", "pricing_notes: List price on request.")
+    step("field-widened", 10, "Pricing notes are shared with partners")
+    write(root, "content/stages/sqlmark.yaml", SQL_MARK)
+    edit(root, "content/stages/mql.yaml", "next_stages: [secretstage]", "next_stages: [secretstage, sqlmark]")
+    step("record-added", 13, "Add the SQL stage")
+    git(root, "mv", "content/stages/sqlmark.yaml", "content/stages/sqlmark-two.yaml")
+    edit(root, "content/stages/mql.yaml", "[secretstage, sqlmark]", "[secretstage, sqlmark-two]")
+    step("record-renamed", 14, "Rename the SQL stage")
+    edit(root, "content/stages/sqlmark-two.yaml", "audience: partner\n", "")
+    step("record-narrowed", 15, "Keep the SQL stage internal")
+    edit(root, "content/slas/mql-follow-up.yaml", "owner: sales", "owner: kim-lee")
+    step("owner-set", 16, "Kim owns the follow-up")
+    edit(root, "content/slas/mql-follow-up.yaml", "owner: kim-lee", "owner: sales")
+    edit(root, "content/people/kim-lee.yaml", "audience: partner\n", "")
+    step("owner-narrowed", 17, "Kim is internal")
+    edit(root, "content/competitors/secretrival.yaml", "summary: Cheap.", "summary: Cheap WIDEOLDMARK.")
+    step("before-widening", 18, "Rival summary")
+    edit(root, "content/competitors/secretrival.yaml", "title: SECRETRIVALTITLE Systems",
+         "title: Rival Systems\naudience: partner")
+    edit(root, "content/competitors/secretrival.yaml", "summary: Cheap WIDEOLDMARK.", "summary: Cheap.")
+    step("record-widened", 19, "Share the rival with partners")
+    (root / "content/stages/secretstage.yaml").unlink()
+    edit(root, "content/stages/mql.yaml", "[secretstage, sqlmark-two]", "[sqlmark-two]")
+    edit(root, "content/slas/mql-follow-up.yaml", "stages: [mql, secretstage]", "stages: [mql]")
+    step("record-deleted", 20, "Retire the hidden stage")
+    edit(root, "content/deals/big-deal.yaml", "audience: partner\n", "")
+    step("collection-narrowed", 21, "Deals are internal")
+    edit(root, "docs/partner-guide.md", "audience: partner", "audience: internal")
+    step("page-narrowed", 22, "The partner guide is internal")
+    return root, ids

@@ -150,7 +150,8 @@ def test_a_deleted_collection_and_a_record_naming_a_missing_one(tmp_path: Path) 
     commit(root, "Drop the competitors collection", "2026-03-20T10:00:00+00:00")
     found = read_history(root, cache=False)
     invalid = next(e for e in found.entries if e.commit == broken)
-    assert invalid.problems == ("content/stages/sql.yaml: names 'nobody', which is no record",)
+    # The problem as `playbook check` reports it (history validates with check's own pipeline).
+    assert invalid.problems == ("content/stages/sql.yaml:8:14: owning_team: 'nobody' is not a known record in teams",)
     last = [(s.view.kind, "/".join(s.current), s.view.title) for s in visible(found) if s.entry.day.day == 20]
     assert last == [("removed", "competitors/open-rival", "Open Rival Ltd"),
                     ("removed", "competitors/secretrival", "SECRETRIVALTITLE Systems")]
