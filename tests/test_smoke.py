@@ -2,18 +2,22 @@
 docs/ and mkdocs.yml): it checks clean, and a real, strict MkDocs build writes a page for every
 record and every collection.
 
+It also checks that the repository's generated, committed files are up to date.
+
 Every other test runs on the fixture playbooks under tests/fixtures/: the starter may change, or be
 replaced by a company's own playbook, freely. So nothing here pins its wording, ids or numbers.
 """
 
 from __future__ import annotations
 
+import argparse
 import io
 from pathlib import Path
 
 import pytest
 
 from generator.cli import main
+from generator.commands import parser
 from generator.project import load_playbook
 
 from .conftest import REPO, mkdocs_build
@@ -36,3 +40,25 @@ def test_starter_playbook_checks_clean_and_builds_strictly(tmp_path: Path) -> No
     assert missing == []
     for name in playbook.collections:
         assert (site / name / "index.html").is_file(), name
+
+
+def _checking_commands() -> list[str]:
+    """Every command that writes a file the repository commits, found by its ``--check`` option
+    (``playbook codeowners``, ``playbook editor``, and any added later)."""
+    top = parser()
+    sub = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
+    return sorted(name for name, command in sub.choices.items()
+                  if any("--check" in a.option_strings for a in command._actions))
+
+
+def test_every_generated_file_the_repository_commits_is_up_to_date() -> None:
+    """The bundled playbook's generated, committed files (CODEOWNERS, the editor's schema
+    mapping, ...) match what their command writes today: `make test` fails where CI would."""
+    commands = _checking_commands()
+    assert {"codeowners", "editor"} <= set(commands)
+    stale = {}
+    for name in commands:
+        out = io.StringIO()
+        if main([name, "--check", "--root", str(REPO)], out) != 0:
+            stale[name] = out.getvalue()
+    assert stale == {}
