@@ -11,7 +11,18 @@ in a heading. The fixes, all driven by the data:
   term (and an abbreviation's plural) and the values of the fields its schema lists in
   ``x-playbook.keywords`` (a persona's job titles), so a search for them finds the record itself;
 - a record's sections rank below the record (their headings are the same labels on every page of a
-  collection, "Pricing", "Definition"), and a record that defines a glossary term above others.
+  collection, "Pricing", "Definition"), and a record that defines a glossary term above others;
+- what a page leaves out of the index (``data-search-exclude``: its history, change banners, the
+  "Recently changed" list) leaves no empty entry behind: the search plugin still writes one for an
+  excluded heading, titled with the page's title and carrying its tags, which showed as a hit with
+  tags and no text ("Missing: ...");
+- a page found by its title or keywords whose first entry has no text (its summary left out) shows
+  the text of its first section, so every hit reads with a snippet of the page's own words;
+- the "What changed" page (:data:`TITLE_ONLY`) is found by its title, not by the old and new
+  wording of every change run together.
+
+Words such as "a" or "the" matching on their own are handled in the browser (``playbook.js``), as
+Material adds a wildcard to every word typed before its search runs.
 
 The index is rewritten after the search plugin wrote it (``search/search_index.json``).
 """
@@ -37,6 +48,7 @@ FIELDS: dict[str, dict[str, float]] = {
 RECORD_BOOST = 4.0  # a record page, against a hand-written or index page (1)
 TERM_BOOST = 5.0  # a record that defines a glossary term
 SECTION_SHARE = 0.25  # a section of a record page, against the record itself
+TITLE_ONLY = ("changes/",)  # pages found by their title only (their text is other pages' history)
 
 
 @dataclass(frozen=True)
@@ -69,7 +81,10 @@ def rankings(playbook: Playbook, terms: list[Term]) -> dict[str, Ranking]:
     """Search location of each record page -> its keywords and boost."""
     defined: dict[tuple[str, str], list[str]] = {}
     for term in terms:
-        defined.setdefault(term.record.key, []).extend(forms(term.term))
+        # A form the title already is adds nothing but a second match of the same word, which
+        # put the record "Client" above the record "Client care" for "Client care".
+        same = term.record.title.casefold()
+        defined.setdefault(term.record.key, []).extend(f for f in forms(term.term) if f.casefold() != same)
     found = {}
     for record in playbook.records.values():
         fields = playbook.collections[record.collection].annotations.get("keywords")
@@ -81,14 +96,44 @@ def rankings(playbook: Playbook, terms: list[Term]) -> dict[str, Ranking]:
     return found
 
 
-def rerank(index: dict[str, Any], ranked: dict[str, Ranking]) -> dict[str, Any]:
-    """The search index with keywords and boosts from ``ranked`` (location -> Ranking)."""
+def _blank(doc: dict[str, Any]) -> bool:
+    return not str(doc.get("text", "")).strip()
+
+
+def _excluded(doc: dict[str, Any], titles: dict[str, str]) -> bool:
+    """An entry the search plugin wrote for a heading inside ``data-search-exclude``: a section
+    with no text, titled with its page's title."""
+    page, _, section = str(doc.get("location", "")).partition("#")
+    return bool(section) and _blank(doc) and doc.get("title") == titles.get(page)
+
+
+def rerank(index: dict[str, Any], ranked: dict[str, Ranking],
+           title_only: tuple[str, ...] = TITLE_ONLY) -> dict[str, Any]:
+    """The search index with keywords and boosts from ``ranked`` (location -> Ranking), without
+    the entries of excluded headings, with a snippet on every page entry that has sections, and
+    with the text of ``title_only`` pages left out."""
     fields = index.setdefault("config", {}).setdefault("fields", {})
     for name, spec in FIELDS.items():
         fields.setdefault(name, dict(spec))
-    for doc in index.get("docs", []):
+    docs = [d for d in index.get("docs", []) if isinstance(d, dict)]
+    titles = {str(d.get("location", "")): str(d.get("title", ""))
+              for d in docs if "#" not in str(d.get("location", ""))}
+    first_text: dict[str, str] = {}
+    kept = []
+    for doc in docs:
+        page, _, section = str(doc.get("location", "")).partition("#")
+        if _excluded(doc, titles) or (section and page in title_only):
+            continue
+        if section and not _blank(doc):
+            first_text.setdefault(page, str(doc["text"]))
+        kept.append(doc)
+    for doc in kept:
         location = str(doc.get("location", ""))
         page, _, section = location.partition("#")
+        if page in title_only and not section:
+            doc["text"] = ""
+        elif not section and _blank(doc) and page in first_text:
+            doc["text"] = first_text[page]
         ranking = ranked.get(page)
         if ranking is None:
             continue
@@ -98,6 +143,7 @@ def rerank(index: dict[str, Any], ranked: dict[str, Ranking]) -> dict[str, Any]:
             doc["boost"] = ranking.boost
             if ranking.keywords:
                 doc["keywords"] = " ".join(ranking.keywords)
+    index["docs"] = kept
     return index
 
 

@@ -9,6 +9,7 @@ clipped sideways on a desktop or a phone; a partner build does not read as redac
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import pytest
 
 from .browser import ARGS, CHROMIUM, require_chromium, screenshot, serve
 from .conftest import FIXTURES, build_site
+from .history_repo import commit, git
 
 pytestmark = pytest.mark.browser
 
@@ -55,9 +57,27 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+OLD_SUMMARY = "Anyone who sent a demo request through the booking form."
+
+
+def _with_history(root: Path) -> None:
+    """The fixture as a git repository of two commits: the playbook imported with the Lead phase's
+    old summary, then that summary rewritten (so the Lead page has a History section holding words
+    the page itself no longer says)."""
+    lead = root / "content/phases/lead.yaml"
+    now = lead.read_text(encoding="utf-8")
+    lead.write_text(now.replace("Anyone who left us a work address and has not been judged yet.", OLD_SUMMARY),
+                    encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "Import the playbook", "2026-10-01T09:00:00+00:00")
+    lead.write_text(now, encoding="utf-8")
+    commit(root, "Lead: a work address is enough", "2026-11-20T09:00:00+00:00")
+
+
 def _built(tmp_path_factory: pytest.TempPathFactory, audience: str) -> Iterator[Site]:
     root = tmp_path_factory.mktemp(f"reader-{audience}") / "walkthrough"
     shutil.copytree(FIXTURES / "walkthrough", root)
+    _with_history(root)
     folder = build_site(root, today=TODAY, audience=audience)
     with serve(folder) as url:
         yield Site(url, folder, _pages(folder))
@@ -116,13 +136,74 @@ def path_of(href: str, site: Site) -> str:
     ("Fleet manager", "buyers/head-of-logistics/"),  # a buyer's job title, from a list on the page
     ("Head of distribution", "buyers/head-of-logistics/"),  # ... not the crew member "Head of client care"
     ("Logistics director", "buyers/head-of-logistics/"),
+    # natural questions, as a new colleague types them
+    ("propose a change", "propose-a-change/"),
+    ("what is a qualified opportunity", "phases/qualified-opportunity/"),
+    ("when is the winter break", "days-off/winter-break/"),
+    ("the month end review", "rituals/month-end-review/"),
+    ("what to say about Rival B", "battlecards/rival-b/"),
+    ("how fast does client care answer", "squads/client-care/"),
 ])
 def test_search_puts_the_page_meant_first(desktop: Reader, site: Site, query: str, first: str) -> None:
-    page = desktop.open(site.url + "?q=" + quote(query))
-    page.locator(".md-search-result__item a").first.wait_for(timeout=15_000)
-    hrefs = page.locator(".md-search-result__list > li > a").evaluate_all("els => els.map(e => e.href)")
-    assert [path_of(h, site) for h in hrefs][:1] == [first], hrefs[:5]
+    results = search(desktop, site, query)
+    assert [path for path, _, _ in results][:1] == [first], results[:5]
     assert desktop.errors == []
+
+
+# Each result as (page path, its snippet and the words Material says are missing), read in one go
+# once two readings agree (the results of the first letters typed may show before the whole query's).
+RESULTS = """() => [...document.querySelectorAll('.md-search-result__list > li > a')].map(a => [a.href,
+  [...a.querySelectorAll('article > p:not(.md-search-result__terms)')].map(p => p.textContent).join(' ').trim(),
+  [...a.querySelectorAll('.md-search-result__terms')].map(p => p.textContent).join(' ').trim()])"""
+
+
+def search(reader: Reader, site: Site, query: str) -> list[tuple[str, str, str]]:
+    page = reader.open(site.url + "?q=" + quote(query))
+    page.locator(".md-search-result__item a").first.wait_for(timeout=15_000)
+    before: Any = None
+    for _ in range(40):
+        now = page.evaluate(RESULTS)
+        if now == before:
+            break
+        before = now
+        page.wait_for_timeout(250)
+    return [(path_of(href, site), snippet, missing) for href, snippet, missing in before]
+
+
+def _article_text(site: Site, path: str) -> str:
+    html = (site.folder / path / "index.html").read_text(encoding="utf-8")
+    article = html[html.index("<article"):html.index("</article>")]
+    return re.sub(r"<[^>]+>", " ", article).casefold()
+
+
+def test_small_words_do_not_match_on_their_own(desktop: Reader, site: Site) -> None:
+    results = search(desktop, site, "propose a change")
+    assert results[0][0] == "propose-a-change/"
+    for path, _, _ in results:  # only pages that say propose, proposal, change...: none found by "a"
+        text = _article_text(site, path.partition("#")[0])
+        assert "propos" in text or "chang" in text, path
+    assert len({p.partition("#")[0] for p, _, _ in results}) < len(site.pages) // 3
+    assert desktop.page.evaluate("window.playbookSearchQuery('the a')") == "the a"  # nothing else: kept
+
+
+def test_history_and_change_banners_are_not_searched(desktop: Reader, site: Site) -> None:
+    lead = desktop.open(site.url + "phases/lead/")
+    assert "demo request" in lead.locator(".pb-history").inner_text()  # the page shows its history ...
+    assert lead.locator(".pb-changed").count() == 1
+    found = {path.partition("#")[0] for path, _, _ in search(desktop, site, "demo request booking")}
+    assert "phases/lead/" not in found  # ... but search does not find it by its old words
+    changes = desktop.open(site.url + "changes/")
+    assert "demo request" in changes.locator("article").inner_text()
+    assert "changes/" not in found
+
+
+def test_every_result_reads_with_a_snippet_of_its_page(desktop: Reader, site: Site) -> None:
+    for query in ("QO", "Client care", "Head of distribution", "Winter break"):
+        results = search(desktop, site, query)
+        path, snippet, missing = results[0]
+        assert snippet and missing == "", (query, results[:3])
+        assert snippet.casefold().split()[0] in _article_text(site, path.partition("#")[0]), (query, snippet)
+    screenshot(desktop.page, "reader-search-snippets")
 
 
 # ---------------------------------------------------------------------------

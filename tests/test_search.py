@@ -28,7 +28,7 @@ def test_rankings_carry_terms_and_keyword_fields(tmp_path: Path) -> None:
     playbook, _ = load_playbook(root)
     ranked = rankings(playbook, terms(playbook))
     assert ranked["phases/qualified-opportunity/"] == Ranking(("QO", "QOs"), TERM_BOOST)
-    assert ranked["phases/client/"] == Ranking(("Client",), TERM_BOOST)
+    assert ranked["phases/client/"] == Ranking((), TERM_BOOST)  # the term is its title: no second match
     assert ranked["buyers/head-of-logistics/"] == Ranking(
         ("Logistics director", "Fleet manager", "Head of distribution"), RECORD_BOOST)
     assert ranked["squads/client-care/"] == Ranking((), RECORD_BOOST)
@@ -75,4 +75,24 @@ def test_a_misspelt_keyword_field_is_a_located_problem(tmp_path: Path) -> None:
     assert [str(p) for p in problems] == [
         "schemas/buyers.schema.json:9:4: error: x-playbook.keywords[0]: 'job_title' is not a field of this "
         "collection; did you mean 'job_titles'?",
+    ]
+
+
+def test_rerank_drops_excluded_headings_fills_snippets_and_keeps_change_pages_to_their_title() -> None:
+    index = {"config": {}, "docs": [
+        # a record page whose summary is missing: its first entry has no text
+        {"location": "phases/qo/", "title": "Qualified opportunity", "text": "", "tags": ["sales"]},
+        {"location": "phases/qo/#definition", "title": "Definition", "text": "<p>A lead with budget.</p>"},
+        # the search plugin's entry for a heading inside data-search-exclude (History, Related)
+        {"location": "phases/qo/#history", "title": "Qualified opportunity", "text": "", "tags": ["sales"]},
+        {"location": "changes/", "title": "What changed", "text": "<p>old and new wording</p>"},
+        {"location": "changes/#week-48", "title": "Week 48", "text": "<p>old and new wording</p>"},
+        {"location": "about/#empty", "title": "Empty", "text": ""},  # a real heading with no text stays
+    ]}
+    out = rerank(index, {})
+    assert [(d["location"], d["text"]) for d in out["docs"]] == [
+        ("phases/qo/", "<p>A lead with budget.</p>"),
+        ("phases/qo/#definition", "<p>A lead with budget.</p>"),
+        ("changes/", ""),
+        ("about/#empty", ""),
     ]

@@ -198,3 +198,46 @@
     stackTables();
   }
 })();
+
+/* Playbook: small words do not match on their own in search.
+ *
+ * Material adds a trailing wildcard to every word typed before its search worker runs the query,
+ * so "propose a change" also asked for every word starting with "a" (and, after, account...) and
+ * listed pages that share nothing with the question but that letter. Here the query a reader
+ * typed is passed on without English stop words (lunr's list, the one the index was built
+ * with) unless it has nothing else, or a quoted phrase. Only the query string sent to Material's
+ * worker ({type: 2, data: query}) changes; every other message passes untouched.
+ */
+(function () {
+  "use strict";
+
+  var STOP = {};
+  ("a able about across after all almost also am among an and any are as at be because been but by " +
+   "can cannot could dear did do does either else ever every for from get got had has have he her " +
+   "hers him his how however i if in into is it its just least let like likely may me might most " +
+   "must my neither no nor not of off often on only or other our own rather said say says she " +
+   "should since so some than that the their them then there these they this tis to too twas us " +
+   "wants was we were what when where which while who whom why will with would yet you your")
+    .split(" ").forEach(function (word) { STOP[word] = true; });
+
+  // The query without its stop words, or the query itself when that would leave nothing.
+  function withoutStopWords(query) {
+    if (typeof query !== "string" || query.indexOf('"') !== -1) return query;
+    var words = query.split(/\s+/).filter(function (w) { return w.length > 0; });
+    var kept = words.filter(function (w) {
+      return !Object.prototype.hasOwnProperty.call(STOP, w.toLowerCase().replace(/[*~^]+$/, ""));
+    });
+    return kept.length && kept.length < words.length ? kept.join(" ") : query;
+  }
+  window.playbookSearchQuery = withoutStopWords; // for the tests: the same function the page uses
+
+  if (!window.Worker || !window.Worker.prototype) return;
+  var post = window.Worker.prototype.postMessage;
+  window.Worker.prototype.postMessage = function (message) {
+    var args = Array.prototype.slice.call(arguments);
+    if (message && message.type === 2 && typeof message.data === "string") {
+      args[0] = { type: 2, data: withoutStopWords(message.data) };
+    }
+    return post.apply(this, args);
+  };
+})();
