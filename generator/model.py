@@ -8,7 +8,7 @@ from typing import Any
 
 from .config import Settings
 from .loader import Document
-from .schemas import Collection, RefSite, record_refs
+from .schemas import Collection, RefSite, record_refs, resolved_in
 
 
 @dataclass
@@ -73,6 +73,7 @@ class Playbook:
     collections: dict[str, Collection]
     records: dict[tuple[str, str], Record] = field(default_factory=dict)
     settings: Settings = field(default_factory=Settings)  # playbook.yml
+    named: dict[str, Any] | None = field(default=None, repr=False)  # see referenced
 
     def in_collection(self, name: str) -> list[Record]:
         """The records of one collection, in the order its schema asks for."""
@@ -95,12 +96,29 @@ class Playbook:
         return records[0].page if len(records) == 1 else f"{name}/index.md"
 
     def find(self, record_id: str, collections: tuple[str, ...] | None = None) -> Record | None:
-        """The record with this id, searching the given collections (default: all)."""
-        for name in collections or tuple(self.collections):
-            record = self.records.get((name, record_id))
-            if record is not None:
-                return record
-        return None
+        """The record a reference to ``record_id`` resolves to among ``collections`` (default:
+        all), under the one reference rule (:func:`~generator.schemas.named_in`): None when no
+        record or more than one has that id."""
+        name = resolved_in(record_id, collections or tuple(self.collections),
+                           lambda c, v: (c, v) in self.records)
+        return None if name is None else self.records[(name, record_id)]
+
+    def referenced(self, value: str, path: tuple[str | int, ...] | None = None) -> Record | None:
+        """The record that the references written ``value`` (at ``path`` in their record, when
+        given) resolve to, when they all resolve to the same one; text that no reference holds
+        names nothing."""
+        found = {target.key: target for _, sites in self._named().get(value, {}).items()
+                 for site, target in sites if path is None or site.path == path}
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def _named(self) -> dict[str, dict[tuple[str, str], list[tuple[RefSite, Record]]]]:
+        """value -> record key -> the resolved references of that record holding it, made once."""
+        if self.named is None:
+            self.named = {}
+            for record in self.records.values():
+                for site, target in record.refs:
+                    self.named.setdefault(site.value, {}).setdefault(record.key, []).append((site, target))
+        return self.named
 
     def sites_of(self, record: Record) -> list[RefSite]:
         """The values in ``record`` that name other records (found once, then kept)."""
@@ -110,6 +128,7 @@ class Playbook:
 
     def link(self) -> None:
         """Resolve every reference between the records present; fill ``refs`` and ``backlinks``."""
+        self.named = None
         for record in self.records.values():
             record.refs.clear()
             record.backlinks.clear()

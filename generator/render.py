@@ -174,13 +174,16 @@ class Page:
         return relative(page, self.path)
 
     def target(self, value: str, path: tuple[str | int, ...] | None = None) -> Record | None:
-        if is_withheld(value):
+        """The record a reference written ``value`` resolves to: one of this page's record, else
+        of any record (at ``path`` in it, when given). Only values of ``x-ref`` fields link: other
+        text equal to an id names nothing."""
+        if is_withheld(value) or not isinstance(value, str):
             return None
         if self.record is not None:
             for site, target in self.record.refs:
                 if (path is None or site.path == path) and site.value == value:
                     return target
-        return self.playbook.find(value)
+        return self.playbook.referenced(value, path)
 
     def ref(self, value: Any) -> Markup:
         if isinstance(value, list):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -360,6 +361,20 @@ class RefSite:
     value: str
     targets: tuple[str, ...]
     drift: bool = True  # False (``x-drift: false``): a change there does not ask for re-review
+
+
+def named_in(value: str, targets: Iterable[str], holds: Callable[[str, str], bool]) -> list[str]:
+    """The one reference rule: the collections among ``targets`` that hold a record with the id
+    ``value`` (``holds(collection, id)``). A reference resolves when exactly one does (see
+    :func:`resolved_in`); none: it names no record; more: it is ambiguous, which ``check``
+    reports and which nothing resolves (no first match wins)."""
+    return [target for target in dict.fromkeys(targets) if holds(target, value)]
+
+
+def resolved_in(value: str, targets: Iterable[str], holds: Callable[[str, str], bool]) -> str | None:
+    """The collection a reference resolves to under :func:`named_in`, or None."""
+    found = named_in(value, targets, holds)
+    return found[0] if len(found) == 1 else None
 
 
 def ref_targets(annotation: Any) -> tuple[str, ...]:

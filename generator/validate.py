@@ -16,7 +16,7 @@ from referencing.exceptions import Unresolvable
 
 from .loader import Document
 from .problems import Problem
-from .schemas import Collection, RefSite
+from .schemas import Collection, RefSite, named_in
 from .wording import describe_value as describe_value  # re-exported: other checks import it here
 from .wording import field_name as field_name
 
@@ -182,7 +182,7 @@ def reference_problems(
     """References that name no record of an allowed collection, or more than one."""
     problems = []
     for site in sites:
-        found = [c for c in site.targets if site.value in ids.get(c, ())]
+        found = named_in(site.value, site.targets, lambda c, v: v in ids.get(c, ()))
         if len(found) == 1:
             continue
         where = doc.locate(site.path)

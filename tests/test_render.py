@@ -15,6 +15,8 @@ from generator.project import load_playbook
 from generator.render import render_pages
 from generator.site import EXTRA_PAGES
 
+from .conftest import edit
+
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = date(2026, 4, 1)
 
@@ -160,3 +162,15 @@ def test_a_field_a_template_omits_on_purpose_stays_off_the_page(tmp_path: Path) 
         "{% endblock %}", '{{ fields.omit("budget_owner") }}\n{% endblock %}'))
     page = render(root)["buyers/head-of-logistics.md"]
     assert "## Deal-breakers" in page and "Holds the budget" not in page
+
+
+def test_only_values_of_references_become_links(basic: Path) -> None:
+    """Text that equals a record's id is text; a value of an ``x-ref`` field links (issue 25)."""
+    (basic / "content/teams/ops.yaml").write_text("title: Operations\nowner: dana-reyes\nlast_reviewed: 2026-01-10\n")
+    edit(basic, "content/stages/mql.yaml", "abbreviation: MQL", "abbreviation: ops")
+    edit(basic, "templates/stages.md.j2", "{% block body %}\n", "{% block body %}\n"
+         '{% set t = page.target(data.abbreviation) %}{{ page.link(t) if t else "ABBREVIATION-IS-TEXT" }}\n'
+         '{% set o = page.target(data.owning_team) %}{{ page.link(o) if o else "OWNING-TEAM-IS-TEXT" }}\n')
+    page = render(basic)["stages/mql.md"]
+    assert "ABBREVIATION-IS-TEXT" in page
+    assert "OWNING-TEAM-IS-TEXT" not in page
