@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
+
 from . import export, feed, glossary, search
 from .config import Settings
 from .escape import page_title
@@ -177,6 +179,25 @@ def site_overrides(settings: Settings, docs: str) -> dict[str, str | None]:
     else:
         found["repo_url"] = found["repo_name"] = found["edit_uri"] = None
     return found
+
+
+def site_name_text(name: str) -> Markup:
+    """The site's name as the theme is to print it: as text, never as markup. Material (and
+    Zensical) print ``config.site_name`` unescaped in the header, the nav and ``<title>``, and
+    escaped (``| e``) in attributes; an escaped :class:`markupsafe.Markup` reads the same in both
+    (``| e`` leaves it as it is). Angle brackets become look-alike quotes, as in page titles
+    (:func:`generator.escape.page_title`): Material's ``content.tooltips`` shows a ``title``, and
+    the text of a shortened header, as HTML. The plugin sets it on MkDocs' config; a project
+    built without the plugin gets the same through :data:`SITE_NAME_TEMPLATE`."""
+    return Markup(page_title(name))
+
+
+# A statement of the ``main.html`` of a project built without the plugin: every template of the
+# theme (header, nav, ``<title>``) then sees the site's name as :func:`site_name_text` makes it (a
+# statement outside the blocks of a child template applies before its parent renders: in Jinja,
+# which MkDocs uses, and in MiniJinja, which Zensical uses).
+SITE_NAME_TEMPLATE = ("{% set config = dict(config, site_name=config.site_name | replace('<', '\u2039') "
+                      "| replace('>', '\u203a') | e) %}")
 
 
 def feed_link(href: str) -> str:

@@ -24,7 +24,15 @@ from mkdocs.structure.files import File, Files
 from . import changelog, search
 from .audience import AUDIENCES
 from .config import Settings, load_settings
-from .contribution import Contribution, contribute, feed_link, record_for, search_separator, site_overrides
+from .contribution import (
+    Contribution,
+    contribute,
+    feed_link,
+    record_for,
+    search_separator,
+    site_name_text,
+    site_overrides,
+)
 from .dates import parse_iso_date
 from .guard import (
     ENV,
@@ -114,11 +122,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # playbook.yml decides the site's name and addresses (its own mistakes are reported by the
         # build below), before anything is built with them.
         apply_settings(config, load_settings(self.root)[0])
+        site_name = str(config.site_name or "Playbook")
+        config.site_name = site_name_text(site_name)  # the theme prints it: text, never markup
         try:
             self.today = build_date(self.config.today)
             options = Options(history=self.config.history, window=self.config.changes_window,
                               repo_url=config.repo_url or None, site_url=config.site_url or None,
-                              site_name=config.site_name or "Playbook")
+                              site_name=site_name)
             self.tree = generate(self.root, self.today, audience, options)
         except PlaybookError as exc:
             if not self.serving:

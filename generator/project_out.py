@@ -29,6 +29,7 @@ import yaml
 
 from .config import load_settings
 from .contribution import (
+    SITE_NAME_TEMPLATE,
     TOOLTIPS,
     Contribution,
     contribute,
@@ -45,6 +46,7 @@ from .site import DOCS, Options, Tree, navigation, write_files
 CONFIG = "mkdocs.yml"
 OVERRIDES = "overrides"
 OVERRIDES_SOURCE = Path(__file__).parent / "overrides"
+COMPANY_MAIN = "playbook-company-main.html"  # a custom_dir's own main.html, extended by the project's
 BUILDER_OUTPUT = ("site", ".cache")  # what `mkdocs build` and `zensical build` write in DIR
 EDIT_FEATURES = ("content.action.edit", "content.action.view")
 TAGS_MARKER = "<!-- material/tags -->"  # where Material's tags plugin (and Zensical) write the tag index
@@ -176,15 +178,17 @@ def read_options(root: Path) -> Options:
     return site_options(site_config(root))
 
 
-def head_template(added: Contribution) -> str | None:
-    """``overrides/main.html``: the change feed named in every page's head (the plugin adds the
-    same link to each page it writes)."""
-    if added.feed is None:
-        return None
-    link = feed_link("HREF").replace("HREF", "{{ '" + added.feed + "' | url }}")
-    return ("{#- Written by 'playbook build --out': every page's head names the change feed. -#}\n"
-            '{% extends "base.html" %}\n'
-            "{% block extrahead %}\n  " + link + "\n{% endblock %}\n")
+def head_template(added: Contribution, parent: str = "base.html") -> str:
+    """``overrides/main.html``: the site's name printed as text (see
+    :data:`generator.contribution.SITE_NAME_TEMPLATE`) and the change feed named in every page's
+    head (the plugin does both for the pages it writes). ``parent`` is the template it extends:
+    the theme's ``base.html``, or the company's own ``main.html`` (kept as :data:`COMPANY_MAIN`)."""
+    lines = ["{#- Written by 'playbook build --out': the site's name is text; every page's head names "
+             "the change feed. -#}", f'{{% extends "{parent}" %}}', SITE_NAME_TEMPLATE]
+    if added.feed is not None:
+        link = feed_link("HREF").replace("HREF", "{{ '" + added.feed + "' | url }}")
+        lines += ["{% block extrahead %}", "  {{ super() }}", "  " + link, "{% endblock %}"]
+    return "\n".join(lines) + "\n"
 
 
 def project_config(config: dict[str, Any], added: Contribution, nav: list[Any] | None) -> dict[str, Any]:
@@ -301,13 +305,15 @@ def project_files(tree: Tree, root: Path, today: date) -> dict[str, bytes]:
         config = {**config, "nav": prune_nav(config["nav"], set(pages)) or []}
     wanted[CONFIG] = dump_config(project_config(config, added, nav)).encode("utf-8")
     custom = (config.get("theme") or {}).get("custom_dir") if isinstance(config.get("theme"), dict) else None
+    parent = "base.html"
     if isinstance(custom, str) and (root / custom).is_dir():
         for path in sorted((root / custom).rglob("*")):
             if path.is_file() and not path.is_symlink():
-                wanted[f"{OVERRIDES}/{path.relative_to(root / custom).as_posix()}"] = path.read_bytes()
-    head = head_template(added)
-    if head is not None:
-        wanted.setdefault(f"{OVERRIDES}/main.html", head.encode("utf-8"))
+                rel = path.relative_to(root / custom).as_posix()
+                if rel == "main.html":  # the company's own: ours extends it
+                    rel, parent = COMPANY_MAIN, COMPANY_MAIN
+                wanted[f"{OVERRIDES}/{rel}"] = path.read_bytes()
+    wanted[f"{OVERRIDES}/main.html"] = head_template(added, parent).encode("utf-8")
     for path in sorted(OVERRIDES_SOURCE.rglob("*.html")):
         wanted.setdefault(f"{OVERRIDES}/{path.relative_to(OVERRIDES_SOURCE).as_posix()}", path.read_bytes())
     return wanted

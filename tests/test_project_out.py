@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.contribution import SEARCH_SEPARATOR, contribute, search_separator
+from generator.contribution import SEARCH_SEPARATOR, SITE_NAME_TEMPLATE, contribute, search_separator
 from generator.guard import SettingsError
 from generator.problems import PlaybookError
 from generator.project_out import (
@@ -238,3 +238,21 @@ def test_playbook_yml_decides_the_name_and_addresses_as_in_the_plugin(tmp_path: 
         "Acme — Sales & Marketing Playbook", "https://gitlab.com/acme/playbook", "GitLab", "-/edit/trunk/docs/")
     assert front(files["docs/stages/mql.md"].decode())["edit_url"] == (
         "https://gitlab.com/acme/playbook/-/edit/trunk/content/stages/mql.yaml")
+
+
+def test_main_template_prints_the_site_name_as_text_and_keeps_the_company_one(tmp_path: Path) -> None:
+    """Issue 24, point 1: the project's main.html makes every template see the site's name escaped
+    (tests/test_contribution_browser.py builds it); a main.html of the company's own custom_dir
+    is kept, and extended rather than replaced."""
+    root = fixture(tmp_path)
+    plain = project_files(generate(root, TODAY), root, TODAY)["overrides/main.html"].decode()
+    assert plain.splitlines()[1:3] == ['{% extends "base.html" %}', SITE_NAME_TEMPLATE]
+    (root / "custom").mkdir()
+    (root / "custom/main.html").write_text('{% extends "base.html" %}\n{% block announce %}Hi{% endblock %}\n')
+    text = (root / "mkdocs.yml").read_text().replace("  name: material\n", "  name: material\n  custom_dir: custom\n")
+    (root / "mkdocs.yml").write_text(text)
+    files = project_files(generate(root, TODAY), root, TODAY)
+    main_html = files["overrides/main.html"].decode()
+    assert main_html.splitlines()[1:3] == ['{% extends "playbook-company-main.html" %}', SITE_NAME_TEMPLATE]
+    assert "{{ super() }}" in main_html and "changes.xml" in main_html
+    assert files["overrides/playbook-company-main.html"] == (root / "custom/main.html").read_bytes()
