@@ -246,8 +246,11 @@ class Page:
 
 @pass_context
 def _next_date_filter(context: Any, schedule: Any, today: date) -> date | None:
-    """The next date ``schedule`` names on or after ``today``, skipping company closures."""
-    return closures.next_open(schedule, today, context["closures"], next_date)
+    """The next date ``schedule`` names on or after ``today``, skipping company closures (which
+    are no working days either: "the first working day of the quarter" after a closed 1 January)."""
+    calendar = context["closures"]
+    rule = functools.partial(next_date, closed=lambda day: closures.closed(day, calendar) is not None)
+    return closures.next_open(schedule, today, calendar, rule)
 
 
 @pass_context
@@ -406,6 +409,17 @@ class FieldRenderer:
         props = list(self.collection.schema.get("properties", {}))
         names = [n for n in props if n in record.data] + [n for n in record.data if n not in props]
         return Markup("\n").join(self.section(n) for n in names if n not in skip)
+
+    def title(self, *path: str) -> str:
+        """The schema's title of a field, nested fields named by their path through objects and
+        lists (``fields.title("thresholds", "score")``): templates take their headings and labels
+        from the schema, which the company words, not from their own text."""
+        schema, resolver = self._resolve(self.collection.schema, self.collection.resolver)
+        for name in path:
+            while "items" in schema:  # a list: its items' fields
+                schema, resolver = self._resolve(schema["items"], resolver)
+            schema, resolver = self._resolve(schema.get("properties", {}).get(name, {}), resolver)
+        return str(schema.get("title") or humanize(path[-1] if path else self.collection.title))
 
     def omit(self, *names: str) -> Markup:
         """Mark fields as deliberately not shown on the record's page (another page shows them):

@@ -9,6 +9,8 @@ A schedule (see ``schemas/meetings.schema.json``) is a mapping:
   the month (of a quarter: the first to fourth in its first month, the last in its last month);
 - ``day`` (1-31): for months and quarters, the day of the month instead (the last day of a
   shorter month);
+- ``working_day`` (1-23): for months and quarters, the Nth working day (Monday to Friday) of
+  the month instead, with no weekday ("the first working day of each quarter");
 - ``months`` (1-12): only in these months;
 - ``starting`` (YYYY-MM-DD): the first occurrence, which anchors "every other Monday" or
   quarters that start in February. Needed when ``every`` is more than 1.
@@ -20,6 +22,7 @@ Pure date functions, no rendering: templates reach them through the ``next_date`
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -28,6 +31,7 @@ WEEKS = ("first", "second", "third", "fourth", "last")
 UNITS = ("days", "weeks", "months", "quarters")
 _UNIT_DAYS = {"days": 1, "weeks": 7, "months": 30, "quarters": 91}
 _NEVER = 10**6
+Closed = Callable[[date], bool] | None  # the company's closed days (closures), for working days
 _MAX_SEARCH = 3700  # days: a schedule with no date in ten years names none
 
 
@@ -48,7 +52,7 @@ def unit_of(schedule: dict[str, Any]) -> str | None:
         return str(unit)
     if unit is not None:
         return None
-    if schedule.get("week") is not None or schedule.get("day") is not None:
+    if any(schedule.get(key) is not None for key in ("week", "day", "working_day")):
         return "months"
     if schedule.get("weekday") is not None:
         return "weeks"
@@ -59,9 +63,22 @@ def _months_index(day: date) -> int:
     return day.year * 12 + day.month - 1
 
 
+def working_day_of_month(day: date, closed: Closed = None) -> int | None:
+    """Which working day (Monday to Friday, not ``closed``) of its month ``day`` is (1 for the
+    first); None on a day that is not a working day."""
+    def working(other: date) -> bool:
+        return other.weekday() < 5 and not (closed and closed(other))
+    if not working(day):
+        return None
+    return sum(1 for d in range(1, day.day + 1) if working(day.replace(day=d)))
+
+
 def _in_month(day: date, weekday: int | None, week: Any, number: Any, *, first_month: bool,
-              last_month: bool) -> bool:
-    """Whether ``day`` is the named day of its month (``week`` + ``weekday``, or ``number``)."""
+              last_month: bool, working: Any = None, closed: Closed = None) -> bool:
+    """Whether ``day`` is the named day of its month (``week`` + ``weekday``, ``number``, or the
+    ``working``-th working day)."""
+    if type(working) is int and working >= 1:
+        return first_month and working_day_of_month(day, closed) == working
     if type(number) is int and 1 <= number <= 31:
         last = calendar.monthrange(day.year, day.month)[1]
         return first_month and day.day == min(number, last)
@@ -72,8 +89,9 @@ def _in_month(day: date, weekday: int | None, week: Any, number: Any, *, first_m
     return first_month and (day.day - 1) // 7 == WEEKS.index(week)
 
 
-def occurs(schedule: dict[str, Any], day: date) -> bool:
-    """Whether the schedule names ``day`` (never before its ``starting`` date)."""
+def occurs(schedule: dict[str, Any], day: date, closed: Closed = None) -> bool:
+    """Whether the schedule names ``day`` (never before its ``starting`` date); ``closed`` days
+    are not working days."""
     unit = unit_of(schedule)
     every = _int(schedule.get("every"), 1)
     start = _date(schedule.get("starting"))
@@ -103,10 +121,11 @@ def occurs(schedule: dict[str, Any], day: date) -> bool:
         return False
     position = offset % size
     return _in_month(day, weekday, schedule.get("week"), schedule.get("day"),
-                     first_month=position == 0, last_month=position == size - 1)
+                     first_month=position == 0, last_month=position == size - 1,
+                     working=schedule.get("working_day"), closed=closed)
 
 
-def next_date(schedule: Any, today: date) -> date | None:
+def next_date(schedule: Any, today: date, closed: Closed = None) -> date | None:
     """The first day on or after ``today`` that a schedule names, or None (no schedule, one that
     names no day in the next ten years, or one past the year 9999)."""
     if not isinstance(schedule, dict) or unit_of(schedule) is None:
@@ -115,7 +134,7 @@ def next_date(schedule: Any, today: date) -> date | None:
         if today > date.max - timedelta(days=offset):
             return None
         day = today + timedelta(days=offset)
-        if occurs(schedule, day):
+        if occurs(schedule, day, closed):
             return day
     return None
 

@@ -73,3 +73,16 @@ def test_period_orders_cadences_from_the_most_frequent() -> None:
                  {"every": 2, "unit": "weeks", "weekday": "monday", "starting": "2026-11-09"},
                  {"weekday": "wednesday", "week": "second", "months": [4, 10]}, None, {"unit": "days"}]
     assert [period_days(s) for s in schedules] == [91, 7, 14, 182, 10**6, 1]
+
+
+@pytest.mark.parametrize("schedule, today, expected", [
+    # The first working day of each quarter: 1 January 2028 is a Saturday, so Monday the 3rd.
+    ({"unit": "quarters", "working_day": 1}, date(2027, 10, 2), date(2028, 1, 3)),
+    ({"unit": "quarters", "working_day": 1}, date(2026, 11, 23), date(2027, 1, 1)),  # a Friday
+    ({"unit": "quarters", "working_day": 1}, date(2027, 1, 2), date(2027, 4, 1)),
+    # Without a unit, a working day is monthly; the third working day of February 2027 (Mon 1st).
+    ({"working_day": 3}, date(2027, 1, 6), date(2027, 2, 3)),
+    ({"working_day": 1, "months": [3]}, date(2026, 11, 23), date(2027, 3, 1)),
+])
+def test_a_working_day_needs_no_weekday(schedule: dict[str, object], today: date, expected: date) -> None:
+    assert next_date(schedule, today) == expected

@@ -133,7 +133,7 @@ def test_settings_that_are_not_a_mapping(basic: Path) -> None:
     path.write_text("".join(lines), encoding="utf-8")
     assert problems_of(basic) == [
         "schemas/stages.schema.json:5:17: error: x-playbook: must be a mapping of collection settings "
-        "(title, order, review_days, sort, columns, glossary, keywords, closures) (found a list)",
+        "(title, order, review_days, sort, columns, glossary, keywords, closures, promise) (found a list)",
     ]
 
 
