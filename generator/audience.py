@@ -138,7 +138,12 @@ def scope(playbook: Playbook, viewer: str, keep: AbstractSet[tuple[str, str]] | 
     over the whole playbook): the change history scopes the few records a commit changed."""
     if viewer == "internal" and keep is None:
         return playbook
-    hidden = {key: hidden_fields(playbook, r, viewer) for key, r in playbook.records.items()
+    judged = playbook.records
+    if keep is not None:  # the kept records and those they name: nothing else is looked at
+        named = {t.key for k in keep if k in judged for s in playbook.sites_of(judged[k])
+                 if (t := playbook.find(s.value, s.targets)) is not None}
+        judged = {k: judged[k] for k in {*keep, *named} if k in judged}
+    hidden = {key: hidden_fields(playbook, r, viewer) for key, r in judged.items()
               if sees(viewer, of_record(r))}
     # A mark at the top of a record's schema (or in what applies there) hides the whole record.
     visible = {key: playbook.records[key] for key, paths in hidden.items() if () not in paths}

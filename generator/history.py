@@ -56,7 +56,7 @@ from .config import load_settings
 from .gitrepo import BlobReader, Commit, GitError
 from .model import Playbook
 from .problems import Problem, errors
-from .project import CONTENT, load_playbook
+from .project import CONTENT, Memo, load_playbook
 from .schemas import SCHEMA_SUFFIX, Collection, load_schemas
 
 CACHE_FORMAT = 2
@@ -223,6 +223,7 @@ class _Tree:
         if settings.is_file() and not settings.is_symlink():
             (self.folder / SETTINGS_FILE).write_bytes(settings.read_bytes())
         self.files: dict[str, str] = {}
+        self.memo = Memo()  # files the versions share are parsed and checked once
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -237,7 +238,7 @@ class _Tree:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(self.blobs.get(oid))
         self.files = dict(files)
-        playbook, problems = load_playbook(self.folder)
+        playbook, problems = load_playbook(self.folder, self.memo)
         return playbook, errors(problems)
 
 

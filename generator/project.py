@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .audience import audience_problems
@@ -26,7 +26,7 @@ from .owners import handle_problems
 from .pages import page_problems
 from .placeholders import placeholder_problems
 from .problems import WARNING, Problem
-from .schemas import Collection, is_valid_id, load_schemas
+from .schemas import Collection, RefSite, is_valid_id, load_schemas, record_refs
 from .validate import reference_problems, schema_problems
 
 CONTENT = "content"
@@ -134,6 +134,36 @@ def convention_problems(item: ContentFile, doc: Document) -> list[Problem]:
 
 
 @dataclass
+class Memo:
+    """What loading one version of a playbook found in files the next version shares, for a
+    caller that loads many versions (the change history): a file whose bytes and collection are
+    the same is not parsed and checked again; schemas whose files are the same are not loaded
+    again. The results are those of the same pipeline: only repeated work is saved."""
+
+    schemas: dict[tuple[tuple[str, ...], tuple[tuple[str, bytes], ...]],
+                  tuple[dict[str, Collection], list[Problem]]] = field(default_factory=dict)
+    records: dict[tuple[str, bytes, int], tuple[Document, list[Problem], bool, list[RefSite]]] = \
+        field(default_factory=dict)
+    keep: list[Collection] = field(default_factory=list)  # the collections the record keys name
+
+    def collections(self, root: Path, owners: tuple[str, ...]) -> tuple[dict[str, Collection], list[Problem]]:
+        folder = root / "schemas"
+        files = tuple((p.name, p.read_bytes()) for p in sorted(folder.glob("*.schema.json"))
+                      if p.is_file() and not p.is_symlink()) if folder.is_dir() else ()
+        key = (owners, files)
+        if key not in self.schemas:
+            if len(self.schemas) > 16:
+                self.schemas.clear()
+                self.records.clear()
+                self.keep.clear()
+            collections, problems = load_schemas(root, owners)
+            self.schemas[key] = (collections, problems)
+            self.keep += collections.values()
+        collections, problems = self.schemas[key]
+        return dict(collections), list(problems)
+
+
+@dataclass
 class Loaded:
     """A content file that parsed as YAML; ``valid`` when it also passed its schema."""
 
@@ -143,7 +173,7 @@ class Loaded:
 
 
 def read_records(
-    files: list[ContentFile], collections: dict[str, Collection]
+    files: list[ContentFile], collections: dict[str, Collection], memo: Memo | None = None
 ) -> tuple[list[Loaded], list[Problem]]:
     """Parse and schema-check each file."""
     loaded: list[Loaded] = []
@@ -153,6 +183,13 @@ def read_records(
             continue  # its schema has problems of its own, reported there
         try:
             raw = item.path.read_bytes()
+            key = (item.file, raw, id(collections[item.collection]))
+            if memo is not None and key in memo.records:
+                doc, found, valid, sites = memo.records[key]
+                problems += found
+                record = Record(item.collection, item.id, item.file, doc, sites=list(sites))
+                loaded.append(Loaded(item, record, valid))
+                continue
             doc = load_yaml(raw)
         except OSError as exc:
             problems.append(Problem(item.file, 1, 1, f"cannot read the file: {exc.strerror}"))
@@ -160,13 +197,19 @@ def read_records(
         except LoadError as exc:
             problems.append(Problem(item.file, exc.line, exc.column, exc.message))
             continue
-        problems += [Problem(item.file, line, col, message, WARNING) for line, col, message in doc.warnings]
         collection = collections[item.collection]
         found = [Problem(item.file, line, col, message) for line, col, message in doc.errors]
         found += schema_problems(collection, item.file, doc) or convention_problems(item, doc)
+        valid = not found
+        found += [Problem(item.file, line, col, message, WARNING) for line, col, message in doc.warnings]
+        found += placeholder_problems(item.file, doc, raw.decode("utf-8", "replace"))
         problems += found
-        problems += placeholder_problems(item.file, doc, raw.decode("utf-8", "replace"))
-        loaded.append(Loaded(item, Record(item.collection, item.id, item.file, doc), not found))
+        record = Record(item.collection, item.id, item.file, doc)
+        if memo is not None:
+            sites = record_refs(collection, doc.data) if isinstance(doc.data, dict) else []
+            record.sites = list(sites)
+            memo.records[key] = (doc, found, valid, sites)
+        loaded.append(Loaded(item, record, valid))
     return loaded, problems
 
 
@@ -204,19 +247,23 @@ def fewer_gc_passes(threshold: int = 100_000) -> Iterator[None]:
         gc.set_threshold(*old)
 
 
-def load_playbook(root: Path) -> tuple[Playbook, list[Problem]]:
-    """Load and validate the playbook at ``root``; return it with every problem found."""
+def load_playbook(root: Path, memo: Memo | None = None) -> tuple[Playbook, list[Problem]]:
+    """Load and validate the playbook at ``root``; return it with every problem found. With
+    ``memo``, files met in an earlier load (with the same memo) are not read and checked again."""
     with fewer_gc_passes():
-        return _load_playbook(root)
+        return _load_playbook(root, memo)
 
 
-def _load_playbook(root: Path) -> tuple[Playbook, list[Problem]]:
+def _load_playbook(root: Path, memo: Memo | None = None) -> tuple[Playbook, list[Problem]]:
     settings, problems = load_settings(root)
-    collections, found = load_schemas(root, settings.owner_collections)
+    if memo is not None:
+        collections, found = memo.collections(root, settings.owner_collections)
+    else:
+        collections, found = load_schemas(root, settings.owner_collections)
     problems += found
     files, found = scan_content(root, collections)
     problems += found
-    loaded, found = read_records(files, collections)
+    loaded, found = read_records(files, collections, memo)
     problems += found
     playbook = Playbook(root, collections, {e.record.key: e.record for e in loaded if e.valid}, settings)
     problems += reference_check(playbook, files, loaded)

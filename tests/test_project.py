@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.project import load_playbook
+from generator.project import Memo, load_playbook
 
 
 def problems_of(root: Path) -> list[str]:
@@ -333,3 +333,27 @@ def test_the_title_control_character_rule_is_exactly_its_definition() -> None:
 
     assert [hex(c) for c in range(sys.maxunicode + 1)
             if bool(_CONTROL.fullmatch(chr(c))) != is_control(chr(c))] == []
+
+
+def test_a_memo_saves_only_repeated_work(basic: Path) -> None:
+    """Loading with a memo (as the change history loads each version) gives what a fresh load
+    gives, after an edit, a broken file and a schema change alike."""
+    memo = Memo()
+
+    def same() -> None:
+        fresh, fresh_problems = load_playbook(basic)
+        kept, kept_problems = load_playbook(basic, memo)
+        assert kept_problems == fresh_problems
+        assert {k: r.data for k, r in kept.records.items()} == {k: r.data for k, r in fresh.records.items()}
+        assert {k: [(s.path, t.key) for s, t in r.refs] for k, r in kept.records.items()} == \
+            {k: [(s.path, t.key) for s, t in r.refs] for k, r in fresh.records.items()}
+
+    same()
+    same()
+    stage = basic / "content/stages/mql.yaml"
+    stage.write_text(stage.read_text(encoding="utf-8").replace("order: 2", "order: second"), encoding="utf-8")
+    same()
+    schema = basic / "schemas/stages.schema.json"
+    schema.write_text(schema.read_text(encoding="utf-8").replace('"order"', '"order" ', 1), encoding="utf-8")
+    same()
+    assert len(memo.schemas) == 2
