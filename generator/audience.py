@@ -147,7 +147,8 @@ def scope(playbook: Playbook, viewer: str, keep: AbstractSet[tuple[str, str]] | 
               if sees(viewer, of_record(r))}
     # A mark at the top of a record's schema (or in what applies there) hides the whole record.
     visible = {key: playbook.records[key] for key, paths in hidden.items() if () not in paths}
-    scoped = Playbook(playbook.root, playbook.collections, settings=playbook.settings)
+    scoped = Playbook(playbook.root, playbook.collections, settings=playbook.settings,
+                      directory_urls=playbook.directory_urls)
     for key, record in visible.items():
         if keep is not None and key not in keep:
             continue

@@ -319,7 +319,7 @@ def records_json(log: ChangeLog, items: list[Item]) -> list[dict[str, Any]]:
             "id": item.shown.current[1],
             "previous_id": change.old_id if item.kind == "renamed" else None,
             "title": item.title,
-            "page": item.record.page.removesuffix(".md") + "/" if item.record is not None else None,
+            "page": log.playbook.url(item.record) if item.record is not None else None,
             "team": item.team.id if item.team is not None else None,
             "summary": [plain(line) for line in item.lines],
             "url": log.url(item),
@@ -363,7 +363,7 @@ def atom(log: ChangeLog, *, site_name: str, site_url: str | None, limit: int = 5
     entries = []
     for item in log.items[:limit]:
         entry = item.shown.entry
-        page = item.record.page.removesuffix(".md") + "/" if item.record is not None else None
+        page = log.playbook.url(item.record) if item.record is not None else None
         lines = [plain(line) for line in item.lines]
         author = log.author(item) or site_name
         entries.append(feed.Entry(
@@ -388,7 +388,7 @@ def digest(log: ChangeLog, start: date, end: date, *, site_url: str | None) -> w
     reviewed = [i for i in items if not i.real]
     posts = []
     for item in real:
-        url = base + item.record.page.removesuffix(".md") + "/" if base and item.record else log.url(item)
+        url = base + log.playbook.url(item.record) if base and item.record else log.url(item)
         details = tuple(plain(line) for line in item.lines if not line.startswith("**Last reviewed**"))
         by = f", {log.author(item)}" if log.author(item) else ""
         posts.append(webhook.Item(f"{item.headline()} ({item.day:%-d %b}{by})", url, details[:5]))

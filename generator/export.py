@@ -50,7 +50,7 @@ def export(playbook: Playbook, today: date, audience: str = DEFAULT, changes: Ch
                 "collection": name,
                 "id": record.id,
                 "title": record.title,
-                "page": record.page.removesuffix(".md") + "/",
+                "page": playbook.url(record),
                 "owner": _plain(record.get("owner")),
                 "last_reviewed": fresh.last_reviewed.isoformat(),
                 "due": fresh.due.isoformat(),

@@ -36,11 +36,7 @@ class Term:
     term: str
     definition: str
     record: Record
-
-    @property
-    def url(self) -> str:
-        """The definition page, relative to the site root (directory URLs)."""
-        return self.record.page.removesuffix(".md") + "/"
+    url: str  # the definition page, relative to the site root (Playbook.url)
 
 
 def one_line(value: object, limit: int = MAX_DEFINITION) -> str:
@@ -89,7 +85,7 @@ def terms(playbook: Playbook) -> list[Term]:
                 continue
             text = one_line(expanded(term, record.title, str(definition)))
             if text and term not in found:
-                found[term] = Term(term, text, record)
+                found[term] = Term(term, text, record, playbook.url(record))
     return sorted(found.values(), key=lambda t: (t.term.casefold(), t.term))
 
 

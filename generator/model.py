@@ -11,6 +11,19 @@ from .loader import Document
 from .schemas import Collection, RefSite, record_refs, resolved_in
 
 
+def page_url(page: str, directory_urls: bool = True) -> str:
+    """The one rule for where a generated page is served, relative to the site root, as the
+    builder writes it (its ``use_directory_urls``): ``stages/mql.md`` is ``stages/mql/`` with
+    directory URLs (the default) and ``stages/mql.html`` without; an ``index.md`` is its folder
+    (``stages/``; the home page ``""``), or ``stages/index.html``."""
+    stem = page.removesuffix(".md")
+    if not directory_urls:
+        return f"{stem}.html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return f"{stem}/"
+
+
 @dataclass
 class Record:
     """One validated YAML file, ``content/<collection>/<id>.yaml``."""
@@ -74,6 +87,11 @@ class Playbook:
     records: dict[tuple[str, str], Record] = field(default_factory=dict)
     settings: Settings = field(default_factory=Settings)  # playbook.yml
     named: dict[str, Any] | None = field(default=None, repr=False)  # see referenced
+    directory_urls: bool = True  # the builder's use_directory_urls (see page_url)
+
+    def url(self, record: Record) -> str:
+        """Where ``record``'s page is served, relative to the site root (:func:`page_url`)."""
+        return page_url(record.page, self.directory_urls)
 
     def in_collection(self, name: str) -> list[Record]:
         """The records of one collection, in the order its schema asks for."""

@@ -128,7 +128,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             self.today = build_date(self.config.today)
             options = Options(history=self.config.history, window=self.config.changes_window,
                               repo_url=config.repo_url or None, site_url=config.site_url or None,
-                              site_name=site_name)
+                              site_name=site_name,
+                              directory_urls=bool(config.use_directory_urls))
             self.tree = generate(self.root, self.today, audience, options)
         except PlaybookError as exc:
             if not self.serving:

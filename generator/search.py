@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from .glossary import Term
-from .model import Playbook, Record
+from .model import Playbook
 
 INDEX = "search/search_index.json"
 # Field weights given to the search plugin unless the site's configuration sets them.
@@ -55,11 +55,6 @@ TITLE_ONLY = ("changes/",)  # pages found by their title only (their text is oth
 class Ranking:
     keywords: tuple[str, ...]
     boost: float
-
-
-def url(record: Record) -> str:
-    """The location of a record's page in the search index (directory URLs)."""
-    return record.page.removesuffix(".md") + "/"
 
 
 def _strings(value: Any) -> list[str]:
@@ -92,7 +87,7 @@ def rankings(playbook: Playbook, terms: list[Term]) -> dict[str, Ranking]:
         for name in fields if isinstance(fields, list) else []:
             words += _strings(record.get(str(name)))
         boost = TERM_BOOST if record.key in defined else RECORD_BOOST
-        found[url(record)] = Ranking(tuple(dict.fromkeys(words)), boost)
+        found[playbook.url(record)] = Ranking(tuple(dict.fromkeys(words)), boost)
     return found
 
 

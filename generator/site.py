@@ -42,6 +42,7 @@ class Options:
     repo_url: str | None = None  # links to commits and pull requests
     site_url: str | None = None  # absolute links in the feed
     site_name: str = "Playbook"
+    directory_urls: bool = True  # the builder's use_directory_urls: where pages are served
 
 
 @dataclass
@@ -72,6 +73,7 @@ def generate(root: Path, today: date, audience: str = DEFAULT, options: Options 
     playbook, problems = load_playbook(root)
     if errors(problems):
         raise PlaybookError(problems)
+    playbook.directory_urls = options.directory_urls
     visible = hand_written(root, audience)
     extra = {path: t for path, t in EXTRA_PAGES.items() if path not in visible}
     seen = scope(playbook, audience)

@@ -4,10 +4,22 @@ of ``x-ref`` fields name records."""
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 
+import pytest
+
+from generator.contribution import GLOSSARY_LINKS
+from generator.export import export
+from generator.glossary import terms
+from generator.model import page_url
 from generator.project import load_playbook
 from generator.schemas import named_in, resolved_in
+from generator.search import TERM_BOOST, rankings
+from generator.site import Options, generate
+
+from .conftest import build_site, edit
 
 SAM = "title: Sam\nowner: revops\nlast_reviewed: 2026-01-01\nrole: AE\n"
 OPS = "title: Operations\nowner: dana-reyes\nlast_reviewed: 2026-01-10\n"
@@ -46,3 +58,42 @@ def test_only_values_of_references_name_records(basic: Path) -> None:
     assert revops is not None and revops.key == ("teams", "revops")
     assert playbook.referenced("revops", ("owner",)) == revops
     assert playbook.referenced("revops", ("no", "such", "field")) is None
+
+
+@pytest.mark.parametrize(("page", "directory", "flat"), [
+    ("stages/mql.md", "stages/mql/", "stages/mql.html"),
+    ("stages/index.md", "stages/", "stages/index.html"),
+    ("index.md", "", "index.html"),
+    ("changes.md", "changes/", "changes.html"),
+])
+def test_the_record_url_follows_the_builder(page: str, directory: str, flat: str) -> None:
+    assert page_url(page) == page_url(page, True) == directory
+    assert page_url(page, False) == flat
+
+
+def test_every_record_url_follows_use_directory_urls(basic: Path) -> None:
+    """Glossary links, the export's pages and the search ranking's locations: one rule."""
+    tree = generate(basic, date(2026, 4, 1), options=Options(history=False, directory_urls=False))
+    mql = tree.playbook.records[("stages", "mql")]
+    assert tree.playbook.url(mql) == "stages/mql.html"
+    assert {t.term: t.url for t in terms(tree.playbook)} == {"MQL": "stages/mql.html"}
+    assert {r["page"] for r in export(tree.playbook, date(2026, 4, 1))["records"]} == \
+        {f"{r.collection}/{r.id}.html" for r in tree.playbook.records.values()}
+    assert set(rankings(tree.playbook, terms(tree.playbook))) == \
+        {f"{r.collection}/{r.id}.html" for r in tree.playbook.records.values()}
+    default = generate(basic, date(2026, 4, 1), options=Options(history=False))
+    assert default.playbook.url(default.playbook.records[("stages", "mql")]) == "stages/mql/"
+
+
+@pytest.mark.site
+def test_links_work_in_a_site_built_without_directory_urls(basic: Path) -> None:
+    """A real build with ``use_directory_urls: false``: every glossary link and every ranked search
+    location is a page of the site."""
+    edit(basic, "mkdocs.yml", "site_name: Fixture playbook\n", "site_name: Fixture playbook\nuse_directory_urls: false\n")
+    site = build_site(basic)
+    links = json.loads((site / GLOSSARY_LINKS).read_text())
+    assert links == {"MQL": "stages/mql.html"}
+    assert all((site / url).is_file() for url in links.values())
+    index = json.loads((site / "search/search_index.json").read_text())
+    ranked = {d["location"]: d.get("boost") for d in index["docs"]}
+    assert ranked["stages/mql.html"] == TERM_BOOST
