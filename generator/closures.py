@@ -2,7 +2,11 @@
 
 A collection takes part when its schema's ``x-playbook`` says which fields hold a closure's first
 and last day, e.g. ``"closures": {"from": "starts", "to": "ends", "yearly": "every_year"}``
-(``to`` and ``yearly`` optional: a one-day closure; a closure on the same days every year). The
+(``to`` and ``yearly`` optional: a one-day closure; a closure on the same days every year), and
+``"observed": field`` names the field that, when true, moves a one-day closure that falls on a
+Saturday to the Friday before and one on a Sunday to the Monday after (a public holiday's
+observed day). A closure's dates are computed here once (:meth:`Closure.occurrence`), and every
+page, the SLA clock and the meeting calendar use them. The
 next date of a recurring meeting skips a closed day, and pages that run a clock (an SLA) can list
 the closures ahead with :func:`upcoming`.
 
@@ -30,11 +34,13 @@ class Closure:
     start: date
     end: date
     yearly: bool = False
+    observed: bool = False
 
     def occurrence(self, day: date) -> tuple[date, date] | None:
         """The dates of this closure that contain ``day``, or None."""
         if not self.yearly:
-            return (self.start, self.end) if self.start <= day <= self.end else None
+            first, last = self.dates()
+            return (first, last) if first <= day <= last else None
         for year in (day.year - 1, day.year):
             dates = self._in(year)
             if dates is not None and dates[0] <= day <= dates[1]:
@@ -44,7 +50,8 @@ class Closure:
     def next_occurrence(self, today: date) -> tuple[date, date] | None:
         """The first dates of this closure that end on or after ``today``."""
         if not self.yearly:
-            return (self.start, self.end) if self.end >= today else None
+            first, last = self.dates()
+            return (first, last) if last >= today else None
         for year in (today.year - 1, today.year, today.year + 1):
             dates = self._in(year)
             if dates is not None and dates[1] >= today:
@@ -55,7 +62,27 @@ class Closure:
         """A yearly closure's dates when it starts in ``year``."""
         first = _in_year(self.start, year)
         last = _in_year(self.end, year + self.end.year - self.start.year)
-        return (first, last) if first is not None and last is not None else None
+        return self._observe(first, last) if first is not None and last is not None else None
+
+    def _observe(self, first: date, last: date) -> tuple[date, date]:
+        if not self.observed or first != last:
+            return (first, last)
+        day = observed_day(first)
+        return (day, day)
+
+    def dates(self) -> tuple[date, date]:
+        """The closure's dates as written, moved to its observed day (a one-time closure)."""
+        return self._observe(self.start, self.end)
+
+
+def observed_day(day: date) -> date:
+    """The weekday a holiday falling on a weekend is observed on: Saturday -> Friday before,
+    Sunday -> Monday after (the US federal rule, also used for UK bank holidays on Sundays)."""
+    shift = {5: -1, 6: 1}.get(day.weekday(), 0)
+    try:
+        return day + timedelta(days=shift)
+    except OverflowError:
+        return day
 
 
 def _in_year(day: date, year: int) -> date | None:
@@ -101,7 +128,8 @@ def _read(playbook: Playbook) -> list[tuple[Closure | None, Problem | None]]:
                                             f"on {start.isoformat()}")))
                 continue
             yearly = spec.get("yearly") and record.get(spec["yearly"]) is True
-            found.append((Closure(record, start, end, bool(yearly)), None))
+            observed = spec.get("observed") and record.get(spec["observed"]) is True
+            found.append((Closure(record, start, end, bool(yearly), bool(observed)), None))
     return found
 
 

@@ -45,6 +45,9 @@ class Settings:
     handle_field: str = "github"
     handle_format: str = "github"
     codeowners: str = DEFAULT_CODEOWNERS
+    fiscal_year_starts: int = 1  # the month the fiscal year starts in
+    # As written; generator.clock reads it.
+    working_hours: dict[str, Any] | None = field(default=None, compare=False)
     exists: bool = False  # whether playbook.yml was there
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -74,6 +77,8 @@ def parse_settings(data: dict[str, Any], *, exists: bool = True) -> Settings:
         handle_field=owners.get("handle_field") or "github",
         handle_format=owners.get("handle_format") or "github",
         codeowners=data.get("codeowners") or DEFAULT_CODEOWNERS,
+        fiscal_year_starts=int(data.get("fiscal_year_starts") or 1),
+        working_hours=data.get("working_hours"),
         exists=exists,
         raw=data,
     )

@@ -34,7 +34,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from . import closures, escape
+from . import clock, closures, escape
 from .audience import is_withheld
 from .dates import is_real_date, parse_iso_date
 from .freshness import Freshness, assess_all
@@ -118,6 +118,8 @@ def make_environment(root: Path) -> Environment:
         next_date=_next_date_filter,
         period_days=period_days,
         closures_ahead=_closures_filter,
+        sla_clock=_clock_filter,
+        clock_time=clock.shown,
     )
     env.filters.update(visible=visible)
     env.tests.update(shown=shown)
@@ -257,6 +259,15 @@ def _next_date_filter(context: Any, schedule: Any, today: date) -> date | None:
 def _closures_filter(context: Any, today: date, days: int = 365) -> list[tuple[date, date, Record]]:
     """The company closures ahead of ``today`` (within ``days``): (first day, last day, record)."""
     return closures.upcoming(context["closures"], today, days)
+
+
+@pass_context
+def _clock_filter(context: Any, data: Any) -> clock.Clock | None:
+    """The "When is it due?" clock of a record with ``deadlines`` (generator.clock)."""
+    playbook: Playbook = context["playbook"]
+    if not isinstance(data, dict):
+        return None
+    return clock.page_clock(data, playbook.settings.working_hours, context["closures"], context["today"])
 
 
 @pass_context

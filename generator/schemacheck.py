@@ -161,7 +161,7 @@ def _field_problems(settings: dict[str, Any], fields: list[str]) -> Iterator[tup
     for index, name in enumerate(keywords if isinstance(keywords, list) else []):
         named.append((("keywords", index), name))
     closures = settings.get("closures")
-    for part in ("from", "to", "yearly"):
+    for part in ("from", "to", "yearly", "observed"):
         named.append((("closures", part), closures.get(part) if isinstance(closures, dict) else None))
     for where, value in named:
         if isinstance(value, str) and value not in fields:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.closures import closed, closure_problems, closures, next_open, upcoming
+from generator.closures import closed, closure_problems, closures, next_open, observed_day, upcoming
 from generator.project import load_playbook
 from generator.render import render_pages
 from generator.schedule import next_date
@@ -27,8 +27,9 @@ def test_closures_come_from_the_annotated_collection(walkthrough: Path) -> None:
     playbook, problems = load_playbook(walkthrough)
     assert problems == []
     found = closures(playbook)
-    assert [(c.record.id, c.start, c.end, c.yearly) for c in found] == [
-        ("winter-break", date(2026, 12, 23), date(2027, 1, 2), True),
+    assert [(c.record.id, c.start, c.end, c.yearly, c.observed) for c in found] == [
+        ("national-day", date(2026, 7, 4), date(2026, 7, 4), True, True),
+        ("winter-break", date(2026, 12, 23), date(2027, 1, 2), True, False),
     ]
 
 
@@ -65,8 +66,11 @@ def test_upcoming_closures_soonest_first(walkthrough: Path) -> None:
     calendar = closures(playbook)
     assert [(a, b, r.id) for a, b, r in upcoming(calendar, date(2027, 1, 1))] == [
         (date(2026, 12, 23), date(2027, 1, 2), "winter-break"),  # still under way
+        (date(2027, 7, 5), date(2027, 7, 5), "national-day"),
     ]
-    assert [(a, b) for a, b, _ in upcoming(calendar, date(2027, 1, 3))] == [(date(2027, 12, 23), date(2028, 1, 2))]
+    assert [(a, b) for a, b, _ in upcoming(calendar, date(2027, 1, 3))] == [
+        (date(2027, 7, 5), date(2027, 7, 5)),  # 4 July 2027 is a Sunday: observed on the Monday
+        (date(2027, 12, 23), date(2028, 1, 2))]
     assert upcoming(calendar, date(2027, 1, 3), days=30) == []
 
 
@@ -77,7 +81,7 @@ def test_a_closure_that_ends_before_it_starts_is_a_located_problem(walkthrough: 
     assert [str(p) for p in problems] == [
         "content/days-off/winter-break.yaml:7:11: error: last_day: ends on 2026-12-01, before it starts on 2026-12-23",
     ]
-    assert closures(playbook) == []
+    assert [c.record.id for c in closures(playbook)] == ["national-day"]  # the other one still counts
     assert closure_problems(playbook) == problems
 
 
@@ -89,3 +93,19 @@ def test_a_misspelt_closure_field_is_a_located_problem(walkthrough: Path) -> Non
         "schemas/days-off.schema.json:22:14: error: x-playbook.closures.yearly: 'yerly' is not a field of "
         "this collection; did you mean 'yearly'?",
     ]
+
+
+@pytest.mark.parametrize("written, observed", [
+    (date(2026, 7, 4), date(2026, 7, 3)),  # Saturday -> the Friday before
+    (date(2027, 7, 4), date(2027, 7, 5)),  # Sunday -> the Monday after
+    (date(2028, 7, 4), date(2028, 7, 4)),  # a Tuesday stays
+])
+def test_a_holiday_on_a_weekend_is_closed_on_its_observed_day(walkthrough: Path, written: date,
+                                                               observed: date) -> None:
+    playbook, _ = load_playbook(walkthrough)
+    calendar = closures(playbook)
+    assert observed_day(written) == observed
+    found = closed(observed, calendar)
+    assert found is not None and found.record.id == "national-day"
+    if observed != written:
+        assert closed(written, calendar) is None  # a weekend anyway: no meeting, no clock

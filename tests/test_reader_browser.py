@@ -22,6 +22,7 @@ import pytest
 from .browser import ARGS, CHROMIUM, require_chromium, screenshot, serve
 from .conftest import FIXTURES, build_site
 from .history_repo import commit, git
+from .test_clock import CASES
 
 pytestmark = pytest.mark.browser
 
@@ -228,8 +229,8 @@ def test_record_page_shows_its_place_and_neighbours(desktop: Reader, site: Site)
 
 def test_a_one_record_collection_is_one_click_away(desktop: Reader, site: Site) -> None:
     page = desktop.open(site.url)
-    nav = page.locator(".md-nav--primary a.md-nav__link", has_text="Days off")
-    assert path_of(nav.get_attribute("href") and nav.evaluate("e => e.href"), site) == "days-off/winter-break/"
+    nav = page.locator(".md-nav--primary a.md-nav__link", has_text="Buyers")
+    assert path_of(nav.get_attribute("href") and nav.evaluate("e => e.href"), site) == "buyers/head-of-logistics/"
 
 
 def test_index_pages_have_no_edit_link_and_record_pages_edit_their_yaml(desktop: Reader, site: Site) -> None:
@@ -365,4 +366,32 @@ def test_partner_build_does_not_read_as_redacted(desktop: Reader, partner: Site)
     home = desktop.open(partner.url).locator("article").inner_text()
     assert "Rituals" not in home and "Customer phases" in home
     screenshot(page, "reader-partner-buyer")
+    assert desktop.errors == []
+
+
+# ---------------------------------------------------------------------------
+# "When is it due?": the deadline per case, from when the lead arrived (the rule of generator/clock.py)
+
+def test_the_clock_in_the_page_agrees_with_python_on_every_case(desktop: Reader, site: Site) -> None:
+    page = desktop.open(site.url + "promises/first-call/")
+    rule = page.locator(".pb-clock").get_attribute("data-clock")
+    found = [page.evaluate("([rule, day, at, m]) => window.playbookDue(JSON.parse(rule), day, at, m)",
+                           [rule, day, int(at[:2]) * 60 + int(at[3:]), minutes]) for day, at, minutes, _ in CASES]
+    assert found == [expected for *_, expected in CASES]
+    assert desktop.errors == []
+
+
+def test_a_reader_enters_when_the_lead_arrived_and_reads_each_deadline(desktop: Reader, site: Site) -> None:
+    page = desktop.open(site.url + "promises/first-call/")
+    article = page.locator("article").inner_text()
+    assert "The clock runs 09:00\u201317:00, Monday to Friday (Europe/Lisbon time)" in article
+    assert "National day (5 July 2027)" in article  # the observed day, as the clock counts it
+    cells = page.locator(".pb-clock__due")
+    # as built (Python), for the worked example: late on the last working day before the break
+    assert page.locator(".pb-clock__date").input_value() == "2026-12-22"
+    assert cells.all_inner_texts() == ["Mon 4 Jan 2027, 09:30", "Mon 4 Jan 2027, 15:30", "Tue 5 Jan 2027, 15:30"]
+    page.locator(".pb-clock__date").fill("2027-07-02")  # a Friday before the observed holiday
+    page.locator(".pb-clock__time").fill("16:30")
+    assert cells.all_inner_texts() == ["Tue 6 Jul 2027, 10:30", "Tue 6 Jul 2027, 16:30", "Wed 7 Jul 2027, 16:30"]
+    screenshot(page, "reader-clock")
     assert desktop.errors == []

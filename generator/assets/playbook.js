@@ -241,3 +241,101 @@
     return post.apply(this, args);
   };
 })();
+
+/* Playbook: "When is it due?" on SLA pages.
+ *
+ * The same rule as generator/clock.py (tested against it on one table of cases): the clock runs
+ * only in working hours ("from" to "to", minutes after midnight) on working days ("days", 0 =
+ * Monday), never on a closed day ("closed": [first, last] ISO dates, observed days already
+ * applied); an arrival outside working hours starts at the next opening; a deadline ending at
+ * closing time is due then. Times are wall-clock times of the stated time zone: days are counted
+ * on UTC dates so the reader's own time zone and summer time never shift them.
+ * Contract: .pb-clock[data-clock] > input.pb-clock__date, input.pb-clock__time,
+ * td.pb-clock__due[data-minutes]; only text is written (textContent).
+ */
+(function () {
+  "use strict";
+
+  var DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  var MAX_DAYS = 3660;
+  var DAY_MS = 86400000;
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function iso(ms) {
+    var d = new Date(ms);
+    return d.getUTCFullYear() + "-" + pad(d.getUTCMonth() + 1) + "-" + pad(d.getUTCDate());
+  }
+  function weekday(ms) { return (new Date(ms).getUTCDay() + 6) % 7; } // 0 = Monday
+
+  function closed(day, ranges) {
+    for (var i = 0; i < ranges.length; i++) if (ranges[i][0] <= day && day <= ranges[i][1]) return true;
+    return false;
+  }
+
+  // Due moment {day: "YYYY-MM-DD", minute: n} for an arrival (ISO date, minutes after midnight).
+  function due(rule, date, at, minutes) {
+    var parts = date.split("-");
+    var ms = Date.UTC(+parts[0], +parts[1] - 1, +parts[2]);
+    var left = minutes;
+    for (var i = 0; i < MAX_DAYS; i++) {
+      var day = iso(ms);
+      if (rule.days.indexOf(weekday(ms)) !== -1 && !closed(day, rule.closed)) {
+        var begin = Math.max(at, rule.from);
+        if (begin < rule.to) {
+          if (left <= rule.to - begin) return { day: day, minute: begin + left };
+          left -= rule.to - begin;
+        }
+      }
+      ms += DAY_MS;
+      at = 0;
+    }
+    return null;
+  }
+
+  function shown(moment) {
+    if (!moment) return "not within ten years";
+    var p = moment.day.split("-");
+    var ms = Date.UTC(+p[0], +p[1] - 1, +p[2]) + Math.floor(moment.minute / 1440) * DAY_MS;
+    var d = new Date(ms), m = moment.minute % 1440;
+    return DAYS[weekday(ms)] + " " + d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " +
+      d.getUTCFullYear() + ", " + pad(Math.floor(m / 60)) + ":" + pad(m % 60);
+  }
+
+  function setup(box) {
+    if (box.getAttribute("data-clock-ready")) return;
+    var rule;
+    try { rule = JSON.parse(box.getAttribute("data-clock")); } catch (e) { return; }
+    var date = box.querySelector(".pb-clock__date"), time = box.querySelector(".pb-clock__time");
+    if (!rule || !date || !time) return;
+    function update() {
+      var t = /^(\d{2}):(\d{2})/.exec(time.value || "");
+      var ok = /^\d{4}-\d{2}-\d{2}$/.test(date.value || "") && t;
+      var cells = box.querySelectorAll(".pb-clock__due");
+      for (var i = 0; i < cells.length; i++) {
+        var minutes = parseInt(cells[i].getAttribute("data-minutes"), 10);
+        cells[i].textContent = ok ? shown(due(rule, date.value, +t[1] * 60 + +t[2], minutes)) : "enter a date and a time";
+      }
+    }
+    date.addEventListener("input", update);
+    time.addEventListener("input", update);
+    date.addEventListener("change", update);
+    time.addEventListener("change", update);
+    box.setAttribute("data-clock-ready", "");
+    update();
+  }
+
+  window.playbookDue = function (rule, date, at, minutes) { return shown(due(rule, date, at, minutes)); };
+
+  function all() {
+    var boxes = document.querySelectorAll(".pb-clock[data-clock]");
+    for (var i = 0; i < boxes.length; i++) setup(boxes[i]);
+  }
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(all);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", all);
+  } else {
+    all();
+  }
+})();
