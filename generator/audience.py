@@ -35,7 +35,7 @@ import copy
 import re
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -132,12 +132,22 @@ def _set(data: Any, path: Location, value: Any) -> None:
     parent[path[-1]] = value
 
 
+def _without_empty(playbook: Playbook) -> Playbook:
+    """The playbook without its collections that have no record: a section the company does not
+    use has no page, nav entry, home box or search entry (the same object when none is empty)."""
+    shown = {record.collection for record in playbook.records.values()}
+    if all(name in shown for name in playbook.collections):
+        return playbook
+    return replace(playbook, collections={n: c for n, c in playbook.collections.items() if n in shown})
+
+
 def scope(playbook: Playbook, viewer: str, keep: AbstractSet[tuple[str, str]] | None = None) -> Playbook:
-    """The playbook as ``viewer`` sees it (the same object for ``internal``, which sees all).
+    """The playbook as ``viewer`` sees it, without the collections it sees no record of (for
+    ``internal``, which sees all, the same object unless a collection is empty).
     With ``keep``, only those records are scoped and kept (what is hidden is still judged
     over the whole playbook): the change history scopes the few records a commit changed."""
     if viewer == "internal" and keep is None:
-        return playbook
+        return _without_empty(playbook)
     judged = playbook.records
     if keep is not None:  # the kept records and those they name: nothing else is looked at
         named = {t.key for k in keep if k in judged for s in playbook.sites_of(judged[k])

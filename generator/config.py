@@ -48,6 +48,7 @@ class Settings:
     fiscal_year_starts: int = 1  # the month the fiscal year starts in
     # As written; generator.clock reads it.
     working_hours: dict[str, Any] | None = field(default=None, compare=False)
+    switched_off: tuple[str, ...] = ()  # collections not used: not read, not published
     exists: bool = False  # whether playbook.yml was there
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -79,6 +80,7 @@ def parse_settings(data: dict[str, Any], *, exists: bool = True) -> Settings:
         codeowners=data.get("codeowners") or DEFAULT_CODEOWNERS,
         fiscal_year_starts=int(data.get("fiscal_year_starts") or 1),
         working_hours=data.get("working_hours"),
+        switched_off=tuple(data.get("switched_off") or ()),
         exists=exists,
         raw=data,
     )

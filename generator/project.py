@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .audience import audience_problems
 from .closures import closure_problems
-from .config import load_settings
+from .config import FILE, load_settings
 from .dates import is_real_date
 from .editor import editor_problems
 from .loader import Document, LoadError, load_yaml
@@ -247,6 +247,20 @@ def fewer_gc_passes(threshold: int = 100_000) -> Iterator[None]:
         gc.set_threshold(*old)
 
 
+def switch_off(root: Path, collections: dict[str, Collection], names: tuple[str, ...]
+               ) -> tuple[dict[str, Collection], list[Problem]]:
+    """The collections without those ``playbook.yml`` switches off (``switched_off``): their
+    records are not read, so nothing of them is checked or published, and a reference to one of
+    them names no record. A name that is no collection is a problem at its line."""
+    problems = []
+    for index, name in enumerate(names):
+        if name not in collections:
+            line, column = load_yaml((root / FILE).read_bytes()).locate(("switched_off", index))
+            problems.append(Problem(FILE, line, column, f"switched_off: '{name}' is not a collection "
+                                    f"(collections: {', '.join(sorted(collections)) or 'none'})"))
+    return {name: c for name, c in collections.items() if name not in names}, problems
+
+
 def load_playbook(root: Path, memo: Memo | None = None) -> tuple[Playbook, list[Problem]]:
     """Load and validate the playbook at ``root``; return it with every problem found. With
     ``memo``, files met in an earlier load (with the same memo) are not read and checked again."""
@@ -257,9 +271,11 @@ def load_playbook(root: Path, memo: Memo | None = None) -> tuple[Playbook, list[
 def _load_playbook(root: Path, memo: Memo | None = None) -> tuple[Playbook, list[Problem]]:
     settings, problems = load_settings(root)
     if memo is not None:
-        collections, found = memo.collections(root, settings.owner_collections)
+        every, found = memo.collections(root, settings.owner_collections)
     else:
-        collections, found = load_schemas(root, settings.owner_collections)
+        every, found = load_schemas(root, settings.owner_collections)
+    problems += found
+    collections, found = switch_off(root, every, settings.switched_off)
     problems += found
     files, found = scan_content(root, collections)
     problems += found
@@ -270,7 +286,7 @@ def _load_playbook(root: Path, memo: Memo | None = None) -> tuple[Playbook, list
     playbook.link()
     problems += audience_problems(playbook)
     problems += page_problems(root)
-    problems += editor_problems(root, collections)
+    problems += editor_problems(root, every)
     problems += handle_problems(playbook)
     problems += closure_problems(playbook)
     return playbook, sorted(problems)

@@ -10,7 +10,7 @@ import pytest
 
 from generator.problems import PlaybookError
 from generator.project import load_playbook
-from generator.site import MARKER, generate, write_tree
+from generator.site import MARKER, Tree, generate, navigation, write_tree
 
 TODAY = date(2026, 4, 1)
 
@@ -102,3 +102,50 @@ def test_a_hand_written_page_that_is_not_utf8_is_a_located_problem(basic: Path) 
     ]
     with pytest.raises(PlaybookError, match=r"docs/notes\.md:3:4: error: file is not valid UTF-8 text"):
         generate(basic, TODAY, "partner")
+
+
+# ---------------------------------------------------------------------------
+# A collection the company does not use: hidden when empty, or switched off
+
+
+def _tree_mentions(tree: Tree, name: str, title: str) -> list[str]:
+    pages = tree.pages
+    found = [p for p in pages if p.startswith(f"{name}/")]
+    found += [f"nav: {entry}" for entry in navigation(tree, list(pages)) if isinstance(entry, dict) and title in entry]
+    found += [f"{path}: {title}" for path, text in pages.items() if title in text]
+    return found
+
+
+def test_a_collection_without_records_is_hidden(basic: Path) -> None:
+    (basic / "schemas/calendar.schema.json").write_text(
+        '{"$schema": "https://json-schema.org/draft/2020-12/schema", "x-playbook": {"title": "Company '
+        'calendar"}, "type": "object", "required": ["title", "owner", "last_reviewed"], "properties": {'
+        '"title": {"type": "string"}, "owner": {"type": "string", "x-ref": "@owners"}, '
+        '"last_reviewed": {"type": "string", "format": "date"}}, "additionalProperties": false}')
+    tree = generate(basic, date(2026, 4, 1))
+    assert _tree_mentions(tree, "calendar", "Company calendar") == []  # no page, nav entry or home row
+    assert _tree_mentions(tree, "stages", "Lifecycle stages") != []  # what the check above looks for
+    (basic / "content/calendar").mkdir()
+    (basic / "content/calendar/new-year.yaml").write_text("title: New Year\nowner: revops\n"
+                                                          "last_reviewed: 2026-01-10\n")
+    tree = generate(basic, date(2026, 4, 1))
+    assert "nav: {'Company calendar': 'calendar/new-year.md'}" in _tree_mentions(tree, "calendar", "Company calendar")
+
+
+def test_a_switched_off_collection_is_neither_read_nor_published(basic: Path) -> None:
+    (basic / "playbook.yml").write_text("company: Basic\nswitched_off: [slas]\n")
+    sla = basic / "content/slas/mql-follow-up.yaml"
+    sla.write_text(sla.read_text() + "not_a_field: its records are not read\n")
+    playbook, problems = load_playbook(basic)
+    assert problems == [] and "slas" not in playbook.collections
+    assert [r for r in playbook.records.values() if r.collection == "slas"] == []
+    tree = generate(basic, date(2026, 4, 1))
+    assert _tree_mentions(tree, "slas", "Service-level agreements") == []
+
+
+def test_switching_off_what_is_no_collection_is_a_problem(basic: Path) -> None:
+    (basic / "playbook.yml").write_text("company: Basic\nswitched_off: [calender]\n")
+    _, problems = load_playbook(basic)
+    assert [str(p) for p in problems] == [
+        "playbook.yml:2:16: error: switched_off: 'calender' is not a collection (collections: people, "
+        "slas, stages, teams)"]
