@@ -28,7 +28,7 @@ from .escape import inline, safe_url
 from .history import History, Shown, commits_since, read_history, visible
 from .model import Playbook, Record
 from .owners import team_of
-from .problems import PlaybookError, errors
+from .problems import PlaybookError, errors, printable
 from .project import load_playbook
 
 WINDOW_DAYS = 14
@@ -337,7 +337,8 @@ def text(log: ChangeLog, items: list[Item]) -> str:
         by = f"  ({log.author(item)}, {item.shown.entry.commit[:7]})" if log.author(item) else ""
         lines.append(f"{item.day.isoformat()}  {item.headline()}{by}")
         lines += [f"    {plain(line)}" for line in item.lines]
-    return "\n".join(lines) + "\n"
+    # For a terminal: no text from git or a record may carry an escape sequence or a bell.
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def markdown(log: ChangeLog, items: list[Item], title: str = "Playbook changes") -> str:
@@ -349,11 +350,11 @@ def markdown(log: ChangeLog, items: list[Item], title: str = "Playbook changes")
     real = [i for i in items if i.real]
     reviewed = [i for i in items if not i.real]
     for item in real:
-        out.append(f"- **{inline(item.headline())}** — {item.day.isoformat()}{log.byline(item)}")
-        out += [f"    - {line}".replace("\n", "\n    ") for line in item.lines]
+        out.append(printable(f"- **{inline(item.headline())}** — {item.day.isoformat()}{log.byline(item)}"))
+        out += [printable(f"    - {line}".replace("\n", "\n    "), keep="\n") for line in item.lines]
     if reviewed:
-        out += ["", "Reviewed, no change: " + ", ".join(
-            f"{inline(i.title)} ({i.day.isoformat()})" for i in reviewed) + "."]
+        out += ["", printable("Reviewed, no change: " + ", ".join(
+            f"{inline(i.title)} ({i.day.isoformat()})" for i in reviewed) + ".")]
     return "\n".join(out) + "\n"
 
 

@@ -14,6 +14,7 @@ wherever the site is hosted.
 from __future__ import annotations
 
 import html
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +24,9 @@ ATOM = "http://www.w3.org/2005/Atom"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 FILE = "changes.xml"
 MEDIA_TYPE = "application/atom+xml"
-_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+# Every character XML 1.0 cannot carry, even escaped (its production Char): most control
+# characters, surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,9 @@ class Entry:
 
 
 def _text(value: str) -> str:
-    """XML 1.0 cannot carry most control characters, even escaped: drop them."""
-    return value.translate(_CONTROL)
+    """XML 1.0 cannot carry some characters, even escaped (control characters, U+FFFE, U+FFFF,
+    surrogates): drop them, so that no record text makes the feed ill-formed."""
+    return _NOT_XML.sub("", value)
 
 
 def _stamp(moment: datetime) -> str:

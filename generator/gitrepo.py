@@ -206,27 +206,48 @@ class Commit:
     files: tuple[tuple[str, str, str], ...]  # (status letter, path, new blob id or "" when gone)
 
 
-_SEP, _FIELD = "\x1e", "\x1f"
 _ZERO = re.compile(r"0+")
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_HEADER = 5  # sha, parents, author, committer date, subject: each ended by a NUL
 
 
 def first_parent_log(root: Path, head: str, since: str | None, *paths: str) -> list[Commit]:
     """The commits on ``head``'s main line after ``since`` (oldest first) that changed ``paths``,
     each compared with its first parent (a merge is what it brought in), paths relative to
-    ``root``, renames as a deletion and an addition. One ``git log`` for the whole walk."""
+    ``root``, renames as a deletion and an addition. One ``git log`` for the whole walk.
+
+    Every field is ended by a NUL (``-z`` and ``%x00``), which no author name, subject or path
+    can hold, so no commit text can be taken for the log's structure."""
     rev = f"{check_revision(since)}..{check_revision(head)}" if since else check_revision(head)
     out = git(root, "log", "--first-parent", "--diff-merges=first-parent", "--reverse", "--no-renames",
               "--raw", "-z", "--no-abbrev", "--relative",
-              f"--format={_SEP}%H{_FIELD}%P{_FIELD}%an{_FIELD}%cI{_FIELD}%s", rev, "--", *paths)
-    commits = []
-    for chunk in out.decode("utf-8", "replace").split(_SEP)[1:]:
-        header, _, rest = chunk.partition("\0")
-        sha, parents, author, when, subject = header.split(_FIELD, 4)
-        parts = rest.lstrip("\n").split("\0")
+              "--format=%H%x00%P%x00%an%x00%cI%x00%s%x00", rev, "--", *paths)
+    return parse_log(out.split(b"\0"))
+
+
+def parse_log(tokens: list[bytes]) -> list[Commit]:
+    """The commits of a ``git log -z --raw`` with the header format above, split at NULs."""
+    commits: list[Commit] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index].decode("utf-8", "replace").lstrip("\n")
+        if not token:
+            index += 1
+            continue
+        if not _SHA.fullmatch(token) or index + _HEADER > len(tokens):
+            raise GitError(f"git log printed something other than a commit: {token[:40]!r}")
+        sha, parents, author, when, subject = (
+            t.decode("utf-8", "replace") for t in (token.encode(), *tokens[index + 1: index + _HEADER]))
+        index += _HEADER
         files = []
-        for meta, path in zip(parts[0::2], parts[1::2], strict=False):
-            fields = meta.lstrip(":").split()
-            if len(fields) < 5:
+        while index < len(tokens) and (tokens[index].lstrip(b"\n") or b":").startswith(b":"):
+            if not tokens[index].lstrip(b"\n"):  # the NUL ending the header's format
+                index += 1
+                continue
+            fields = tokens[index].lstrip(b"\n")[1:].decode("ascii", "replace").split()
+            path = tokens[index + 1].decode("utf-8", "replace") if index + 1 < len(tokens) else ""
+            index += 2
+            if len(fields) < 5 or not path:
                 continue
             new_mode, new_oid, status = fields[1], fields[3], fields[4]
             if new_mode in ("120000", "160000") or _ZERO.fullmatch(new_oid):

@@ -165,16 +165,20 @@ def hand_written(root: Path, audience: str = DEFAULT) -> dict[str, Path]:
 SOURCES = (DOCS, "content", "schemas", "templates", ".git", ".github")
 
 
+class OutputError(ValueError):
+    """The folder to write cannot be used (it holds the sources, or files not made by a build)."""
+
+
 def _prepare(out: Path, root: Path) -> None:
     resolved = out.resolve()
     for protected in (root, *(root / name for name in SOURCES)):
         if resolved == protected.resolve() or protected.resolve().is_relative_to(resolved):
-            raise ValueError(f"refusing to write the Markdown tree over {protected}")
+            raise OutputError(f"refusing to write the Markdown tree over {protected}")
         if protected != root and resolved.is_relative_to(protected.resolve()):
-            raise ValueError(f"refusing to write the Markdown tree inside {protected}: it holds the "
+            raise OutputError(f"refusing to write the Markdown tree inside {protected}: it holds the "
                              "playbook's sources; choose a folder outside it")
     if out.exists() and any(out.iterdir()) and not os.path.lexists(out / MARKER):
-        raise ValueError(f"{out} is not empty and was not made by 'playbook build'; "
+        raise OutputError(f"{out} is not empty and was not made by 'playbook build'; "
                          "choose a new or empty folder")
     out.mkdir(parents=True, exist_ok=True)
     _unlink_links(out, out / MARKER)

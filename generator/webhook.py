@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from .problems import printable
+
 KINDS = ("slack", "teams")
 ATTEMPTS = 3
 TIMEOUT = 10.0
@@ -59,7 +61,10 @@ class Digest:
 # ---------------------------------------------------------------------------
 # Escaping
 
-_SLACK = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# Slack's mrkdwn decodes only these three entities and has no escape for its formatting marks
+# (*bold*, _italic_, ~strike~, `code`): those become look-alike characters it does not read.
+_SLACK = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
+                        "*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"})
 _TEAMS_PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 _SPACE = re.compile(r"\s+")
 
@@ -69,13 +74,14 @@ def _line(text: str) -> str:
 
 
 def slack_text(text: str) -> str:
-    """Plain text for Slack ``mrkdwn``: the three control characters as entities."""
-    return _line(text).translate(_SLACK)
+    """Plain text for Slack ``mrkdwn``: ``& < >`` as entities, formatting marks as look-alikes,
+    and control characters as visible escapes."""
+    return printable(_line(text)).translate(_SLACK)
 
 
 def teams_text(text: str) -> str:
     """Plain text for a Teams TextBlock: Markdown punctuation escaped, HTML's ``< >`` inert."""
-    return _TEAMS_PUNCT.sub(r"\\\1", _line(text)).replace("<", "&lt;").replace(">", "&gt;")
+    return _TEAMS_PUNCT.sub(r"\\\1", printable(_line(text))).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _safe_url(url: str | None) -> str | None:

@@ -355,3 +355,20 @@ def test_a_long_history_shows_whole_recent_weeks_on_the_page(repo: Path) -> None
     assert [monday.isoformat() for monday, _, _ in log.weeks(log.page_limit)] == ["2026-03-16"]
     assert [monday.isoformat() for monday, _, _ in log.weeks(8)] == ["2026-03-16", "2026-03-09"]
     assert log.shortened
+
+
+def test_a_value_xml_cannot_carry_leaves_the_feed_well_formed(tmp_path: Path) -> None:
+    """U+FFFE and U+FFFF pass check (YAML escapes them); the feed drops them (issue 24 item 8)."""
+    root = scripted_repo(tmp_path)[0]
+    mql = root / "content/stages/mql.yaml"
+    mql.write_text(mql.read_text(encoding="utf-8").replace(
+        "summary: Ready for a sales call.", 'summary: "Ready\\uFFFE for\\uFFFF a call."'), encoding="utf-8")
+    subprocess.run(["git", "-C", str(root), "commit", "-qam", "Odd characters"], check=True,
+                   env={"GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@b", "GIT_COMMITTER_NAME": "A",
+                        "GIT_COMMITTER_EMAIL": "a@b", "GIT_AUTHOR_DATE": "2026-03-19T10:00:00+00:00",
+                        "GIT_COMMITTER_DATE": "2026-03-19T10:00:00+00:00", "PATH": "/usr/bin:/bin"})
+    assert run("check", "--root", str(root))[0] == 0
+    document = changelog.atom(changelog.load(root, TODAY), site_name="Fixture", site_url=None)
+    parsed = feedparser.parse(document)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert "Summary: “Ready for a sales call.” → “Ready for a call.”" in parsed.entries[0].content[0].value

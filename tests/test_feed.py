@@ -69,3 +69,16 @@ def test_an_empty_feed_is_still_valid_atom() -> None:
     assert parsed.entries == []
     assert parsed.feed.author == "Empty"  # RFC 4287: a feed whose entries have no author has one
     assert parsed.feed.updated == "2026-01-01T00:00:00Z"
+
+
+def test_characters_xml_cannot_carry_are_dropped_everywhere() -> None:
+    """U+FFFE and U+FFFF (and surrogates) are not XML 1.0 characters, even escaped: a record value
+    holding one passes check, so the feed drops them instead of being ill-formed (issue 24 item 8)."""
+    odd = "Rival\ufffe Ltd\uffff \U0001f600"
+    document = atom(feed_id="urn:playbook:changes", title=odd, updated=datetime(2026, 3, 9, tzinfo=UTC),
+                    entries=[Entry("urn:playbook:x", odd, datetime(2026, 3, 9, tzinfo=UTC), odd, "a/",
+                                   html_list([odd]), (odd,))],
+                    self_link="changes.xml", alternate="changes/", subtitle=odd)
+    root = ET.fromstring(document)
+    assert [e.text for e in root.iter(f"{{{ATOM}}}title")] == ["Rival Ltd \U0001f600"] * 2
+    assert not feedparser.parse(document).bozo

@@ -89,8 +89,9 @@ def test_slack_payload_shape_and_escaping() -> None:
     assert payload["blocks"][0]["text"] == {"type": "plain_text", "text": "Playbook changes, 2 to 8 March 2026"}
     section = payload["blocks"][1]["text"]
     assert section["type"] == "mrkdwn"
-    escaped = ("&lt;!channel&gt; *MQL* &amp; [click](https://evil.example) "
-               "&lt;https://evil.example|x&gt; _a_")
+    # mrkdwn's marks as look-alikes (issue 24 item 11): *MQL* is not bold, _a_ not italic.
+    escaped = ("&lt;!channel&gt; \u2217MQL\u2217 &amp; [click](https://evil.example) "
+               "&lt;https://evil.example|x&gt; \u02cda\u02cd")
     assert section["text"] == (
         "• <https://playbook.example/stages/mql/|Changed · Lifecycle stage: Marketing qualified lead>\n"
         "    Threshold: 60 → 70\n"
@@ -192,3 +193,11 @@ def test_long_digests_are_cut_with_a_count() -> None:
     text = "\n".join(b["text"]["text"] for b in payload["blocks"] if b["type"] == "section")
     assert text.endswith(f"• item {webhook.MAX_ITEMS - 1}\n…and 5 more.")
     assert all(len(b["text"]["text"]) <= 3000 for b in payload["blocks"] if b["type"] == "section")
+
+
+def test_slack_text_reads_no_formatting_mark_and_no_control_character() -> None:
+    """mrkdwn has no escape for *bold*, _italic_, ~strike~ or `code`: they become look-alikes that
+    Slack does not read as marks; ``& < >`` are entities; control characters show as escapes."""
+    assert webhook.slack_text("*Q4* _plan_ ~old~ `x` <@here> & \x1b[2J\x07") == (
+        "\u2217Q4\u2217 \u02cdplan\u02cd \u223cold\u223c \u02cbx\u02cb &lt;@here&gt; &amp; \\x1b[2J\\x07")
+    assert webhook.teams_text("a\x1bb") == "a\\\\x1bb"

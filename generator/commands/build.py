@@ -8,8 +8,8 @@ from typing import TextIO
 
 from ..audience import AUDIENCES, DEFAULT
 from ..problems import PlaybookError
-from ..project_out import read_options, write_project
-from ..site import generate
+from ..project_out import ConfigError, read_options, write_project
+from ..site import OutputError, generate
 from ._base import OK, AddCommand, UsageError, add_format, add_today, playbook_root, report, today_of
 
 
@@ -20,7 +20,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         written, removed = write_project(tree, root, Path(args.out), today_of(args))
     except PlaybookError as exc:
         return report(exc.problems, out, args.format)
-    except ValueError as exc:
+    except (ConfigError, OutputError) as exc:  # any other error is a bug (exit 3), not the user's
         raise UsageError(str(exc)) from None
     if args.format == "text":
         out.write(f"playbook build: {len(tree.pages)} generated pages in {args.out} "
