@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv serve site check test test-fast lint bench clean
+.PHONY: help venv node serve site check test test-fast lint bench clean
 
 help:
 	@echo "make serve   validate and serve the playbook at http://127.0.0.1:8000"
@@ -16,6 +16,7 @@ help:
 	@echo "make test-fast  every test except real browsers and full-site builds"
 	@echo "make lint    ruff and mypy (strict on generator/)"
 	@echo "make bench   measure speed and memory (not part of make test)"
+	@echo "make node    install the form editor (Decap CMS) from package-lock.json into node_modules/"
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +26,16 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 venv: $(STAMP)
 
-serve: venv
+# The form editor served at /admin/ of internal builds (Decap CMS, pinned in package-lock.json;
+# README "Editing without YAML"). Install scripts are not run: the packages ship built files.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	@touch $(NODE_STAMP)
+
+node: $(NODE_STAMP)
+
+serve: venv node
 	$(BIN)/playbook check
 	$(BIN)/$(if $(filter properdocs,$(BUILDER)),properdocs,mkdocs) serve -f mkdocs.yml
 
@@ -35,7 +45,7 @@ serve: venv
 BUILDER ?= mkdocs
 PROJECT := build/$(BUILDER)-project
 
-site: venv
+site: venv node
 ifeq ($(BUILDER),mkdocs)
 	$(BIN)/mkdocs build --strict --site-dir site
 else ifeq ($(BUILDER),properdocs)
@@ -52,7 +62,7 @@ endif
 check: venv
 	$(BIN)/playbook check
 
-test: lint
+test: lint node
 	$(BIN)/pytest
 
 test-fast: lint
