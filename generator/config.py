@@ -49,6 +49,7 @@ class Settings:
     # As written; generator.clock reads it.
     working_hours: dict[str, Any] | None = field(default=None, compare=False)
     switched_off: tuple[str, ...] = ()  # collections not used: not read, not published
+    cms: dict[str, Any] = field(default_factory=dict, compare=False)  # the form editor's sign-in
     exists: bool = False  # whether playbook.yml was there
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -81,6 +82,7 @@ def parse_settings(data: dict[str, Any], *, exists: bool = True) -> Settings:
         fiscal_year_starts=int(data.get("fiscal_year_starts") or 1),
         working_hours=data.get("working_hours"),
         switched_off=tuple(data.get("switched_off") or ()),
+        cms=dict(data.get("cms") or {}),
         exists=exists,
         raw=data,
     )

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from . import export, feed, glossary, search
+from . import cms, export, feed, glossary, search
 from .config import Settings
 from .escape import page_title
 from .model import Record
@@ -71,6 +71,7 @@ class Contribution:
     edit_sources: dict[str, str] = field(default_factory=dict)  # record page -> its YAML file (from root)
     internal: bool = True  # edit links at all (never outside internal builds)
     feed: str | None = None  # the change feed's path, named in every page's head
+    suggestions: dict[str, str] = field(default_factory=dict)  # record page -> Markdown ending it (internal)
 
     def edit_source(self, page: str) -> str | None:
         """The file, relative to the playbook's root, that ``page``'s edit link opens; ``None``
@@ -125,11 +126,16 @@ def contribute(tree: Tree, today: date) -> Contribution:
     data = export.export(tree.playbook, today, tree.audience, tree.changes)
     files[export.FILE] = export.dumps(data).encode("utf-8")
     files[export.SCHEMA_FILE] = export.SCHEMA
-    meta = {}
+    meta, suggestions = {}, {}
+    internal = tree.audience == "internal"
     for page in tree.pages:
         record = record_for(tree, page)
         if record is not None:
             meta[page] = page_meta(record)
+            if internal:  # "Suggest a change": the form at /admin/, or an issue
+                suggestions[page] = cms.suggestion(tree.playbook, record, page, tree.repo_url)
+    if internal:  # the form editor (generator.cms); no trace of it in other builds
+        files.update(cms.site_files(tree.playbook, tree.root or Path.cwd(), tree.repo_url))
     return Contribution(
         # Hover definitions, fed from the data (never from text appended to a page, so a
         # definition cannot inject Markdown); whole words in running text only (tooltips.py).
@@ -146,6 +152,7 @@ def contribute(tree: Tree, today: date) -> Contribution:
         edit_sources=edit_sources(tree),
         internal=tree.audience == "internal",
         feed=feed.FILE if feed.FILE in tree.files else None,
+        suggestions=suggestions,
     )
 
 

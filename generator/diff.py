@@ -55,6 +55,20 @@ DiffError = gitrepo.GitError  # the comparison cannot be made (not a repository,
 # The two sides of a comparison
 
 
+def content(value: Any) -> Any:
+    """A value as a reader sees it: text without the white space around it (a YAML block's final
+    line break), an empty text, list or mapping the same as none. What the form editor (Decap
+    CMS) changes when it saves a file, re-serialising it, is none of these readers' business."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, list):
+        return [content(v) for v in value] or None
+    if isinstance(value, dict):
+        kept = {k: content(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v is not None} or None
+    return value
+
+
 @dataclass
 class Side:
     """One version of the playbook: a commit, or the working tree."""
@@ -265,7 +279,7 @@ class Describer:
     def _compare(self, collection: Collection | None, schema: Any, label: str,
                  old: Any, new: Any, top: bool = False) -> list[str]:
         node = self._node(collection, schema)
-        if old == new:
+        if old == new or content(old) == content(new):
             return []
         if isinstance(old, dict) and isinstance(new, dict):
             properties = node.get("properties", {})
@@ -461,8 +475,8 @@ def _modification(describer: Describer, old: Version, new: Version, renamed: boo
         lines = [f"cannot be read in {side.label}: {inline(v.error)}"
                  for side, v in ((describer.base, old), (describer.head, new)) if v.error]
         return Change(kind, old, new, lines)
-    if old.data == new.data and not renamed:
-        return None  # formatting or comments only
+    if (old.data == new.data or content(old.data) == content(new.data)) and not renamed:
+        return None  # formatting or comments only (as when the form editor saves a file)
     collection = describer.head_collections.get(new.collection)
     lines = describer.fields(collection, old.data, new.data)
     lines += describer.ref_changes(old, new)

@@ -232,6 +232,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # Title and tags; Material's tags plugin reads page.meta after this (its priority is lower).
         if self.contribution is not None:
             page.meta.update(self.contribution.meta.get(page.file.src_uri, {}))
+            markdown += self.contribution.suggestions.get(page.file.src_uri, "")
         return markdown
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .audience import audience_problems
 from .closures import closure_problems
+from .cms import tolerate
 from .config import FILE, load_settings
 from .dates import is_real_date
 from .editor import editor_problems
@@ -198,6 +199,7 @@ def read_records(
             problems.append(Problem(item.file, exc.line, exc.column, exc.message))
             continue
         collection = collections[item.collection]
+        tolerate(collection, doc.data)  # an optional field the form editor saved empty is left out
         found = [Problem(item.file, line, col, message) for line, col, message in doc.errors]
         found += schema_problems(collection, item.file, doc) or convention_problems(item, doc)
         valid = not found

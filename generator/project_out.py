@@ -295,6 +295,7 @@ def project_files(tree: Tree, root: Path, today: date) -> dict[str, bytes]:
         url = edit_url(config, posixpath.relpath((root / source).as_posix(), docs_dir.as_posix())) \
             if source else None
         meta["edit_url"] = url or ""  # a page made from no file (home, freshness, tags) has no link
+        markdown += added.suggestions.get(page, "")  # "Suggest a change" (internal builds)
         wanted[f"{DOCS}/{page}"] = (front_matter(meta) + published(markdown, added.internal)).encode("utf-8")
     wanted.update((f"{DOCS}/{p}", file_bytes(c)) for p, c in added.files.items())
     pages = [p.removeprefix(f"{DOCS}/") for p in wanted

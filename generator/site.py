@@ -54,6 +54,8 @@ class Tree:
     hand_written: dict[str, Path] = field(default_factory=dict)  # docs/ files the audience may see
     changes: changelog.ChangeLog | None = None
     files: dict[str, bytes] = field(default_factory=dict)  # generated files other than pages (the feed)
+    root: Path | None = None  # the playbook's folder (where node_modules/ may be)
+    repo_url: str | None = None  # the repository, as the site's configuration names it
 
 
 def _clashes(root: Path, pages: dict[str, str]) -> list[Problem]:
@@ -93,7 +95,7 @@ def generate(root: Path, today: date, audience: str = DEFAULT, options: Options 
     clashes = _clashes(root, {p: "" for p in pages if p not in extra})
     if clashes:
         raise PlaybookError(clashes)
-    return Tree(seen, pages, problems, audience, visible, log, files)
+    return Tree(seen, pages, problems, audience, visible, log, files, root=root, repo_url=options.repo_url)
 
 
 def after_adoption(root: Path, history: History) -> History:

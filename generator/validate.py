@@ -61,6 +61,13 @@ def _form(schema: Any) -> str:
     return f"does not have the expected form{words}{_example(schema)}"
 
 
+def pattern_message(schema: Any) -> str:
+    """What ``check`` says after the value when a ``pattern`` (or ``format``) fails: the schema's
+    ``x-error``, or the expected form in words. The form editor shows the same words."""
+    custom = schema.get("x-error") if isinstance(schema, dict) else None
+    return str(custom) if custom else _form(schema)
+
+
 def _count(n: Any, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -85,7 +92,7 @@ def _message(error: ValidationError) -> str:
     if kind == "format" and value == "date":
         return f"expected a real date written YYYY-MM-DD, found {found}"
     if kind in ("pattern", "format"):
-        return f"{found} {_form(error.schema)}"
+        return f"{found} {pattern_message(error.schema)}"
     if kind == "minItems":
         return "must list at least one item" if value == 1 else f"must list at least {_count(value, 'item')}"
     if kind == "maxItems":

@@ -112,7 +112,7 @@ def test_bad_arguments_exit_2(argv: list[str]) -> None:
 def test_build_writes_the_site_project(basic: Path, tmp_path: Path) -> None:
     out = tmp_path / "md"
     status, text = run("build", "--root", str(basic), "--out", str(out), "--today", "2026-04-01")
-    assert (status, text) == (0, f"playbook build: 13 generated pages in {out} (26 files written, 0 removed)\n")
+    assert (status, text) == (0, f"playbook build: 13 generated pages in {out} (28 files written, 0 removed)\n")
     assert "\n# Marketing qualified lead (MQL)\n" in (out / "docs/stages/mql.md").read_text()
     assert (out / "docs/how-we-work.md").read_text() == (basic / "docs/how-we-work.md").read_text()
     assert (out / "mkdocs.yml").is_file() and (out / "docs/playbook.json").is_file()

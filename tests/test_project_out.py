@@ -154,7 +154,7 @@ def test_search_separator_keeps_a_configured_one() -> None:
 def test_rebuild_writes_only_changed_files_and_leaves_builder_output(tmp_path: Path) -> None:
     root = fixture(tmp_path)
     out = tmp_path / "project"
-    assert write_project(generate(root, TODAY), root, out, TODAY) == (31, 0)
+    assert write_project(generate(root, TODAY), root, out, TODAY) == (33, 0)
     (out / "site").mkdir()
     (out / "site/index.html").write_text("built")
     (out / ".cache").mkdir()

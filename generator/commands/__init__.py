@@ -16,13 +16,13 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from ..problems import BUG_NOTICE
-from . import alert, build, changes, check, codeowners, diff, digest, editor, export, init, new, stale
+from . import alert, build, changes, check, cms, codeowners, diff, digest, editor, export, init, new, stale
 from ._base import BUG, USAGE, AddCommand, Run, UsageError
 
 COMMANDS: tuple[Callable[[AddCommand], None], ...] = (
     check.register, build.register, stale.register, alert.register, new.register, diff.register,
     codeowners.register, export.register, changes.register, digest.register, init.register,
-    editor.register,
+    editor.register, cms.register,
 )
 
 
