@@ -26,6 +26,8 @@ Steps:
   ``zensical build`` of that project, alternately (wall and CPU time, the builder's peak memory,
   HTML per page; the ratios are medians of each pair's).
 
+Then the form editor's first load at 1,000 records (:mod:`bench.admin`; ``BENCH_ADMIN=0`` skips it).
+
 Each measurement runs in its own child process, so peak memory (``ru_maxrss``) is that
 step's alone; quick steps are repeated (``BENCH_REPEAT``, default 3) and the median kept.
 ``check`` and ``load`` run alternately with ``parse``, and their ratio to it is the median of
@@ -753,6 +755,9 @@ def main() -> int:
         results = {n: bench_size(n, work, repeat, build_max) for n in sizes}
         history = bench_history(work) if os.environ.get("BENCH_HISTORY", "1") != "0" else None
         realistic = {n: bench_realistic(n, work, repeat) for n in real_sizes}
+        from bench import admin  # the form editor's first load (bench/admin.py)
+
+        editor = admin.bench_admin(work) if os.environ.get("BENCH_ADMIN", "1") != "0" else None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     r = ratios(results)
@@ -764,7 +769,8 @@ def main() -> int:
               "sizes": sizes, "results": {str(n): v for n, v in results.items()}, "ratios": r,
               "realistic": {"sizes": real_sizes, "results": {str(n): v for n, v in realistic.items()},
                             "ratios": real_ratios},
-              "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in rows], "history": history}
+              "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in rows], "history": history,
+              "admin": editor}
     args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print("\nSynthetic playbook:")
     print(table(results))
@@ -784,6 +790,10 @@ def main() -> int:
               f"cached {history['cached']['seconds']:.2f} s, {history['new_commits']} new commits "
               f"{history['incremental']['seconds']:.2f} s "
               f"({history['incremental']['commits_read']} read); peak {history['cold']['maxrss_mb']:.0f} MB")
+    if editor:
+        from bench import admin
+
+        print("\n" + admin.summary(editor))
     print("\nTargets:")
     for target, measured, ok in rows:
         mark = "n/a " if ok is None else ("met " if ok else "MISS")

@@ -459,10 +459,11 @@ def _md(text: str) -> str:
 
 
 def suggestion(playbook: Playbook, record: Record, page: str, repo_url: str | None = None) -> str:
-    """The Markdown that ends a record page of an internal build."""
+    """The Markdown that ends a record page of an internal build (left out of the search index:
+    every record page has it, so it would only make every page match "change")."""
     owner, people = reviewers(playbook, record)
     who = _md(owner) + (f" ({', '.join(_md(p) for p in people)})" if people else "")
-    lines = ["", "---", "",
+    lines = ["", "---", "", '<div class="pb-suggest" data-search-exclude markdown>', "",
              f"**Something wrong or out of date?** [Suggest a change]({entry_link(page, record)}): "
              f"the form opens this record; sign in, change the field and save. {who} reviews it "
              "before it is published."]
@@ -470,7 +471,7 @@ def suggestion(playbook: Playbook, record: Record, page: str, repo_url: str | No
     issue = issue_link(playbook.settings.repo_url or repo_url, record, collection)
     if issue:
         lines += ["", f"Cannot sign in? [Describe the change]({issue}) and the owner makes it."]
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, "", "</div>"]) + "\n"
 
 
 # ---------------------------------------------------------------------------

@@ -156,7 +156,7 @@ def test_a_change_made_in_the_form_from_a_record_page_is_exactly_that_change(
     out = io.StringIO()
     assert main(["diff", "HEAD", "--root", str(root)], out) == 0
     changed = [line.split("**")[1] for line in out.getvalue().splitlines() if line.startswith("- **")]
-    assert changed == ["Definition", "Entry criteria", "Next stages"], out.getvalue()
+    assert changed == ["Definition", "Entry criteria", "Next stages", "References gained"], out.getvalue()
     assert offsite(editor.requests) == []
     assert not [e for e in editor.errors if "config" in e.lower()]
 
@@ -243,3 +243,5 @@ def test_partner_and_public_builds_have_no_trace_of_the_editor(tmp_path: Path) -
     internal = build_site(root, site=tmp_path / "internal")
     assert (internal / cms.PAGE).is_file() and (internal / "admin" / cms.BUNDLE).is_file()
     assert "Suggest a change" in (internal / "stages/sql/index.html").read_text(encoding="utf-8")
+    index = (internal / "search/search_index.json").read_text(encoding="utf-8")
+    assert "Suggest a change" not in index and "out of date?" not in index  # on every page: not searched
