@@ -34,7 +34,7 @@ from .escape import inline
 from .model import Playbook, Record
 from .owners import TEAM_FIELD
 from .problems import Problem
-from .schemas import Collection, ref_targets
+from .schemas import Collection, ref_targets, resolve
 from .validate import pattern_message
 
 ADMIN = "admin"
@@ -51,16 +51,12 @@ EMPTY: tuple[Any, ...] = ("", [], {})
 # Fields from schemas
 
 
-def _merged(node: Any) -> dict[str, Any]:
-    """An inlined schema node with its ``$ref`` chain merged in (the referring node wins)."""
-    merged: dict[str, Any] = {}
-    for _ in range(20):
-        if not isinstance(node, dict):
-            break
-        merged = {**node, **merged}
-        node = node.get("$ref")
-    merged.pop("$ref", None)
-    return merged
+def _at(node: Any, resolver: Any) -> tuple[dict[str, Any], Any]:
+    """A schema node with its ``$ref`` chain merged in (:func:`generator.schemas.resolve`), and
+    the resolver for the references inside it; ``{}`` for anything that is not a schema object."""
+    if not isinstance(node, dict):
+        return {}, resolver
+    return resolve(node, resolver)
 
 
 def _label(name: str, node: dict[str, Any]) -> str:
@@ -137,7 +133,10 @@ def _kind(node: dict[str, Any]) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
-def _widget(playbook: Playbook, node: dict[str, Any], values: list[Any]) -> dict[str, Any] | None:
+Field = dict[str, Any]  # one Decap field's settings
+
+
+def _widget(playbook: Playbook, node: dict[str, Any], resolver: Any, values: list[Any]) -> Field | None:
     """The widget settings for one schema node (``values``: what the records hold there);
     None when no widget can edit it (the field is then left out of the form, and Decap keeps
     its value as it is)."""
@@ -153,24 +152,24 @@ def _widget(playbook: Playbook, node: dict[str, Any], values: list[Any]) -> dict
     if kind in ("integer", "number"):
         return _number(node)
     if kind == "object":
-        fields = _fields(playbook, node, values)
+        fields = _fields(playbook, node, resolver, values)
         return {"widget": "object", "fields": fields, "collapsed": False} if fields else None
     if kind == "array":
-        return _list(playbook, node, _items(values))
+        return _list(playbook, node, resolver, _items(values))
     return None
 
 
-def _list(playbook: Playbook, node: dict[str, Any], values: list[Any]) -> dict[str, Any] | None:
-    items = _merged(node.get("items"))
+def _list(playbook: Playbook, node: dict[str, Any], resolver: Any, values: list[Any]) -> Field | None:
+    items, resolver = _at(node.get("items"), resolver)
     if "x-ref" in items:
         field = _reference(playbook, items, multiple=True)
     elif _kind(items) == "object":
-        fields = _fields(playbook, items, values)
+        fields = _fields(playbook, items, resolver, values)
         if not fields:
             return None
         field = {"widget": "list", "fields": fields, "collapsed": False}
     else:
-        inner = _widget(playbook, items, values)
+        inner = _widget(playbook, items, resolver, values)
         if inner is None or inner["widget"] in ("list", "object"):
             return None
         field = {"widget": "list", "field": {"name": "item", "label": _label("item", items), **inner,
@@ -192,15 +191,16 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _fields(playbook: Playbook, schema: dict[str, Any], values: list[Any]) -> list[dict[str, Any]]:
+def _fields(playbook: Playbook, schema: dict[str, Any], resolver: Any,
+            values: list[Any]) -> list[dict[str, Any]]:
     """Decap fields for an object schema's properties, in schema order (``values``: the objects
     the records hold there)."""
     properties = schema.get("properties")
     required = set(schema.get("required") or ())
     fields = []
     for name, raw in properties.items() if isinstance(properties, dict) else ():
-        node = _merged(raw)
-        widget = _widget(playbook, node, _inside(values, name))
+        node, inner = _at(raw, resolver)
+        widget = _widget(playbook, node, inner, _inside(values, name))
         if widget is None:
             continue
         field: dict[str, Any] = {"name": name, "label": _label(name, node), **widget,
@@ -228,7 +228,7 @@ def collection_config(playbook: Playbook, collection: Collection) -> dict[str, A
         "slug": "{{slug}}",
         "summary": "{{title}}",
         "sortable_fields": ["title"],
-        "fields": _fields(playbook, collection.inlined or collection.schema,
+        "fields": _fields(playbook, *_at(collection.schema, collection.resolver),
                           [r.data for r in playbook.in_collection(collection.name)]),
     }
 
@@ -441,9 +441,9 @@ def issue_link(repo_url: str | None, record: Record, collection: Collection | No
     found = repository(repo_url)
     if found is None or repo_url is None:
         return None
-    fields = ", ".join(_label(n, _merged(s)) for n, s in
-                       ((collection.inlined or collection.schema).get("properties") or {}).items()) \
-        if collection is not None else ""
+    properties = collection.schema.get("properties") if collection is not None else None
+    fields = ", ".join(_label(n, _at(s, collection.resolver)[0]) for n, s in properties.items()) \
+        if collection is not None and isinstance(properties, dict) else ""
     title = f"Suggested change: {record.title}"
     body = (f"Record: {record.title} ({record.collection}/{record.id}, file {record.file})\n\n"
             f"Field to change (one of: {fields}):\n\nWhat it says now:\n\nWhat it should say:\n\nWhy:\n")
@@ -481,11 +481,11 @@ def suggestion(playbook: Playbook, record: Record, page: str, repo_url: str | No
 def tolerate(collection: Collection, data: Any) -> list[str]:
     """Drop the optional fields Decap saved empty (``''``, ``[]``, ``{}``: a field cleared in the
     form) from a record's top level and its objects, in place; return their names."""
-    return _tolerate(collection.inlined or collection.schema, data)
+    return _tolerate(collection.schema, collection.resolver, data)
 
 
-def _tolerate(schema: Any, data: Any) -> list[str]:
-    node = _merged(schema)
+def _tolerate(schema: Any, resolver: Any, data: Any) -> list[str]:
+    node, resolver = _at(schema, resolver)
     if not isinstance(data, dict) or not isinstance(node.get("properties"), dict):
         return []
     required = set(node.get("required") or ())
@@ -497,5 +497,5 @@ def _tolerate(schema: Any, data: Any) -> list[str]:
             del data[key]
             dropped.append(key)
         elif isinstance(value, dict):
-            dropped += _tolerate(node["properties"].get(key), value)
+            dropped += _tolerate(node["properties"].get(key), resolver, value)
     return dropped

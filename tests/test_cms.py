@@ -146,7 +146,7 @@ def test_cms_command_prints_the_configuration_and_checks_the_install(basic: Path
     assert main(["cms", "--root", str(basic)], out) == 0
     assert yaml.safe_load(out.getvalue()) == cms.config(loaded(basic))
     out = io.StringIO()
-    assert main(["cms", "--check", "--root", str(basic)], out) == 1
+    assert main(["cms", "--installed", "--root", str(basic)], out) == 1
     assert out.getvalue().startswith("package.json:1:1: error: Decap CMS is not installed")
 
 

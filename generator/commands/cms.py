@@ -1,4 +1,7 @@
-"""``playbook cms [--check] [--out FILE]``: the form editor's configuration, derived from ``schemas/``."""
+"""``playbook cms [--installed] [--out FILE]``: the form editor's configuration, derived from ``schemas/``.
+
+It has no ``--check``: nothing it writes is committed (every internal build writes the
+configuration afresh), so nothing can go stale."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     root, playbook = load_or_report(args, out)
     if playbook is None:
         return 1
-    if args.check:
+    if args.installed:
         problems = cms.problems(root)
         if problems:
             return report(problems, out)
@@ -36,6 +39,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 def register(command: AddCommand) -> None:
     parser = command("cms", run, "Print the form editor's (Decap CMS) configuration, made from schemas/ "
                      "and playbook.yml; internal builds serve it at /admin/.")
-    parser.add_argument("--check", action="store_true",
-                        help="do not print: fail when the editor is not installed (npm ci)")
+    parser.add_argument("--installed", action="store_true",
+                        help="do not print: fail unless the editor is installed (npm ci), so builds serve it")
     parser.add_argument("--out", help="write the configuration to this file instead of printing it")
