@@ -342,6 +342,17 @@ def init(root: Path, request: Request, today: date) -> list[Step]:
                           "`playbook codeowners`"))
     else:
         steps.append(_write(root, settings.codeowners, owners_text))
+        unknown = codeowners.strangers(owners_text, playbook)
+        if unknown:
+            names = ", ".join(unknown)
+            steps.append(Step("kept", settings.codeowners, f"its hand-written lines name {names}, "
+                              "whom no record names any more (the example company's?): give the playbook's "
+                              "machinery (playbook.yml, mkdocs.yml, schemas/, ...) your own owners there"))
+        missing = codeowners.unowned(owners_text)
+        if missing:
+            paths = ", ".join(p.lstrip("/") for p in missing)
+            steps.append(Step("kept", settings.codeowners, f"no code owner for {paths}: add hand-written "
+                              "lines for them"))
     steps += _retire(root, {before, codeowners.OUTPUT} - {settings.codeowners})
     return steps
 

@@ -20,10 +20,11 @@ playbook folder, never among its sources (``content/``, ``docs/``, ``schemas/``,
 from __future__ import annotations
 
 from collections import Counter
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 from .model import Playbook, Record
-from .owners import owner_of
+from .owners import handle_of, owner_of
 from .problems import ERROR, WARNING, Problem
 
 OUTPUT = ".github/CODEOWNERS"  # unless playbook.yml sets `codeowners`
@@ -49,9 +50,84 @@ def header(field: str) -> str:
 
 HEADER = header("github")
 SOURCES = ("content", "docs", "schemas", "templates")
+# What decides what is published, and to whom: a change to any of it needs a code owner's review
+# as much as a record does. Hand-written lines give them owners (no record owns them).
+MACHINERY = ("/playbook.yml", "/mkdocs.yml", "/schemas/", "/templates/", "/docs/", "/.github/")
+
+
+def covers(pattern: str, path: str) -> bool:
+    """Whether a CODEOWNERS ``pattern`` matches the machinery ``path`` (a file, or a folder when
+    it ends in ``/``): ``*``, the path itself, a folder above it, or a glob (``*.yml``)."""
+    target, pattern = path.rstrip("/"), pattern.removesuffix("/**")
+    if pattern in ("", "*", "**", "/*", "/"):
+        return True
+    if "/" not in pattern.rstrip("/"):  # matches at any depth: a name or a glob of one
+        return any(fnmatchcase(part, pattern.rstrip("/")) for part in target.strip("/").split("/")[:1])
+    anchored = "/" + pattern.strip("/")
+    return target == anchored or fnmatchcase(target, anchored) or target.startswith(anchored + "/")
+
+
+def unowned(text: str) -> list[str]:
+    """The machinery paths that no line of the CODEOWNERS ``text`` gives an owner (the last
+    matching line decides, as on GitHub and GitLab; a line without owners removes them)."""
+    found = []
+    for path in MACHINERY:
+        owned = False
+        for line in text.splitlines():
+            words = line.split("#", 1)[0].split()
+            if words and not words[0].startswith("[") and covers(words[0], path):
+                owned = len(words) > 1
+        if not owned:
+            found.append(path)
+    return found
+
+
+def strangers(text: str, playbook: Playbook) -> list[str]:
+    """The handles that hand-written lines of ``text`` give something to and that no record of
+    the owner collections has (after ``playbook init``: the example company's), in order."""
+    known = {f"@{h}" for r in playbook.records.values()
+             if r.collection in playbook.settings.owner_collections
+             and (h := handle_of(r, playbook.settings)) is not None}
+    kept = _hand_written(text, OUTPUT)
+    if isinstance(kept, Problem):
+        return []
+    found: list[str] = []
+    for line in "".join(kept).splitlines():
+        for word in line.split("#", 1)[0].split()[1:]:
+            if word.startswith("@") and word not in known and word not in found:
+                found.append(word)
+    return found
+
+
+def machinery_warning(text: str, shown: str) -> list[Problem]:
+    """A warning when ``text`` leaves some of :data:`MACHINERY` without an owner."""
+    missing = unowned(text)
+    if not missing:
+        return []
+    names = ", ".join(p.lstrip("/") for p in missing)
+    return [Problem(shown, 1, 1, f"no code owner for {names}: a change there (what is confidential, "
+                    f"what is published) would need nobody's review; add hand-written lines above the "
+                    f"generated section, like '{missing[0]} @org/team'", WARNING)]
+
+
+def default_lines(lines: list[str]) -> str:
+    """Hand-written lines a new CODEOWNERS starts with: the machinery to whoever owns most
+    records in the generated ``lines`` (the playbook's keeper, as far as the records tell; ties
+    go to the first handle in alphabetical order); empty when no record has a reviewer."""
+    handles = Counter(line.split(" ", 1)[1] for line in lines)
+    if not handles:
+        return ""
+    keeper = min(handles, key=lambda h: (-handles[h], h))
+    return (f"# The playbook's machinery, to the owner of most records ({keeper}) until you change it:\n"
+            + "".join(f"{path} {keeper}\n" for path in MACHINERY) + "\n")
 
 
 def section(playbook: Playbook) -> tuple[str, list[Problem]]:
+    text, problems, _ = _section(playbook)
+    return text, problems
+
+
+def _section(playbook: Playbook) -> tuple[str, list[Problem], list[str]]:
     """The generated section and the warnings for the records nobody can be asked to review."""
     lines: list[str] = []
     unreachable: list[Record] = []
@@ -64,7 +140,7 @@ def section(playbook: Playbook) -> tuple[str, list[Problem]]:
             unreachable.append(record)
     host = {"github": "GitHub", "gitlab": "GitLab"}.get(playbook.settings.handle_format, "code-host")
     problems = unreachable_warnings(unreachable, host, field)
-    return header(field) + "\n" + "".join(f"{line}\n" for line in lines) + f"{END}\n", problems
+    return header(field) + "\n" + "".join(f"{line}\n" for line in lines) + f"{END}\n", problems, lines
 
 
 GROUP_OVER = 3  # more records without a reviewer than this: one warning with a count, not one each
@@ -91,10 +167,11 @@ def unreachable_warnings(records: list[Record], host: str, field: str) -> list[P
                     WARNING)]
 
 
-def _hand_written(current: str | None, shown: str) -> tuple[str, str] | Problem:
-    """The hand-written text before and after the generated section of ``current``."""
+def _hand_written(current: str | None, shown: str, defaults: str = "") -> tuple[str, str] | Problem:
+    """The hand-written text before and after the generated section of ``current`` (for a new
+    file: the preamble and ``defaults``)."""
     if current is None or current.startswith(OLD_HEADER):
-        return PREAMBLE + "\n", ""
+        return PREAMBLE + "\n" + defaults, ""
     lines = current.splitlines(keepends=True)
     begins = [i for i, line in enumerate(lines) if line.rstrip("\r\n").startswith(BEGIN)]
     ends = [i for i, line in enumerate(lines) if line.rstrip("\r\n") == END]
@@ -120,7 +197,10 @@ def only_generated(current: str) -> bool:
     if isinstance(kept, Problem):
         return False
     before, after = kept
-    return before.strip() in ("", PREAMBLE.strip()) and not after.strip()
+    body = "".join(line for line in before.splitlines(keepends=True)
+                   if not line.startswith("# The playbook's machinery, to the owner of most records")
+                   and not any(line.startswith(f"{path} ") for path in MACHINERY))
+    return body.strip() in ("", PREAMBLE.strip()) and not after.strip()
 
 
 def generate(
@@ -129,8 +209,8 @@ def generate(
     """The whole CODEOWNERS text: the hand-written parts of ``current`` (the file as it is now,
     None when there is none) around a fresh generated section. With broken markers, ``current``
     unchanged and an error at the marker."""
-    generated, problems = section(playbook)
-    kept = _hand_written(current, shown)
+    generated, problems, lines = _section(playbook)
+    kept = _hand_written(current, shown, default_lines(lines))
     if isinstance(kept, Problem):
         return current or "", [*problems, kept]
     before, after = kept

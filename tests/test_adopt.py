@@ -61,6 +61,8 @@ def test_init_replaces_the_starter_with_a_skeleton_and_sets_the_company_everywhe
         "    wrote  docs/start-here.md",
         "    wrote  .vscode/settings.json",
         "    wrote  .github/CODEOWNERS",
+        "     kept  .github/CODEOWNERS  (no code owner for playbook.yml, mkdocs.yml, schemas/, templates/, docs/, "
+        ".github/: add hand-written lines for them)",
         "playbook init: done. Next: replace the example records (`playbook check` lists what is left), "
         "then `make serve`.",
     ]
@@ -81,6 +83,27 @@ def test_init_replaces_the_starter_with_a_skeleton_and_sets_the_company_everywhe
     assert playbook.settings.company == "Acme Analytics"
 
 
+NO_MACHINERY_OWNER = ("     kept  .github/CODEOWNERS  (no code owner for playbook.yml, mkdocs.yml, schemas/, "
+                      "templates/, docs/, .github/: add hand-written lines for them)")
+
+
+def test_init_says_whose_hand_written_codeowners_lines_are_left(clone: Path) -> None:
+    """Issue 24, point 1: the starter's hand-written CODEOWNERS lines give the machinery to the
+    example company's team; after init no record has that handle, and the report says so."""
+    (clone / ".github").mkdir()
+    (clone / ".github/CODEOWNERS").write_text("/schemas/ @example/revops\n/playbook.yml @example/revops\n")
+    git(clone, "add", "-A")
+    git(clone, "commit", "-q", "-m", "codeowners")
+    code, out = run("init", "--company", "Acme", "--today", "2026-12-01", "--root", str(clone))
+    assert code == 0
+    assert ("     kept  .github/CODEOWNERS  (its hand-written lines name @example/revops, whom no record names any "
+            "more (the example company's?): give the playbook's machinery (playbook.yml, mkdocs.yml, schemas/, "
+            "...) your own owners there)") in out.splitlines()
+    assert ("     kept  .github/CODEOWNERS  (no code owner for mkdocs.yml, templates/, docs/, .github/: add "
+            "hand-written lines for them)") in out.splitlines()
+    assert (clone / ".github/CODEOWNERS").read_text().startswith("/schemas/ @example/revops\n")  # kept
+
+
 def test_init_twice_changes_nothing(clone: Path) -> None:
     args = ("init", "--company", "Acme", "--today", "2026-12-01", "--root", str(clone))
     assert run(*args)[0] == 0
@@ -88,7 +111,7 @@ def test_init_twice_changes_nothing(clone: Path) -> None:
     code, out = run(*args)
     assert code == 0
     assert out.splitlines()[:-1] == ["unchanged  playbook.yml", "unchanged  .vscode/settings.json",
-                                     "unchanged  .github/CODEOWNERS"]
+                                     "unchanged  .github/CODEOWNERS", NO_MACHINERY_OWNER]
     assert {p: p.read_bytes() for p in clone.rglob("*") if p.is_file() and ".git" not in p.parts} == before
 
 

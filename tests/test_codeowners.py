@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.codeowners import generate
+from generator.codeowners import MACHINERY, generate, unowned
 from generator.project import load_playbook
 
 GOLDEN = Path(__file__).parent / "fixtures" / "codeowners" / "basic.CODEOWNERS"
@@ -35,7 +35,7 @@ def test_golden_routes_people_teams_and_fallbacks() -> None:
     assert "/content/stages/mql.yaml @example/revops" in lines  # owner revops: team handle
     assert "/content/teams/revops.yaml @dana-reyes" in lines  # owner dana-reyes: user handle
     assert "/content/stages/sql.yaml @dana-reyes" in lines  # owner sales: no handle -> its owner
-    body = [line for line in lines if line.startswith("/")]
+    body = [line for line in lines if line.startswith("/content/")]
     assert body == sorted(body)
 
 
@@ -58,11 +58,16 @@ def test_owner_without_any_handle_is_left_out_with_a_warning(basic: Path, capsys
     assert main(["codeowners", "--root", str(basic)]) == 0
     out = capsys.readouterr().out.splitlines()
     # Six records: one line that counts them and names the owners, most records first.
-    assert out[0] == ("content/people/dana-reyes.yaml:2:8: warning: 6 records have no reviewer: their owners "
+    assert out[1] == ("content/people/dana-reyes.yaml:2:8: warning: 6 records have no reviewer: their owners "
                       "have no GitHub handle (nor do their teams or the teams' owners): 'revops' (2 records), "
                       "'sales' (2 records), 'dana-reyes' (2 records); add a 'github' field so pull requests "
                       "reach a reviewer (this file is the first of them)")
-    assert len(out) == 2  # the warning, then the summary line
+    # nobody to give the machinery to either (issue 24, point 1)
+    assert out[0] == (".github/CODEOWNERS:1:1: warning: no code owner for playbook.yml, mkdocs.yml, schemas/, "
+                      "templates/, docs/, .github/: a change there (what is confidential, what is published) "
+                      "would need nobody's review; add hand-written lines above the generated section, like "
+                      "'/playbook.yml @org/team'")
+    assert len(out) == 3  # the warnings, then the summary line
     assert out[-1] == "playbook codeowners: .github/CODEOWNERS written (0 records)\n".rstrip()
     text = (basic / ".github/CODEOWNERS").read_text()
     assert "/content" not in text
@@ -225,3 +230,34 @@ def test_refuses_an_output_through_a_symbolic_link(basic: Path, tmp_path: Path, 
     assert capsys.readouterr().err == (
         "playbook: error: refusing to write CODEOWNERS to .github/CODEOWNERS: it is a symbolic link\n")
     assert victim.read_text() == "precious"
+
+
+def test_the_machinery_gets_an_owner(basic: Path, capsys) -> None:
+    """Issue 24, point 1: playbook.yml, mkdocs.yml, schemas/ (what decides what is confidential
+    and what is published) are never left without a code owner without a word. A new file gives
+    them to whoever owns most records; a file whose hand-written lines leave one out is warned
+    about, at each write and each --check; a catch-all or a folder line covers them."""
+    assert main(["codeowners", "--root", str(basic)]) == 0
+    text = (basic / ".github/CODEOWNERS").read_text()
+    for path in ("/playbook.yml", "/mkdocs.yml", "/schemas/", "/templates/", "/docs/", "/.github/"):
+        assert f"\n{path} @dana-reyes\n" in text.split("# BEGIN")[0]
+    assert unowned(text) == []
+    capsys.readouterr()
+    write(basic, ".github/CODEOWNERS", "/schemas/ @acme/revops\n/templates/ @acme/revops\n/docs/ @acme/revops\n")
+    assert main(["codeowners", "--root", str(basic)]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        ".github/CODEOWNERS:1:1: warning: no code owner for playbook.yml, mkdocs.yml, .github/: a change there "
+        "(what is confidential, what is published) would need nobody's review; add hand-written lines above "
+        "the generated section, like '/playbook.yml @org/team'")
+    assert main(["codeowners", "--check", "--root", str(basic)]) == 0  # a warning: up to date all the same
+    assert "no code owner for playbook.yml, mkdocs.yml, .github/" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("lines", "missing"), [
+    ("* @acme/revops\n", []),
+    ("*.yml @a\n/schemas @a\n/templates/** @a\ndocs/ @a\n/.github/ @a\n", []),
+    ("* @a\n/schemas/ \n", ["/schemas/"]),  # a later line without owners takes them away
+    ("/.github/workflows/ @a\n/content/ @a\n# /mkdocs.yml @a\n", list(MACHINERY)),
+])
+def test_which_lines_cover_the_machinery(lines: str, missing: list[str]) -> None:
+    assert unowned(lines) == missing

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from ..codeowners import OUTPUT, generate, read, records_in, staleness, target_path, write
+from ..codeowners import OUTPUT, generate, machinery_warning, read, records_in, staleness, target_path, write
 from ..problems import errors
 from ._base import PROBLEMS, AddCommand, UsageError, add_format, load_or_report, report
 
@@ -27,8 +27,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         pass  # broken markers: the file is left as it is
     elif args.check:
         problems += staleness(shown, current, text)
+        problems += machinery_warning(current, shown) if current is not None else []
     else:
         write(target, text)
+        problems += machinery_warning(text, shown)
     status = report(sorted(problems), out, args.format)
     if args.format == "text" and not errors(problems):
         verb = "is up to date" if args.check else "written"
