@@ -22,6 +22,7 @@ from typing import Any
 from . import codeowners, editor, gitrepo
 from .config import FILE, HANDLE_FORMATS, load_settings, read_settings
 from .escape import inline
+from .model import Playbook
 from .problems import errors, format_text
 from .project import CONTENT, SUFFIX, load_playbook
 from .scaffold import ScaffoldError, scaffold
@@ -30,6 +31,13 @@ from .schemas import Collection
 START_PAGE = "docs/start-here.md"
 EXAMPLE_NOTE = ("# An example written by `playbook init`: replace it with a real record (and rename the\n"
                 "# file to the record's id), or delete it once the collection has records of its own.\n")
+# The hand-written lines init writes in place of the example company's (its team's handle).
+MACHINERY = (
+    "# The playbook's machinery: name the team that keeps it (schemas, templates, docs/, mkdocs.yml,\n"
+    "# .github/), then remove the '# ' at the start of each line, for example:\n"
+    "# /schemas/ @your-org/revops\n# /templates/ @your-org/revops\n# /docs/ @your-org/revops\n"
+    "# /mkdocs.yml @your-org/revops\n# /.github/ @your-org/revops\n\n"
+)
 _SLUG = re.compile(r"[^a-z0-9]+")
 _STARTER = re.compile(r"^starter: *true\b", re.MULTILINE)
 
@@ -212,6 +220,36 @@ def adoption_commit(root: Path) -> tuple[bool, str | None]:
         return False, None
 
 
+def starter_handles(playbook: Playbook) -> set[str]:
+    """The code-host handles of the example company's owners (people and teams), as written."""
+    field = playbook.settings.handle_field
+    return {str(r.get(field)) for r in playbook.records.values()
+            if r.collection in playbook.settings.owner_collections and isinstance(r.get(field), str)}
+
+
+def _names_handle(line: str, handles: set[str]) -> bool:
+    return any(re.search(rf"@{re.escape(h)}(?![\w/-])", line) for h in handles)
+
+
+def codeowners_without_starter(root: Path, rel: str, current: str | None,
+                               handles: set[str]) -> tuple[str | None, list[Step]]:
+    """CODEOWNERS as ``init`` continues from it once the starter is gone: the example company's
+    hand-written lines (those naming one of its ``handles``) give way to :data:`MACHINERY` when
+    git can restore the file; a file changed since the last commit keeps them, and is reported."""
+    parts = codeowners.hand_written(current, rel) if current is not None else None
+    if parts is None:
+        return current, []
+    before, after = parts
+    if not any(_names_handle(line, handles) for line in (before + after).splitlines()):
+        return current, []
+    if rel not in restorable(root, [rel])[0]:
+        return current, [Step("kept", rel, "its hand-written lines name the example company's owners and "
+                              "it changed since the last commit: replace those lines yourself")]
+    kept_after = "".join(line for line in after.splitlines(keepends=True) if not _names_handle(line, handles))
+    return codeowners.PREAMBLE + "\n" + MACHINERY + codeowners.BEGIN + "\n" + codeowners.END + "\n" \
+        + kept_after, []
+
+
 # ---------------------------------------------------------------------------
 # The skeleton
 
@@ -320,7 +358,9 @@ def init(root: Path, request: Request, today: date) -> list[Step]:
     if problems:
         raise InitError(f"the settings are not valid:\n{format_text(problems).rstrip()}")
     steps: list[Step] = []
+    handles: set[str] = set()
     if replace:
+        handles = starter_handles(load_playbook(root)[0])
         removed, gone = remove_starter(root)
         steps += removed
         data["starter"] = not gone
@@ -336,6 +376,9 @@ def init(root: Path, request: Request, today: date) -> list[Step]:
     except editor.EditorSettingsError as exc:
         steps.append(Step("skipped", editor.SETTINGS, str(exc)))
     current = codeowners.read(root / settings.codeowners)
+    if replace and not data["starter"]:
+        current, kept = codeowners_without_starter(root, settings.codeowners, current, handles)
+        steps += kept
     owners_text, problems = codeowners.generate(playbook, current, settings.codeowners)
     if errors(problems):
         steps.append(Step("kept", settings.codeowners, "its generated section's markers are broken: see "

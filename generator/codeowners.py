@@ -190,6 +190,12 @@ def _hand_written(current: str | None, shown: str, defaults: str = "") -> tuple[
     return "".join(lines[: begins[0]]), "".join(lines[ends[0] + 1:])
 
 
+def hand_written(current: str | None, shown: str = OUTPUT) -> tuple[str, str] | None:
+    """The hand-written text before and after the generated section (None: broken markers)."""
+    kept = _hand_written(current, shown)
+    return None if isinstance(kept, Problem) else kept
+
+
 def only_generated(current: str) -> bool:
     """Whether a CODEOWNERS text holds nothing but what ``playbook codeowners`` writes (so that
     removing it loses no hand-written line)."""
