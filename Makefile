@@ -72,7 +72,8 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-# BENCH_SIZES=100,1000 shortens it; BENCH_BUILD_MAX=10000 also builds the site at 10,000 (minutes).
+# BENCH_SIZES=100,1000 shortens it; BENCH_BUILD_MAX=10000 also builds the site at 10,000 (minutes);
+# BENCH_RELOAD_RUNS (default 3) edits per builder in the reload measurement.
 bench: venv
 	$(BIN)/python -m bench.run
 

@@ -17,11 +17,13 @@ Steps:
 - ``render``: loading and rendering every page (``generator.site.generate``);
 - ``build``: a full ``mkdocs build`` of the generated site, and inside it the generator's time;
 - ``floor``: ``mkdocs build`` of the already-rendered Markdown tree (same nav, no plugin);
-- ``serve``: a real ``mkdocs serve`` on 127.0.0.1: one record is edited and the rebuild that
-  follows is timed (from MkDocs' own "Documentation built in" line) and compared with the
-  first build;
-- ``incremental``: the same one-record edit through the generator alone, in-process: its
-  cost in a rebuild (it loads and renders every page again), against its cold cost;
+- ``reload``: edit → reloaded page, for each builder (``mkdocs``, ``properdocs``, ``zensical``):
+  a real ``serve`` on 127.0.0.1, one record edited, and the time until the changed page is
+  served with the new text; beside it, in the same run, an edit of a hand-written page (the
+  full rebuild) and the ratio of the two (:mod:`bench.reload`);
+- ``incremental``: the same one-record edit through the generator alone, in-process: a
+  rebuild that reuses the pages the edit cannot reach (``generate(previous=...)``), against a
+  cold one;
 - ``builders``: ``playbook build --out`` once, then a plain ``mkdocs build`` and a cold
   ``zensical build`` of that project, alternately (wall and CPU time, the builder's peak memory,
   HTML per page; the ratios are medians of each pair's).
@@ -48,22 +50,21 @@ import platform
 import re
 import resource
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from bench import reload  # noqa: E402 (the repository on the path first)
+
 REPO = HERE.parent
 TODAY = "2026-11-23"
-SERVE_TIMEOUT = 600
 
 
 # ---------------------------------------------------------------------------
@@ -196,11 +197,12 @@ def step_incremental(root: Path, _: Path) -> dict[str, Any]:
     cold = time.perf_counter() - start
     edited = _edit_one(root)
     start = time.perf_counter()
-    tree = generate(root, today)
+    tree = generate(root, today, previous=before)
     warm = time.perf_counter() - start
     changed = sum(1 for path, text in tree.pages.items() if before.pages.get(path) != text)
+    rendered = sum(1 for path, text in tree.pages.items() if text is not before.pages.get(path))
     _edit_one(root, undo=edited)
-    return {"seconds": warm, "cold_seconds": cold, "rendered": len(tree.pages),
+    return {"seconds": warm, "cold_seconds": cold, "rendered": rendered,
             "changed": changed, "pages": len(tree.pages)}
 
 
@@ -479,63 +481,6 @@ def write_floor_config(root: Path, tree: Path) -> None:
     (root / "mkdocs-floor.yml").write_text(config, encoding="utf-8")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def measure_serve(root: Path) -> dict[str, Any]:
-    """Start ``mkdocs serve``, wait for its first build, edit one record, time the rebuild."""
-    port = _free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
-    mkdocs = Path(sys.executable).with_name("mkdocs")
-    proc = subprocess.Popen(
-        [str(mkdocs), "serve", "-a", f"127.0.0.1:{port}", "-f", str(root / "mkdocs.yml")],
-        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True,
-    )
-    built = re.compile(r"Documentation built in ([0-9.]+) seconds")
-    rendered = re.compile(r"rendered ([0-9,]+) of ([0-9,]+) pages")
-    result: dict[str, Any] = {}
-    log: list[str] = []
-    edited: str | None = None
-    watchdog = threading.Timer(SERVE_TIMEOUT, lambda: os.killpg(proc.pid, signal.SIGKILL))
-    watchdog.start()
-    try:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            log.append(line)
-            if match := rendered.search(line):
-                key = "first_rendered" if "first_seconds" not in result else "rebuild_rendered"
-                result[key] = int(match.group(1).replace(",", ""))
-            if "Serving on" in line and edited is None:
-                time.sleep(1.0)
-                result["edit_at"] = time.monotonic()
-                edited = _edit_one(root)
-            elif match := built.search(line):
-                if "first_seconds" not in result:
-                    result["first_seconds"] = float(match.group(1))
-                elif edited is not None:
-                    result["rebuild_seconds"] = float(match.group(1))
-                    result["edit_to_built_seconds"] = time.monotonic() - result.pop("edit_at")
-                    break
-    finally:
-        watchdog.cancel()
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        if edited is not None:
-            _edit_one(root, undo=edited)
-    if "rebuild_seconds" not in result:
-        raise SystemExit("mkdocs serve did not rebuild:\n" + "".join(log[-30:]))
-    return result
-
-
 def machine() -> dict[str, Any]:
     cpu = "unknown"
     try:
@@ -574,9 +519,10 @@ def bench_size(n: int, work: Path, repeat: int, build_max: int) -> dict[str, Any
         write_floor_config(root, tree)
         result["build"] = run_step("build", root, work / f"site-{n}")
         result["floor"] = run_step("floor", root, work / f"site-floor-{n}")
-        print(f"  {n:,} records: one-record edit (in-process, then mkdocs serve) ...", flush=True)
+        print(f"  {n:,} records: one-record edit (in-process, then each builder's serve) ...", flush=True)
         result["incremental"] = run_step("incremental", root, tree)
-        result["serve"] = measure_serve(root)
+        runs = int(os.environ.get("BENCH_RELOAD_RUNS", "3"))
+        result["reload"] = {b: reload.measure(b, root, work, TODAY, runs) for b in reload.BUILDERS}
         result["builders"] = bench_builders(n, root, work, repeat)
     else:
         result["skipped"] = f"full site build and serve (over BENCH_BUILD_MAX={build_max} records)"
@@ -620,7 +566,8 @@ def ratios(results: dict[int, dict[str, Any]]) -> dict[str, Any]:
             x["build_over_floor"] = b["seconds"] / f["seconds"]
             x["seconds_per_page"] = b["seconds"] / b["html_pages"]
             x["html_bytes_per_page"] = b["html_bytes"] / b["html_pages"]
-            x["serve_rebuild_over_full_build"] = r["serve"]["rebuild_seconds"] / b["seconds"]
+            for builder, m in r["reload"].items():
+                x[f"reload_{builder}_record_over_full_rebuild"] = m["record_over_page"]
         inc = r["incremental"]
         x["incremental_generate_over_cold"] = inc["seconds"] / inc["cold_seconds"]
         out[str(n)] = x
@@ -658,12 +605,13 @@ def targets(results: dict[int, dict[str, Any]], r: dict[str, Any]) -> list[tuple
         rows.append(("per-page HTML size, 1,000 vs 100 records, within 1.5x", f"{h:.2f}x", h <= 1.5))
     inc = results[max(results)]["incremental"]
     rows.append(("one-record edit re-renders only affected pages",
-                 f"renders all {inc['pages']:,} ({inc['changed']} change), "
-                 f"{inc['seconds']:.2f} s vs {inc['cold_seconds']:.2f} s cold", False))
-    rebuild, full = get(1000, "serve", "rebuild_seconds"), get(1000, "build", "seconds")
-    if rebuild is not None:
-        rows.append(("serve rebuild after a one-record edit, 1,000 records (vs full build)",
-                     f"{rebuild:.2f} s vs {full:.2f} s", None))
+                 f"renders {inc['rendered']:,} of {inc['pages']:,} ({inc['changed']} change), "
+                 f"{inc['seconds']:.2f} s vs {inc['cold_seconds']:.2f} s cold",
+                 inc["rendered"] < inc["pages"]))
+    for builder, m in (get(1000, "reload") or {}).items():
+        rows.append((f"{builder}: one record edited -> reloaded page at 1,000 records within 1 s",
+                     f"{m['record_seconds']:.2f} s ({m['record_over_page']:.2f}x a full rebuild, "
+                     f"{m['page_seconds']:.1f} s)", m["record_seconds"] <= 1.0))
     mem = get(big, "check", "maxrss_mb")
     rows.append((f"check of {big:,} records under 500 MB peak memory", f"{mem:.0f} MB", mem < 500))
     return rows
@@ -712,10 +660,10 @@ def _markdown(rows: list[tuple[str, ...]]) -> str:
 def table(results: dict[int, dict[str, Any]]) -> str:
     head = ("records", "parse s", "check s", "check/parse", "load/parse", "check MB", "render s", "build s",
             "floor s",
-            "gen share", "s/page", "KB/page", "serve rebuild s", "edit changes")
+            "gen share", "s/page", "KB/page", "edit changes")
     rows = [head]
     for n, r in results.items():
-        b, f, s = r.get("build"), r.get("floor"), r.get("serve")
+        b, f = r.get("build"), r.get("floor")
         rows.append((
             f"{n:,}", f"{r['parse']['seconds']:.2f}", f"{r['check']['seconds']:.2f}",
             f"{r['check_over_parse']:.2f}x", f"{r['load_over_parse']:.2f}x", f"{r['check']['maxrss_mb']:.0f}",
@@ -724,7 +672,6 @@ def table(results: dict[int, dict[str, Any]]) -> str:
             f"{b['generator_seconds'] / b['seconds']:.1%}" if b else "-",
             f"{b['seconds'] / b['html_pages'] * 1000:.1f} ms" if b else "-",
             f"{b['html_bytes'] / b['html_pages'] / 1024:.1f}" if b else "-",
-            f"{s['rebuild_seconds']:.2f}" if s else "-",
             f"{r['incremental']['changed']} of {r['incremental']['pages']:,} change",
         ))
     return _markdown(rows)
@@ -777,6 +724,9 @@ def main() -> int:
     if realistic:
         print("\nRealistic playbook (the starter replicated):")
         print(realistic_table(realistic))
+    if any("reload" in v for v in results.values()):
+        print("\nEdit -> reloaded page, a real serve per builder (median of the runs):\n")
+        print(reload.table(results))
     if any("builders" in v for v in results.values()):
         print("\nBuilders, over the project `playbook build --out` writes (no plugin):\n")
         print(builders_table(results))

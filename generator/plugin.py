@@ -10,6 +10,8 @@ content fails the build with every located problem.
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from . import changelog, search
+from . import changelog, reload, search
 from .audience import AUDIENCES
 from .config import Settings, load_settings
 from .contribution import (
@@ -100,6 +102,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.today = date.today()
         self.contribution: Contribution | None = None
         self.active: list[Any] = []  # nav entries marked active for the page being rendered
+        self.options = Options()
+        self.previous: Tree | None = None  # mkdocs serve: the last good tree, whose pages a rebuild may reuse
+        self.built: reload.Built | None = None  # mkdocs serve: the last full build, for a reload in place
+        self.nav: Any = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -109,6 +115,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.tree = None
         self.contribution = None  # nothing of the last good build on a page that shows problems
         self.problems = []
+        self.built = None
         if not self.config.enabled:
             build_audience(self.config.audience, enabled=False)  # refuses an audience asked for
             return config
@@ -126,11 +133,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         config.site_name = site_name_text(site_name)  # the theme prints it: text, never markup
         try:
             self.today = build_date(self.config.today)
-            options = Options(history=self.config.history, window=self.config.changes_window,
-                              repo_url=config.repo_url or None, site_url=config.site_url or None,
-                              site_name=site_name,
-                              directory_urls=bool(config.use_directory_urls))
-            self.tree = generate(self.root, self.today, audience, options)
+            self.options = Options(history=self.config.history, window=self.config.changes_window,
+                                   repo_url=config.repo_url or None, site_url=config.site_url or None,
+                                   site_name=site_name,
+                                   directory_urls=bool(config.use_directory_urls))
+            self.tree = generate(self.root, self.today, audience, self.options,
+                                 previous=self.previous if self.serving else None)
         except PlaybookError as exc:
             if not self.serving:
                 raise PluginError(f"the playbook has problems:\n{exc}".rstrip()) from None
@@ -142,6 +150,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         except Exception:
             log.error(f"playbook: {BUG_NOTICE}")  # MkDocs prints the traceback
             raise
+        self.previous = self.tree
         for warning in self.tree.warnings:
             log.warning(str(warning))
         self.contribution = added = contribute(self.tree, self.today)
@@ -246,6 +255,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         link = feed_link("../" * depth + self.contribution.feed)
         return output.replace("</head>", f"{link}\n</head>", 1)
 
+    def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
+        self.nav = nav
+        return nav
+
+    def on_env(self, env: Any, config: Any, files: Any) -> Any:
+        if self.serving and self.tree is not None and not self.problems:
+            self.built = reload.Built(config, files, self.nav, env, reload.stamps(config))
+        return env
+
     @event_priority(-100)  # after the search plugin wrote its index
     def on_post_build(self, config: Any) -> None:
         """Rank the search index (``playbook.json`` and its schema are files of the build)."""
@@ -259,4 +277,40 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         for folder in ("content", "schemas", "templates"):
             if (self.root / folder).is_dir():
                 server.watch(str(self.root / folder))
+        full: Callable[[], None] = server.builder
+
+        def rebuild() -> None:
+            if not self.reload():
+                full()
+
+        server.builder = rebuild
         return server
+
+    def reload(self) -> bool:
+        """A rebuild in ``mkdocs serve``: build only the pages an edit of ``content/`` changed,
+        when that gives the site a full build would (:func:`generator.reload.in_place`); ``False``
+        when a full build must run instead (and has not)."""
+        built, before, old = self.built, self.tree, self.contribution
+        if built is None or before is None or old is None or self.problems:
+            return False
+        start = time.monotonic()
+        try:
+            today = build_date(self.config.today)
+            after = generate(self.root, today, before.audience, self.options, previous=before)
+        except (PlaybookError, PluginError):
+            return False  # the full build shows the problems
+        generated = time.monotonic()
+        new = contribute(after, today)
+        changed = reload.changed_pages(before, after)
+        if not reload.in_place(before, after, old, new, changed, built):
+            return False
+        self.tree = self.previous = after
+        self.contribution, self.today = new, today
+        contributed = time.monotonic()
+        reload.write_files(Path(built.config.site_dir), old, new)
+        reload.rebuild(built, changed)
+        done = time.monotonic()
+        log.info(f"playbook: {len(changed)} of {len(after.pages)} generated pages built again in "
+                 f"{done - start:.2f} seconds (generator {generated - start:.2f}, added files "
+                 f"{contributed - generated:.2f}, pages and search index {done - contributed:.2f})")
+        return True

@@ -92,6 +92,28 @@ def visible(values: Any) -> list[Any]:
     return [v for v in values or [] if not is_withheld(v)] if isinstance(values, list) else values
 
 
+def _template_stamps(root: Path) -> tuple[tuple[str, int, int], ...]:
+    folder = root / TEMPLATES
+    if not folder.is_dir():
+        return ()
+    files = [p for p in sorted(folder.rglob("*")) if p.is_file()]
+    return tuple((p.as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+
+
+_ENVIRONMENTS: dict[Path, tuple[tuple[tuple[str, int, int], ...], Environment]] = {}
+
+
+def environment(root: Path) -> Environment:
+    """:func:`make_environment`, kept while the playbook's ``templates/`` files stay as they were
+    (``mkdocs serve`` renders again and again: templates are compiled once, not per rebuild)."""
+    stamps = _template_stamps(root)
+    kept = _ENVIRONMENTS.get(root)
+    if kept is None or kept[0] != stamps:
+        _ENVIRONMENTS.clear()  # one playbook at a time
+        kept = _ENVIRONMENTS[root] = (stamps, make_environment(root))
+    return kept[1]
+
+
 def make_environment(root: Path) -> Environment:
     loader = ChoiceLoader([
         FileSystemLoader(str(root / TEMPLATES)),
@@ -481,7 +503,7 @@ class Renderer:
         self.today = today
         self.documents = documents or {}  # top-level hand-written page path -> its title
         self.changes = changes  # a generator.changelog.ChangeLog, or None (no history)
-        self.env = make_environment(playbook.root)
+        self.env = environment(playbook.root)
         self.freshness = assess_all(playbook, today)
         self.closures = closures.closures(playbook)
         self.templates: dict[tuple[str, ...], Any] = {}
@@ -518,8 +540,10 @@ class Renderer:
         page = Page(path, self.playbook, self.freshness)
         return self._render([template], page)
 
-    def pages(self, extra: dict[str, str]) -> dict[str, str]:
-        """Every generated page (path -> Markdown), in a stable order."""
+    def pages(self, extra: dict[str, str], kept: dict[str, str] | None = None) -> dict[str, str]:
+        """Every generated page (path -> Markdown), in a stable order; a page in ``kept`` (the
+        Markdown a caller already has, see :func:`generator.site.generate`) is not rendered again."""
+        kept = kept or {}
         jobs: list[tuple[str, Callable[[], str]]] = []
         for collection in self.playbook.collections.values():
             jobs.append((f"{collection.name}/index.md", functools.partial(self.collection_page, collection)))
@@ -530,6 +554,9 @@ class Renderer:
         out: dict[str, str] = {}
         problems: list[Problem] = []
         for path, job in jobs:
+            if path in kept:
+                out[path] = kept[path]
+                continue
             try:
                 out[path] = job()
             except TemplateError as exc:
@@ -564,8 +591,10 @@ def _cell(page: Page, collection: Collection, record: Record, name: str) -> Mark
 
 
 def render_pages(playbook: Playbook, today: date, extra: dict[str, str] | None = None,
-                 documents: dict[str, str] | None = None, changes: Any = None) -> dict[str, str]:
+                 documents: dict[str, str] | None = None, changes: Any = None,
+                 kept: dict[str, str] | None = None) -> dict[str, str]:
     """Render every page. Raises :class:`PlaybookError` with located template problems.
     ``documents`` (top-level hand-written page -> title) is offered to templates as ``documents``,
-    and ``changes`` (the change history as the audience sees it, if any) as ``changes``."""
-    return Renderer(playbook, today, documents, changes).pages(extra or {})
+    and ``changes`` (the change history as the audience sees it, if any) as ``changes``; the
+    pages in ``kept`` keep the Markdown given."""
+    return Renderer(playbook, today, documents, changes).pages(extra or {}, kept)

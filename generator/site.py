@@ -19,10 +19,10 @@ from . import changelog, feed
 from .adopt import adoption_commit
 from .audience import DEFAULT, of_page, scope, sees
 from .history import History, commits_since, read_history
-from .model import Playbook
+from .model import Playbook, Record
 from .pages import is_page, read_page
 from .problems import PlaybookError, Problem, errors
-from .project import fewer_gc_passes, load_playbook
+from .project import Memo, fewer_gc_passes, load_playbook
 from .render import render_pages
 
 DOCS = "docs"
@@ -56,6 +56,8 @@ class Tree:
     files: dict[str, bytes] = field(default_factory=dict)  # generated files other than pages (the feed)
     root: Path | None = None  # the playbook's folder (where node_modules/ may be)
     repo_url: str | None = None  # the repository, as the site's configuration names it
+    basis: tuple[Any, ...] = ()  # what every page depends on besides the records (see :func:`basis`)
+    memo: Memo = field(default_factory=Memo, repr=False, compare=False)  # files read, for the next load
 
 
 def _clashes(root: Path, pages: dict[str, str]) -> list[Problem]:
@@ -68,11 +70,89 @@ def _clashes(root: Path, pages: dict[str, str]) -> list[Problem]:
     ]
 
 
-def generate(root: Path, today: date, audience: str = DEFAULT, options: Options | None = None) -> Tree:
+# What a page may read besides the records: the files other than content/ it is made from.
+INPUTS = ("schemas", "templates", DOCS, "playbook.yml")
+
+
+def _stamps(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """Path, size and modification time of every file under :data:`INPUTS`."""
+    found = []
+    for name in INPUTS:
+        top = root / name
+        paths = [top] if top.is_file() else sorted(top.rglob("*")) if top.is_dir() else []
+        for path in paths:
+            if path.is_file() or path.is_symlink():
+                info = path.lstat()
+                found.append((path.relative_to(root).as_posix(), info.st_size, info.st_mtime_ns))
+    return tuple(found)
+
+
+def basis(root: Path, today: date, audience: str, options: Options, history: History) -> tuple[Any, ...]:
+    """Everything the pages depend on but the records: while it stays the same, a page whose
+    records are unchanged is unchanged (see :func:`affected`)."""
+    return (today, audience, options, history.available, history.head, len(history.entries), _stamps(root))
+
+
+def _changed(before: Playbook, after: Playbook) -> set[tuple[str, str]]:
+    old, new = before.records, after.records
+    return {key for key in old.keys() | new.keys()
+            if key not in old or key not in new
+            or old[key].file != new[key].file or old[key].data != new[key].data}
+
+
+def affected(before: Playbook, after: Playbook) -> set[tuple[str, str]] | None:
+    """The records whose pages may differ between two versions of a playbook (of one basis): the
+    changed ones (edited, added, removed); the records they name or are named by, before or
+    after the change; when a title changed (or a record came or went), theirs in turn too (a
+    stage's page names the teams of its SLAs); and the changed records' neighbours in their
+    collection's order (a page links its previous and next record). ``None`` when every page
+    may differ: a company closure changed (SLA pages list them)."""
+    changed = _changed(before, after)
+    old, new = before.records, after.records
+    retitled = {k for k in changed if k not in old or k not in new or old[k].title != new[k].title}
+    found = set(changed)
+    for playbook in (before, after):
+        records = playbook.records
+        for key in changed:
+            record = records.get(key)
+            if record is None:
+                continue
+            if playbook.collections[record.collection].annotations.get("closures") is not None:
+                return None
+            siblings = [r.key for r in playbook.in_collection(record.collection)]
+            at = siblings.index(key)
+            found |= set(siblings[max(at - 1, 0):at + 2])
+        found |= _around(changed, records) | _around(_around(retitled, records), records)
+    return found
+
+
+def _around(keys: set[tuple[str, str]], records: dict[tuple[str, str], Record]) -> set[tuple[str, str]]:
+    """The records that name or are named by any of ``keys``."""
+    return {other.key for key in keys if key in records
+            for _, other in records[key].refs + records[key].backlinks}
+
+
+def kept_pages(previous: Tree | None, now: tuple[Any, ...], playbook: Playbook) -> dict[str, str]:
+    """The record pages of ``previous`` that a build on ``now`` would render the same (none
+    unless the basis is the same); index and other generated pages are always rendered."""
+    if previous is None or previous.basis != now:
+        return {}
+    changed = affected(previous.playbook, playbook)
+    if changed is None:
+        return {}
+    return {record.page: previous.pages[record.page] for key, record in playbook.records.items()
+            if key not in changed and record.page in previous.pages}
+
+
+def generate(root: Path, today: date, audience: str = DEFAULT, options: Options | None = None,
+             previous: Tree | None = None) -> Tree:
     """Load, validate and render the playbook as ``audience`` sees it, with its change history.
-    Raises :class:`PlaybookError` on any error."""
+    Raises :class:`PlaybookError` on any error. With ``previous`` (the tree of an earlier call on
+    the same root: ``mkdocs serve``'s rebuild), the record pages that cannot have changed keep
+    its Markdown (:func:`kept_pages`)."""
     options = options or Options()
-    playbook, problems = load_playbook(root)
+    memo = previous.memo if previous is not None else Memo()
+    playbook, problems = load_playbook(root, memo)
     if errors(problems):
         raise PlaybookError(problems)
     playbook.directory_urls = options.directory_urls
@@ -90,12 +170,15 @@ def generate(root: Path, today: date, audience: str = DEFAULT, options: Options 
     log = changelog.ChangeLog(history, seen, audience, today=today, window=options.window,
                               repo_url=options.repo_url)
     files = {feed.FILE: changelog.atom(log, site_name=options.site_name, site_url=options.site_url)}
+    now = basis(root, today, audience, options, history)
+    kept = kept_pages(previous, now, seen)
     with fewer_gc_passes():
-        pages = render_pages(seen, today, extra, documents(visible), log)
+        pages = render_pages(seen, today, extra, documents(visible), log, kept)
     clashes = _clashes(root, {p: "" for p in pages if p not in extra})
     if clashes:
         raise PlaybookError(clashes)
-    return Tree(seen, pages, problems, audience, visible, log, files, root=root, repo_url=options.repo_url)
+    return Tree(seen, pages, problems, audience, visible, log, files, root=root, repo_url=options.repo_url,
+                basis=now, memo=memo)
 
 
 def after_adoption(root: Path, history: History) -> History:

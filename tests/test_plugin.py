@@ -8,12 +8,15 @@ import re
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURES, mkdocs_build, mkdocs_serve
+from .conftest import FIXTURES, edit, free_port, mkdocs_build, mkdocs_serve
 
 
 @pytest.fixture
@@ -183,6 +186,8 @@ def test_serve_watches_content_schemas_and_templates(basic: Path) -> None:
     class Server:
         def __init__(self) -> None:
             self.watched: list[str] = []
+            self.full: list[str] = []
+            self.builder = lambda: self.full.append("built")
 
         def watch(self, path: str) -> None:
             self.watched.append(path)
@@ -192,6 +197,8 @@ def test_serve_watches_content_schemas_and_templates(basic: Path) -> None:
     server = Server()
     assert plugin.on_serve(server, config=None, builder=None) is server
     assert server.watched == [str(basic / "content"), str(basic / "schemas"), str(basic / "templates")]
+    server.builder()  # no full build to build on yet: MkDocs' own rebuild runs
+    assert server.full == ["built"]
 
 
 # ---------------------------------------------------------------------------
@@ -340,3 +347,70 @@ def test_serve_shows_the_problems_as_a_page_and_recovers(basic: Path) -> None:
         sql.write_text(good)
         _wait_for(f"{base}/stages/mql/", "Marketing qualified lead")
         assert "The playbook has problems" not in _fetch(f"{base}/stages/mql/")[1]
+
+
+# ---------------------------------------------------------------------------
+# The reload in place (generator/reload.py): after a content edit, only changed pages are built
+
+
+@contextmanager
+def serving(root: Path, log: Path) -> Iterator[str]:
+    """``mkdocs serve`` of ``root`` with its log written to ``log``; yields its address."""
+    port = free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_TODAY": "2026-04-01"}
+    env.pop("PLAYBOOK_AUDIENCE", None)
+    with log.open("w") as out:
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                                  cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+IN_PLACE = "generated pages built again"
+
+
+def _index(text: str) -> list[dict[str, object]]:
+    docs: list[dict[str, object]] = json.loads(text)["docs"]
+    return docs
+
+
+@pytest.mark.site
+def test_serve_rebuilds_changed_pages_in_place_and_keeps_the_search_index_whole(basic: Path) -> None:
+    log = basic.parent / "serve.log"
+    with serving(basic, log) as base:
+        _wait_for(f"{base}/stages/mql/", "MQL follow-up")
+        # A reference moved: the referring page and both stages' pages change, in place.
+        edit(basic, "content/slas/mql-follow-up.yaml", "stages: [mql]", "stages: [sql]")
+        _wait_for(f"{base}/stages/sql/", "MQL follow-up")
+        assert "MQL follow-up" not in _fetch(f"{base}/stages/mql/")[1]
+        assert "Sales qualified lead" in _fetch(f"{base}/slas/mql-follow-up/")[1]
+        assert log.read_text().count(IN_PLACE) == 1
+        # The served search index is a full build's, entry for entry (ranked by the plugin).
+        full = mkdocs_build(basic, site=basic.parent / "site-full")
+        assert full.returncode == 0, full.stderr
+        served = _index(_fetch(f"{base}/search/search_index.json")[1])
+        assert served == _index((basic.parent / "site-full/search/search_index.json").read_text())
+        assert any(e["location"] == "stages/sql/" for e in served)
+        # A text edit: only the record's page is built again (and it shows the edit).
+        edit(basic, "content/stages/sql.yaml", "A lead sales has spoken to", "A lead sales has called")
+        _wait_for(f"{base}/stages/sql/", "A lead sales has called")
+        assert log.read_text().count(IN_PLACE) == 2
+        assert "1 of 13 generated pages built again" in log.read_text()
+        # A deleted record disappears (a full rebuild: the site has one page less).
+        (basic / "content/slas/mql-follow-up.yaml").unlink()
+        _wait_for(f"{base}/stages/sql/", "Sales qualified lead")
+        for _ in range(60):
+            if _fetch(f"{base}/slas/mql-follow-up/")[0] == 404:
+                break
+            time.sleep(0.5)
+        assert _fetch(f"{base}/slas/mql-follow-up/")[0] == 404
+        assert "MQL follow-up" not in _fetch(f"{base}/stages/sql/")[1]
+        served = _index(_fetch(f"{base}/search/search_index.json")[1])
+        assert not any(str(e["location"]).startswith("slas/mql-follow-up/") for e in served)

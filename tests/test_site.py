@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,8 @@ import pytest
 from generator.problems import PlaybookError
 from generator.project import load_playbook
 from generator.site import MARKER, Tree, generate, navigation, write_tree
+
+from .conftest import FIXTURES, READER_TODAY, edit
 
 TODAY = date(2026, 4, 1)
 
@@ -149,3 +152,81 @@ def test_switching_off_what_is_no_collection_is_a_problem(basic: Path) -> None:
     assert [str(p) for p in problems] == [
         "playbook.yml:2:16: error: switched_off: 'calender' is not a collection (collections: people, "
         "slas, stages, teams)"]
+
+
+# ---------------------------------------------------------------------------
+# The incremental rebuild (mkdocs serve): pages that cannot have changed keep their Markdown
+
+
+def _records(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in (root / "content").glob("*/*.yaml"))
+
+
+REVIEWED = re.compile(r"^last_reviewed: .*$", re.MULTILINE)
+
+
+@pytest.mark.parametrize("fixture", ["basic", "reader"])
+@pytest.mark.parametrize("change", ["title", "last_reviewed"])
+def test_an_edit_rebuilds_exactly_what_a_full_build_writes(tmp_path: Path, fixture: str, change: str) -> None:
+    """Every record edited in turn, its title (shown on the pages that link the record) or its
+    review date (its status, shown where it is listed): the incremental tree is the full one,
+    page for page, and pages no change reaches are kept."""
+    root = tmp_path / fixture
+    shutil.copytree(FIXTURES / fixture, root)
+    today = date.fromisoformat(READER_TODAY) if fixture == "reader" else TODAY
+    tree = generate(root, today)
+    kept = 0
+    for rel in _records(root):
+        page = rel.removeprefix("content/").replace(".yaml", ".md")
+        if change == "title":
+            edit(root, rel, "title: ", "title: Renamed ")
+        else:
+            text = (root / rel).read_text(encoding="utf-8")
+            assert REVIEWED.search(text), rel
+            (root / rel).write_text(REVIEWED.sub("last_reviewed: 2020-01-01", text), encoding="utf-8")
+        again = generate(root, today, previous=tree)
+        assert again.pages == generate(root, today).pages, rel
+        assert again.pages[page] != tree.pages[page], rel
+        kept += sum(1 for p, md in again.pages.items() if md is tree.pages.get(p))
+        tree = again
+    if fixture == "reader":  # in `basic` every record is within two steps of every other
+        assert kept > 0  # some pages were reused, not rendered again
+
+
+def test_a_changed_reference_rebuilds_the_referring_and_the_referred_pages(basic: Path) -> None:
+    tree = generate(basic, TODAY)
+    edit(basic, "content/slas/mql-follow-up.yaml", "stages: [mql]", "stages: [sql]")
+    again = generate(basic, TODAY, previous=tree)
+    assert again.pages == generate(basic, TODAY).pages
+    for page in ("slas/mql-follow-up.md", "stages/mql.md", "stages/sql.md"):  # the SLA, the stage it left and joined
+        assert again.pages[page] != tree.pages[page], page
+    assert "[Sales qualified lead](../stages/sql.md)" in again.pages["slas/mql-follow-up.md"]
+
+
+def test_pages_no_change_reaches_are_reused(tmp_path: Path) -> None:
+    root = tmp_path / "reader"
+    shutil.copytree(FIXTURES / "reader", root)
+    today = date.fromisoformat(READER_TODAY)
+    tree = generate(root, today)
+    edit(root, "content/personas/head-of-data.yaml", "title: ", "title: Renamed ")
+    again = generate(root, today, previous=tree)
+    assert again.pages == generate(root, today).pages
+    assert again.pages["slas/scoping-handover.md"] is tree.pages["slas/scoping-handover.md"]
+    assert again.pages["personas/head-of-data.md"] != tree.pages["personas/head-of-data.md"]
+
+
+def test_a_deleted_record_disappears_from_an_incremental_rebuild(basic: Path) -> None:
+    tree = generate(basic, TODAY)
+    (basic / "content/slas/mql-follow-up.yaml").unlink()
+    again = generate(basic, TODAY, previous=tree)
+    assert "slas/mql-follow-up.md" not in again.pages and "slas/mql-follow-up.md" in tree.pages
+    assert again.pages == generate(basic, TODAY).pages
+
+
+def test_a_changed_template_renders_every_page_again(basic: Path) -> None:
+    tree = generate(basic, TODAY)
+    template = basic / "templates" / "stages.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "\nStage page.\n", encoding="utf-8")
+    again = generate(basic, TODAY, previous=tree)
+    assert again.pages == generate(basic, TODAY).pages
+    assert [p for p, md in again.pages.items() if md is tree.pages.get(p)] == []
