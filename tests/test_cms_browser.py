@@ -79,9 +79,17 @@ def local_backend(root: Path) -> Iterator[str]:
         process.wait(timeout=10)
 
 
+STARTER = "starter"  # the bundled playbook itself (content/, schemas/, playbook.yml of the repository)
+
+
 def playbook_copy(tmp_path: Path, fixture: str = "basic") -> Path:
     root = tmp_path / "playbook"
-    shutil.copytree(FIXTURES / fixture, root)
+    if fixture == STARTER:
+        for name in ("content", "schemas", "templates", "docs"):
+            shutil.copytree(REPO / name, root / name)
+        shutil.copy(REPO / "playbook.yml", root / "playbook.yml")
+    else:
+        shutil.copytree(FIXTURES / fixture, root)
     (root / "node_modules").symlink_to(NODE_MODULES)  # the build copies the bundle from here
     return root
 
@@ -194,8 +202,8 @@ def write_admin(site: Path, root: Path, url: str | bool = True) -> None:
         (site / path).write_bytes(content if isinstance(content, bytes) else content.read_bytes())
 
 
-FIXTURE_PLAYBOOKS = sorted(p.name for p in FIXTURES.iterdir()
-                           if (p / "schemas").is_dir() and not load_playbook(p)[1])
+FIXTURE_PLAYBOOKS = [*sorted(p.name for p in FIXTURES.iterdir()
+                            if (p / "schemas").is_dir() and not load_playbook(p)[1]), STARTER]
 
 
 @pytest.mark.parametrize("fixture", FIXTURE_PLAYBOOKS)
@@ -245,3 +253,29 @@ def test_partner_and_public_builds_have_no_trace_of_the_editor(tmp_path: Path) -
     assert "Suggest a change" in (internal / "stages/sql/index.html").read_text(encoding="utf-8")
     index = (internal / "search/search_index.json").read_text(encoding="utf-8")
     assert "Suggest a change" not in index and "out of date?" not in index  # on every page: not searched
+
+
+def test_a_record_added_in_the_form_gets_a_valid_id_from_its_title(editor: Watched, tmp_path: Path) -> None:
+    root = playbook_copy(tmp_path)
+    site = tmp_path / "admin-site"
+    page = editor.page
+    with local_backend(root) as api:
+        write_admin(site, root, api)
+        with serve(site) as base:
+            page.goto(base + "admin/#/collections/teams/new")
+            sign_in(page)
+            title = page.get_by_label("Title", exact=True)
+            title.wait_for(timeout=TIMEOUT)
+            title.fill("Partner Success Ünits")
+            page.locator("label", has_text="Owner").locator("xpath=../..").locator("input").first.fill("Dana")
+            page.get_by_text("Dana Reyes (Person)", exact=True).last.click()
+            publish(page)
+            page.get_by_text("Last reviewed is required.").wait_for(timeout=TIMEOUT)  # no date is made up
+            page.get_by_role("button", name="Now").click()
+            publish(page)
+            page.get_by_text("Changes saved").wait_for(timeout=TIMEOUT)
+    added = root / "content/teams/partner-success-units.yaml"
+    data = load_yaml(added.read_bytes()).data
+    assert (data["title"], data["owner"]) == ("Partner Success Ünits", "dana-reyes")
+    assert list(data) == ["title", "owner", "last_reviewed"]
+    assert main(["check", "--root", str(root)], io.StringIO()) == 0
