@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import runpy
+import subprocess
 import sys
 from pathlib import Path
 
@@ -178,3 +180,20 @@ def test_printable_file_names(basic: Path) -> None:
 def test_basic_fixture_is_clean(basic: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--root", str(basic)]) == 0
     assert capsys.readouterr().out == "playbook check: no problems found\n"
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_a_closed_pipe_ends_quietly(basic: Path, many: bool) -> None:
+    """Issue 24, point 14: `playbook check | grep -m1 ...` must not end in a BrokenPipe
+    traceback, whether the output is still buffered at the end (a few lines) or written while
+    the reader is gone (more than a pipe holds)."""
+    count = 1000 if many else 2
+    for i in range(count):
+        (basic / f"content/stages/broken-{i}.yaml").write_text("title: [\n")
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader is gone before anything is written
+    result = subprocess.run([sys.executable, "-m", "generator", "check", "--root", str(basic)],
+                            stdout=writer, stderr=subprocess.PIPE, text=True, timeout=600)
+    os.close(writer)
+    assert result.stderr == ""
+    assert result.returncode == 141

@@ -33,6 +33,17 @@ def test_digest_runs_weekly_read_only_with_secrets_only_in_env() -> None:
     assert all("secrets." not in s.get("run", "") for s in job["steps"])
 
 
+def test_digest_secrets_live_in_an_environment_of_the_default_branch() -> None:
+    """Issue 24, point 15: anyone who can push a branch can dispatch the workflow with changed
+    code; the webhook secrets are read in the `digest` environment (restricted to the default
+    branch on GitHub's side, see its header) and only by a run of the default branch."""
+    (job,) = load("digest.yml")["jobs"].values()
+    assert job["environment"] == "digest"
+    assert job["if"] == "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)"
+    header = (WORKFLOWS / "digest.yml").read_text().split("\nname:")[0]
+    assert 'New environment "digest"' in header and "the default branch only" in header
+
+
 def test_publish_fetches_the_whole_history() -> None:
     build = load("publish.yml")["jobs"]["build"]
     checkout = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/checkout@"))

@@ -10,6 +10,7 @@ prints and chooses exit codes; nothing outside it imports it (a lint rule enforc
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -17,7 +18,7 @@ from typing import TextIO
 
 from ..problems import BUG_NOTICE
 from . import alert, build, changes, check, cms, codeowners, diff, digest, editor, export, init, new, stale
-from ._base import BUG, USAGE, AddCommand, Run, UsageError
+from ._base import BUG, PIPE_CLOSED, USAGE, AddCommand, Run, UsageError
 
 COMMANDS: tuple[Callable[[AddCommand], None], ...] = (
     check.register, build.register, stale.register, alert.register, new.register, diff.register,
@@ -47,7 +48,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     stream = out or sys.stdout
     args = parser().parse_args(argv)
     try:
-        return int(args.run(args, stream))
+        status = int(args.run(args, stream))
+        stream.flush()  # here, not at exit, so that a closed pipe is seen below
+        return status
+    except BrokenPipeError:  # `playbook check | head -1`: the reader has all it wanted
+        _discard(stream)
+        return PIPE_CLOSED
     except UsageError as exc:
         print(f"playbook: error: {exc}", file=sys.stderr)
         return USAGE
@@ -55,3 +61,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         traceback.print_exc()
         print(f"playbook: {BUG_NOTICE}", file=sys.stderr)
         return BUG
+
+
+def _discard(stream: TextIO) -> None:
+    """After a closed pipe: send what is still buffered for ``stream`` nowhere, so that Python's
+    own flush at exit does not fail again (and print a traceback)."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):  # not a file (a test's StringIO)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)

@@ -19,6 +19,7 @@ from ..problems import FORMATS, Problem, errors
 from ..project import load_playbook
 
 OK, PROBLEMS, USAGE, BUG = 0, 1, 2, 3
+PIPE_CLOSED = 141  # the reader of the output went away (128 + SIGPIPE, as a shell reports it)
 PROBLEM_FORMATS = ("text", "json", "github")
 
 Run = Callable[[argparse.Namespace, TextIO], int]
