@@ -10,19 +10,24 @@ neither ping a channel nor forge a link:
 - Teams (a message with one Adaptive Card): TextBlock Markdown punctuation gets a backslash,
   and ``< >`` become entities.
 
-:func:`post` sends one payload with a timeout per attempt and bounded retries: a 5xx answer
-or 429 (rate limited; ``Retry-After`` honoured up to a limit) is tried again, a 4xx answer is
-a :class:`WebhookError` at once, and so is a timeout or a refused connection after the last
-attempt. Error messages never contain the webhook URL: it is a secret.
+:func:`post` sends one payload, each attempt bounded in total time (connecting, sending and
+reading the answer: a server that drips its answer is cut off at the deadline), with bounded
+retries: a 5xx answer or 429 (rate limited; ``Retry-After`` honoured up to a limit) is tried
+again; a redirect (never followed) or a 4xx answer is a :class:`WebhookError` at once, and so is
+a timeout or a refused connection after the last attempt. Error messages never contain the
+webhook URL, nor a server's answer that repeats part of it: it is a secret.
 """
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import json
+import math
 import re
+import socket
+import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -171,64 +176,151 @@ PAYLOADS: dict[str, Callable[[Digest], dict[str, Any]]] = {"slack": slack_payloa
 # Sending
 
 
-def check_url(url: str, kind: str) -> None:
-    """A webhook URL must be https (plain http only to this machine, for tests)."""
-    parts = urlsplit(url.strip())
-    if parts.scheme == "https" and parts.hostname:
-        return
-    if parts.scheme == "http" and parts.hostname in LOOPBACK:
-        return
-    raise WebhookError(f"the {kind} webhook URL must start with https:// (the URL is not shown: it is a "
-                       "secret)")
+class _Expired(Exception):
+    """An attempt ran out of its time."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A checked webhook address."""
+
+    scheme: str
+    host: str
+    port: int | None
+    path: str  # path and query, as sent in the request line
+
+
+_NOT_SHOWN = "(the URL is not shown: it is a secret)"
+
+
+def check_url(url: str, kind: str) -> Target:
+    """A webhook URL must be https (plain http only to this machine, for tests), one line of
+    ASCII without spaces, with a host and a numeric port if any. Every refusal is a
+    :class:`WebhookError` that does not show the URL."""
+    name = "Slack" if kind == "slack" else "Teams"
+    text = url.strip()
+    if not text.isascii() or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in text):
+        raise WebhookError(f"the {name} webhook URL holds a space, a line break, a control character or "
+                           f"a non-ASCII character; copy it again from the chat's settings {_NOT_SHOWN}")
+    try:
+        parts = urlsplit(text)
+        host, port = parts.hostname, parts.port
+    except ValueError:  # "https://[::1", a port that is not a number
+        raise WebhookError(f"the {name} webhook URL is not a valid address (its host or port cannot be "
+                           f"read) {_NOT_SHOWN}") from None
+    if host and (parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK)):
+        query = f"?{parts.query}" if parts.query else ""
+        return Target(parts.scheme, host, port, (parts.path or "/") + query)
+    raise WebhookError(f"the {kind} webhook URL must start with https:// {_NOT_SHOWN}")
 
 
 def _retry_after(headers: Any, default: float) -> float:
     value = headers.get("Retry-After") if headers is not None else None
     try:
-        return min(max(float(value), 0.0), MAX_RETRY_AFTER) if value is not None else default
+        seconds = float(value) if value is not None else default
     except ValueError:
         return default
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER) if math.isfinite(seconds) else default
+
+
+def _redacted(text: str, url: str, target: Target) -> str:
+    """``text`` (a server's answer, an error), or nothing when it repeats any part of the URL
+    that could be the secret (its path or query, or a long enough piece of them)."""
+    pieces = [p for p in re.split(r"[/?&=]", target.path) if len(p) >= 6]
+    if url.strip() in text or target.path in text or any(p in text for p in pieces):
+        return ""
+    return text
+
+
+def _attempt(target: Target, data: bytes, timeout: float) -> tuple[int, Any, bytes]:
+    """One POST, bounded to ``timeout`` seconds in all (connecting, sending, the answer's
+    headers and body): at the deadline the connection is closed under it. Never follows a
+    redirect (http.client does not)."""
+    cls = http.client.HTTPSConnection if target.scheme == "https" else http.client.HTTPConnection
+    connection = cls(target.host, target.port, timeout=timeout)
+    expired = threading.Event()
+
+    def expire() -> None:
+        expired.set()
+        sock = connection.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(timeout, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        connection.request("POST", target.path, body=data,
+                           headers={"Content-Type": "application/json; charset=utf-8",
+                                    "User-Agent": "playbook-digest"})
+        response = connection.getresponse()
+        body = response.read(65536)
+        if expired.is_set():
+            raise _Expired
+        return response.status, response.headers, body
+    except (OSError, http.client.HTTPException):
+        if expired.is_set():
+            raise _Expired from None
+        raise
+    finally:
+        timer.cancel()
+        connection.close()
 
 
 def post(url: str, payload: dict[str, Any], kind: str, *, attempts: int = ATTEMPTS,
          timeout: float = TIMEOUT, backoff: float = BACKOFF,
          sleep: Callable[[float], None] = time.sleep) -> int:
     """POST ``payload`` as JSON; returns the number of attempts it took. Raises
-    :class:`WebhookError` on a 4xx answer, a timeout, or when every attempt failed."""
-    check_url(url, kind)
-    data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    :class:`WebhookError` (and nothing else) on a 3xx or 4xx answer, a timeout, a URL that is
+    not usable, or when every attempt failed; its text never holds the URL, nor an answer that
+    repeats it."""
+    target = check_url(url, kind)
     name = "Slack" if kind == "slack" else "Teams"
+    try:
+        return _post(url, target, json.dumps(payload, ensure_ascii=False).encode("utf-8"), name,
+                     attempts, timeout, backoff, sleep)
+    except WebhookError as exc:
+        if _redacted(str(exc), url, target) != str(exc):  # a last guard: never the secret
+            raise WebhookError(f"the {name} webhook failed {_NOT_SHOWN}") from None
+        raise
+    except Exception as exc:
+        raise WebhookError(f"the {name} webhook failed ({type(exc).__name__}) {_NOT_SHOWN}") from None
+
+
+def _post(url: str, target: Target, data: bytes, name: str, attempts: int, timeout: float,
+          backoff: float, sleep: Callable[[float], None]) -> int:
     wait = backoff
     last = ""
     for attempt in range(1, attempts + 1):
-        request = urllib.request.Request(url.strip(), data=data, method="POST",
-                                         headers={"Content-Type": "application/json; charset=utf-8",
-                                                  "User-Agent": "playbook-digest"})
         delay = wait
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                response.read(65536)
-                return attempt
-        except urllib.error.HTTPError as exc:
-            body = exc.read(300).decode("utf-8", "replace").strip()
-            reason = f"HTTP {exc.code}" + (f": {_line(body)[:200]}" if body else "")
-            if exc.code != 429 and exc.code < 500:
-                raise WebhookError(f"the {name} webhook refused the message ({reason}); check the "
-                                   "webhook URL secret and the payload") from None
-            last = reason
-            if exc.code == 429:
-                delay = _retry_after(exc.headers, wait)
-        except TimeoutError:
+            status, headers, body = _attempt(target, data, timeout)
+        except _Expired:
             # The chat may have received it: trying again could post the digest twice.
             raise WebhookError(f"the {name} webhook did not answer within {timeout:g} s; "
                                "the message may or may not have been posted") from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError):
-                raise WebhookError(f"the {name} webhook did not answer within {timeout:g} s; "
-                                   "the message may or may not have been posted") from None
-            last = f"cannot connect: {exc.reason}"
-        except OSError as exc:
-            last = f"connection failed: {exc.strerror or exc}"
+        except TimeoutError:
+            raise WebhookError(f"the {name} webhook did not answer within {timeout:g} s; "
+                               "the message may or may not have been posted") from None
+        except (OSError, http.client.HTTPException) as exc:
+            reason = _redacted(getattr(exc, "strerror", None) or str(exc) or type(exc).__name__, url, target)
+            last = f"cannot connect: {_line(reason)[:200] or type(exc).__name__}"
+        else:
+            if 200 <= status < 300:
+                return attempt
+            text = _redacted(_line(body[:300].decode("utf-8", "replace")), url, target)[:200]
+            reason = f"HTTP {status}" + (f": {text}" if text else "")
+            if 300 <= status < 400:
+                raise WebhookError(f"the {name} webhook answered with a redirect ({reason}), which is "
+                                   "never followed: the message was not posted; check the webhook URL "
+                                   "secret") from None
+            if status != 429 and status < 500:
+                raise WebhookError(f"the {name} webhook refused the message ({reason}); check the "
+                                   "webhook URL secret and the payload") from None
+            last = reason
+            if status == 429:
+                delay = _retry_after(headers, wait)
         if attempt < attempts:
             sleep(delay)
             wait *= 2

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import http.server
 import json
+import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -181,7 +184,7 @@ def test_connection_refused_is_retried_then_an_error() -> None:
     assert len(slept) == 1
 
 
-@pytest.mark.parametrize("url", ["http://chat.example/hook", "ftp://chat.example/x", "not a url", ""])
+@pytest.mark.parametrize("url", ["http://chat.example/hook", "ftp://chat.example/x", "not-a-url", ""])
 def test_only_https_urls_or_loopback_are_accepted(url: str) -> None:
     with pytest.raises(WebhookError, match="must start with https://"):
         webhook.post(url, {}, "slack", sleep=no_sleep)
@@ -201,3 +204,122 @@ def test_slack_text_reads_no_formatting_mark_and_no_control_character() -> None:
     assert webhook.slack_text("*Q4* _plan_ ~old~ `x` <@here> & \x1b[2J\x07") == (
         "\u2217Q4\u2217 \u02cdplan\u02cd \u223cold\u223c \u02cbx\u02cb &lt;@here&gt; &amp; \\x1b[2J\\x07")
     assert webhook.teams_text("a\x1bb") == "a\\\\x1bb"
+
+
+# ---------------------------------------------------------------------------
+# Issue 24, points 3, 4 and 7: the secret is never printed, no redirect is followed, each attempt
+# is bounded in total time.
+
+SECRET = "secret-token"
+
+
+@contextmanager
+def raw_server(answer: Callable[[socket.socket], None]) -> Iterator[str]:
+    """A server on 127.0.0.1 that reads one request per connection and hands the socket to
+    ``answer`` (whatever bytes, at whatever pace)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.1)
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.settimeout(5)
+                try:
+                    conn.recv(65536)
+                    answer(conn)
+                except OSError:
+                    pass  # the client went away
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/hooks/T000/B000/{SECRET}"
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+
+
+def test_an_answer_that_repeats_the_url_is_not_shown() -> None:
+    def echo(conn: socket.socket) -> None:
+        body = f"no such hook: /hooks/T000/B000/{SECRET}".encode()
+        conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+
+    with raw_server(echo) as url, pytest.raises(WebhookError) as caught:
+        webhook.post(url, {"text": "x"}, "slack", sleep=no_sleep)
+    assert str(caught.value) == ("the Slack webhook refused the message (HTTP 404); check the webhook URL "
+                                 "secret and the payload")
+
+
+@pytest.mark.parametrize(("url", "why"), [
+    (f"https://hooks.example/T000/{SECRET} x", "holds a space, a line break"),
+    (f"https://hooks.example/T000/\n{SECRET}", "holds a space, a line break"),
+    (f"https://hooks.example/T000/\u00e9{SECRET}", "non-ASCII character"),
+    (f"https://[::1/{SECRET}", "is not a valid address"),
+    (f"https://hooks.example:port/{SECRET}", "is not a valid address"),
+])
+def test_an_unusable_url_is_one_line_without_the_secret(url: str, why: str) -> None:
+    with pytest.raises(WebhookError) as caught:
+        webhook.post(url, {"text": "x"}, "teams", sleep=no_sleep)
+    message = str(caught.value)
+    assert why in message and "\n" not in message and SECRET not in message and "hooks.example" not in message
+    assert message.endswith("(the URL is not shown: it is a secret)")
+
+
+def test_retry_after_that_is_not_a_number_waits_the_usual_time() -> None:
+    slept: list[float] = []
+    with chat([(429, {"Retry-After": "nan"}), (429, {"Retry-After": "inf"}), (200, {})]) as (url, _):
+        assert webhook.post(url, {"text": "x"}, "slack", backoff=0.5, sleep=slept.append) == 3
+    assert slept == [0.5, 1.0]
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_a_redirect_is_a_failed_post_and_never_followed(status: int) -> None:
+    with chat([(200, {})]) as (elsewhere, followed), \
+            chat([(status, {"Location": elsewhere.replace("127.0.0.1", "2130706433")})]) as (url, recorder), \
+            pytest.raises(WebhookError) as caught:
+        webhook.post(url, {"text": "x"}, "slack", sleep=no_sleep)
+    assert len(recorder.requests) == 1 and followed.requests == []
+    assert str(caught.value).startswith(f"the Slack webhook answered with a redirect (HTTP {status}")
+    assert "not posted" in str(caught.value) and SECRET not in str(caught.value)
+
+
+def test_a_server_that_drips_its_answer_is_cut_off_at_the_attempts_deadline() -> None:
+    """A byte at a time, each well within the timeout: only a bound on the whole attempt ends it."""
+    done = threading.Event()
+
+    def drip(conn: socket.socket) -> None:
+        for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"x" * 100:
+            conn.sendall(bytes([byte]))
+            if done.wait(0.1):
+                return
+
+    with raw_server(drip) as url:
+        try:
+            with pytest.raises(WebhookError) as caught:
+                webhook.post(url, {"text": "x"}, "slack", timeout=0.5, sleep=no_sleep)
+        finally:
+            done.set()
+    assert str(caught.value) == ("the Slack webhook did not answer within 0.5 s; the message may or may not "
+                                 "have been posted")
+
+
+def test_a_failed_chat_leaves_the_other_tried_and_the_summary_written(tmp_path: Path) -> None:
+    """digest.run: Slack's unusable URL is one failure; Teams is still posted to."""
+    from generator import digest
+
+    from .history_repo import scripted_repo
+
+    root = scripted_repo(tmp_path / "history")[0]
+    with chat([(200, {})]) as (teams, teams_log):
+        env = {"PLAYBOOK_SLACK_WEBHOOK": f"https://hooks.slack.example/T0/{SECRET}\nX-Injected: 1",
+               "PLAYBOOK_TEAMS_WEBHOOK": teams}
+        result = digest.run(root, date(2026, 3, 9), env)
+    assert result.posted == ["teams"] and len(teams_log.requests) == 1
+    assert len(result.failures) == 1 and SECRET not in result.failures[0]
+    assert result.markdown.startswith("## Playbook changes")
