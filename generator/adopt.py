@@ -33,10 +33,10 @@ EXAMPLE_NOTE = ("# An example written by `playbook init`: replace it with a real
                 "# file to the record's id), or delete it once the collection has records of its own.\n")
 # The hand-written lines init writes in place of the example company's (its team's handle).
 MACHINERY = (
-    "# The playbook's machinery: name the team that keeps it (schemas, templates, docs/, mkdocs.yml,\n"
-    "# .github/), then remove the '# ' at the start of each line, for example:\n"
-    "# /schemas/ @your-org/revops\n# /templates/ @your-org/revops\n# /docs/ @your-org/revops\n"
-    "# /mkdocs.yml @your-org/revops\n# /.github/ @your-org/revops\n\n"
+    "# The playbook's machinery: name the team that keeps it (playbook.yml, schemas, templates, docs/,\n"
+    "# mkdocs.yml, .github/), then remove the '# ' at the start of each line, for example:\n"
+    "# /playbook.yml @your-org/revops\n# /schemas/ @your-org/revops\n# /templates/ @your-org/revops\n"
+    "# /docs/ @your-org/revops\n# /mkdocs.yml @your-org/revops\n# /.github/ @your-org/revops\n\n"
 )
 _SLUG = re.compile(r"[^a-z0-9]+")
 _STARTER = re.compile(r"^starter: *true\b", re.MULTILINE)
@@ -385,12 +385,6 @@ def init(root: Path, request: Request, today: date) -> list[Step]:
                           "`playbook codeowners`"))
     else:
         steps.append(_write(root, settings.codeowners, owners_text))
-        unknown = codeowners.strangers(owners_text, playbook)
-        if unknown:
-            names = ", ".join(unknown)
-            steps.append(Step("kept", settings.codeowners, f"its hand-written lines name {names}, "
-                              "whom no record names any more (the example company's?): give the playbook's "
-                              "machinery (playbook.yml, mkdocs.yml, schemas/, ...) your own owners there"))
         missing = codeowners.unowned(owners_text)
         if missing:
             paths = ", ".join(p.lstrip("/") for p in missing)

@@ -24,7 +24,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from .model import Playbook, Record
-from .owners import handle_of, owner_of
+from .owners import owner_of
 from .problems import ERROR, WARNING, Problem
 
 OUTPUT = ".github/CODEOWNERS"  # unless playbook.yml sets `codeowners`
@@ -79,23 +79,6 @@ def unowned(text: str) -> list[str]:
                 owned = len(words) > 1
         if not owned:
             found.append(path)
-    return found
-
-
-def strangers(text: str, playbook: Playbook) -> list[str]:
-    """The handles that hand-written lines of ``text`` give something to and that no record of
-    the owner collections has (after ``playbook init``: the example company's), in order."""
-    known = {f"@{h}" for r in playbook.records.values()
-             if r.collection in playbook.settings.owner_collections
-             and (h := handle_of(r, playbook.settings)) is not None}
-    kept = _hand_written(text, OUTPUT)
-    if isinstance(kept, Problem):
-        return []
-    found: list[str] = []
-    for line in "".join(kept).splitlines():
-        for word in line.split("#", 1)[0].split()[1:]:
-            if word.startswith("@") and word not in known and word not in found:
-                found.append(word)
     return found
 
 
