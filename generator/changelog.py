@@ -32,7 +32,8 @@ from .problems import PlaybookError, errors, printable
 from .project import load_playbook
 
 WINDOW_DAYS = 14
-PAGE_LIMIT = 500  # changes on the What changed page (whole weeks); older ones are on record pages
+PAGE_LIMIT = 500  # changes on the What changed page; older ones are on record pages
+EXPORT_LIMIT = 500  # changes in playbook.json (the newest of the mark window)
 PAGE = "changes.md"
 KIND_WORDS = {"added": "added", "removed": "removed", "renamed": "renamed", "changed": "changed",
               "reviewed": "reviewed, no change"}
@@ -153,13 +154,18 @@ class ChangeLog:
         """Whether the page leaves older changes out (see :data:`PAGE_LIMIT`)."""
         return len(self.items) > self.page_limit
 
+    @property
+    def omitted(self) -> int:
+        """How many changes the page leaves out (see :data:`PAGE_LIMIT`)."""
+        return max(0, len(self.items) - self.page_limit)
+
     def weeks(self, limit: int | None = None) -> list[tuple[date, list[Item], list[Item]]]:
         """(Monday, real changes, review-only changes) per week, newest week first; with
-        ``limit``, the weeks of the newest ``limit`` changes only (whole weeks)."""
+        ``limit``, the newest ``limit`` changes only (the oldest week shown may be cut short:
+        one week of thousands of changes still makes a page of ``limit``)."""
         items = self.items
         if limit is not None and len(items) > limit:
-            last = items[limit - 1].day - timedelta(days=items[limit - 1].day.weekday())
-            items = [i for i in items if i.day >= last]
+            items = items[:limit]
         groups: dict[date, tuple[list[Item], list[Item]]] = {}
         for item in items:
             monday = item.day - timedelta(days=item.day.weekday())

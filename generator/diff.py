@@ -183,16 +183,45 @@ def similarity(old_raw: bytes, new_raw: bytes, old: Any = None, new: Any = None)
                                    new_raw.decode("utf-8", "replace"), autojunk=False).ratio()
 
 
+RARE = 32  # a field value shared by more removed records than this does not suggest a rename
+
+
 def _pair_renames(removed: dict[str, bytes], added: dict[str, bytes]) -> list[tuple[str, str]]:
-    """Pairs (old path, new path) of the same collection, most alike first."""
+    """Pairs (old path, new path) of the same collection, most alike first.
+
+    Linear in the records, not in their pairs (a bulk re-id replaces thousands at once): only
+    pairs that share a file's bytes, or a field value held by at most :data:`RARE` removed
+    records of the collection, are compared (a rename keeps at least half of its fields, and
+    values shared by many records say nothing about which record became which)."""
     data = {**{("old", p): _parsed(raw) for p, raw in removed.items()},
             **{("new", p): _parsed(raw) for p, raw in added.items()}}
+    same: dict[tuple[str, bytes], list[str]] = {}
+    index: dict[tuple[str, str, str], list[str]] = {}
+    texts: dict[str, list[str]] = {}  # removed records that are not mappings, by collection
+    for old, raw in removed.items():
+        collection = old.split("/")[1]
+        same.setdefault((collection, raw), []).append(old)
+        value = data["old", old]
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key != REVIEWED:
+                    index.setdefault((collection, str(key), _canonical(item)), []).append(old)
+        else:
+            texts.setdefault(collection, []).append(old)
     scored = []
-    for old, old_raw in removed.items():
-        for new, new_raw in added.items():
-            if old.split("/")[1] != new.split("/")[1]:
-                continue
-            ratio = similarity(old_raw, new_raw, data["old", old], data["new", new])
+    for new, new_raw in added.items():
+        collection = new.split("/")[1]
+        value = data["new", new]
+        candidates = set(same.get((collection, new_raw), ()))
+        if isinstance(value, dict):
+            for key, item in value.items():
+                posting = index.get((collection, str(key), _canonical(item)), ())
+                if key != REVIEWED and len(posting) <= RARE:
+                    candidates.update(posting)
+        if not isinstance(value, dict) or not candidates:
+            candidates.update(texts.get(collection, ())[:RARE])
+        for old in candidates:
+            ratio = similarity(removed[old], new_raw, data["old", old], value)
             if ratio >= RENAME_SIMILARITY:
                 scored.append((-ratio, old, new))
     pairs: list[tuple[str, str]] = []
@@ -362,7 +391,11 @@ class Describer:
 
 
 def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    """One text per value (YAML can hold dates and keys of mixed types, which JSON cannot)."""
+    try:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=repr)
+    except (TypeError, ValueError):
+        return repr(value)
 
 
 def word_diff(old: str, new: str, context: int = 4) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .audience import DEFAULT, is_withheld
-from .changelog import ChangeLog, records_json
+from .changelog import EXPORT_LIMIT, ChangeLog, records_json
 from .freshness import assess_all
 from .model import Playbook
 
@@ -70,7 +70,10 @@ def export(playbook: Playbook, today: date, audience: str = DEFAULT, changes: Ch
     }
     if changes is not None and changes.available:
         start = today - timedelta(days=changes.window - 1)
-        data["changes"] = records_json(changes, changes.between(start, today))
+        recent = changes.between(start, today)
+        data["changes"] = records_json(changes, recent[:EXPORT_LIMIT])
+        if len(recent) > EXPORT_LIMIT:
+            data["changes_omitted"] = len(recent) - EXPORT_LIMIT
     return data
 
 

@@ -372,3 +372,22 @@ def test_a_value_xml_cannot_carry_leaves_the_feed_well_formed(tmp_path: Path) ->
     parsed = feedparser.parse(document)
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert "Summary: “Ready for a sales call.” → “Ready for a call.”" in parsed.entries[0].content[0].value
+
+
+def test_one_week_of_many_changes_still_makes_a_bounded_page_and_export(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page and playbook.json list at most their limit, even inside one week, and say how
+    many are left out (issue 24 item 10: a week of 10,053 changes made a 3.4 MB page)."""
+    monkeypatch.setattr(changelog, "PAGE_LIMIT", 2)
+    monkeypatch.setattr(export, "EXPORT_LIMIT", 3)
+    log = changelog.load(repo, TODAY)
+    assert [(monday.isoformat(), len(real) + len(reviewed)) for monday, real, reviewed in log.weeks(2)] == [
+        ("2026-03-16", 2)]  # the week of 16 March holds 5 changes
+    page = tree(repo)["changes.md"]
+    assert page.count('<div class="pb-change" ') == 2
+    omitted = len(log.items) - 2
+    assert f"{omitted} older changes are not listed here: each record's page lists its own at the bottom, " \
+           'under "History".' in page
+    data = export.export(log.playbook, TODAY, "internal", log)
+    assert (len(data["changes"]), data["changes_omitted"]) == (3, 7)  # 10 changes from 7 to 20 March
+    jsonschema.validate(data, json.loads(export.SCHEMA.read_text()))
