@@ -228,6 +228,35 @@ def test_an_optional_field_saved_empty_counts_as_left_out(basic: Path) -> None:
     assert "summary" not in playbook.records[("people", "dana-reyes")].data
 
 
+# content/stages/mql.yaml as Decap CMS 3.16.3 saved it (captured over the local backend) after its
+# summary and its review interval (a number) were cleared in the form.
+DECAP_CLEARED = """title: Marketing qualified lead
+owner: revops
+last_reviewed: 2026-03-01
+review_every_days: ""
+summary: ""
+abbreviation: MQL
+order: 2
+definition: |
+  A lead whose fit and behaviour score crossed the agreed threshold.
+
+  Sales accepts or rejects it within one working day.
+entry_criteria:
+  - Fit grade A or B
+  - Behaviour score of 60 or more
+owning_team: revops
+next_stages:
+  - sql
+"""
+
+
+def test_what_decap_writes_for_cleared_fields_passes_check(basic: Path) -> None:
+    (basic / "content/stages/mql.yaml").write_text(DECAP_CLEARED)
+    playbook = loaded(basic)
+    data = playbook.records[("stages", "mql")].data
+    assert "summary" not in data and "review_every_days" not in data
+
+
 def test_a_required_field_saved_empty_is_still_reported(basic: Path) -> None:
     (basic / "content/people/dana-reyes.yaml").write_text(DECAP_SAVED.replace("title: Dana Reyes", "title: ''"))
     assert [str(p) for p in load_playbook(basic)[1]] == [
