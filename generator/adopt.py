@@ -132,6 +132,25 @@ def merged_settings(current: dict[str, Any], request: Request) -> dict[str, Any]
     return data
 
 
+def linked(root: Path, rel: str) -> bool:
+    """Whether ``root/rel``, or a folder between ``root`` and it, is a symbolic link (dangling
+    or not): writing there could change or create a file outside the repository."""
+    path = root / rel
+    while path != root and path != path.parent:
+        if path.is_symlink():
+            return True
+        path = path.parent
+    return False
+
+
+def refuse_links(root: Path, rels: list[str]) -> None:
+    """:class:`InitError` before anything changes when a file ``init`` writes is a link."""
+    found = sorted({rel for rel in rels if linked(root, rel)})
+    if found:
+        raise InitError(f"refusing to write through symbolic links: {', '.join(found)} (init writes these "
+                        "files; replace each link by a plain file, or remove it)")
+
+
 def _write(root: Path, rel: str, text: str) -> Step:
     path = root / rel
     current = path.read_text(encoding="utf-8") if path.is_file() else None
@@ -357,6 +376,8 @@ def init(root: Path, request: Request, today: date) -> list[Step]:
     _, problems = read_settings(settings_text(data).encode())  # before anything changes
     if problems:
         raise InitError(f"the settings are not valid:\n{format_text(problems).rstrip()}")
+    refuse_links(root, [FILE, START_PAGE, editor.SETTINGS, before,
+                        str(data.get("codeowners") or codeowners.OUTPUT), codeowners.OUTPUT])
     steps: list[Step] = []
     handles: set[str] = set()
     if replace:

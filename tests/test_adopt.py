@@ -312,3 +312,24 @@ def test_init_keeps_hand_written_codeowners_lines_changed_since_the_last_commit(
     assert ("     kept  .github/CODEOWNERS  (its hand-written lines name the example company's owners and it "
             "changed since the last commit: replace those lines yourself)") in out.splitlines()
     assert owners.read_text().startswith("/schemas/ @example/revops\n/docs/ @example/revops\n")
+
+
+@pytest.mark.parametrize("rel", [".github/CODEOWNERS", ".vscode/settings.json", "docs/start-here.md",
+                                 "playbook.yml"])
+@pytest.mark.parametrize("dangling", [False, True])
+def test_init_never_writes_through_a_symbolic_link(clone: Path, tmp_path: Path, rel: str, dangling: bool) -> None:
+    """Issue 24, point 5: a link at a file init writes (pointing outside, or nowhere yet) makes it
+    stop before anything changes, as `playbook codeowners` does."""
+    outside = tmp_path / "outside.txt"
+    if not dangling:
+        outside.write_text("not yours\n")
+    target = clone / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        target.unlink()
+    target.symlink_to(outside)
+    before = {p: p.read_bytes() for p in clone.rglob("*") if p.is_file() and ".git" not in p.parts}
+    code, _ = run("init", "--company", "Acme", "--today", "2026-12-01", "--root", str(clone))
+    assert code == 2
+    assert outside.read_text() == "not yours\n" if not dangling else not outside.exists()
+    assert {p: p.read_bytes() for p in clone.rglob("*") if p.is_file() and ".git" not in p.parts} == before
