@@ -243,3 +243,102 @@ def test_publish_deploys_only_from_the_default_branch() -> None:
     data, _, _ = load(REPO / ".github/workflows/publish.yml")
     assert "workflow_dispatch" in data["on"]
     assert data["jobs"]["deploy"]["if"] == DEFAULT_BRANCH_ONLY
+
+
+# ---------------------------------------------------------------------------
+# ci.yml's two paths (issue 21 item 3): content-only pull requests take the fast one
+
+
+def ci_path(*paths: str) -> str:
+    """What .ci/paths.py decides for these changed paths (given as git diff -z writes them)."""
+    result = subprocess.run([sys.executable, str(REPO / ".ci/paths.py")], input="\0".join(paths).encode(),
+                            capture_output=True, check=True)
+    return result.stdout.decode().strip()
+
+
+@pytest.mark.parametrize(("paths", "kind"), [
+    (("content/stages/mql.yaml",), "content"),
+    (("content/stages/mql.yaml", "docs/how-we-work.md", "playbook.yml"), "content"),
+    (("docs/guides/new page.md",), "content"),
+    (("content/stages/mql.yaml", "generator/render.py"), "full"),
+    (("templates/stages.md.j2",), "full"),
+    (("schemas/stages.schema.json",), "full"),
+    (("tests/test_render.py",), "full"),
+    ((".github/workflows/ci.yml",), "full"),
+    ((".github/CODEOWNERS",), "full"),
+    (("mkdocs.yml",), "full"),
+    (("requirements.txt",), "full"),
+    (("Makefile",), "full"),
+    (("playbook.yml.bak",), "full"),
+    (("content",), "full"),
+    (("content/../generator/render.py",), "full"),
+    (("docs/x.md\ngenerator/render.py",), "full"),
+    ((), "full"),  # nothing to compare: run everything
+])
+def test_the_path_rule_sends_only_content_changes_down_the_fast_path(paths: tuple[str, ...], kind: str) -> None:
+    assert ci_path(*paths) == f"kind={kind}"
+
+
+def test_ci_runs_the_fast_path_for_content_and_everything_else_otherwise() -> None:
+    data, _, _ = load(REPO / ".github/workflows/ci.yml")
+    jobs = data["jobs"]
+    decide = "\n".join(job_runs(jobs["paths"]))
+    assert 'git diff --name-only -z "$BASE_SHA" HEAD | python3 .ci/paths.py >> "$GITHUB_OUTPUT"' in decide
+    assert 'echo "kind=full" >> "$GITHUB_OUTPUT"' in decide  # a push to main, a manual run
+    assert jobs["paths"]["outputs"] == {"kind": "${{ steps.paths.outputs.kind }}"}
+    assert all(not step.get("uses", "").startswith("dorny/") for step in jobs["paths"]["steps"])
+    fast = jobs["content"]
+    assert (fast["needs"], fast["if"]) == ("paths", "needs.paths.outputs.kind == 'content'")
+    for name in ("check", "newest-python"):
+        assert (jobs[name]["needs"], jobs[name]["if"]) == ("paths", "needs.paths.outputs.kind == 'full'")
+    runs = "\n".join(job_runs(fast))
+    for command in (".venv/bin/playbook check --format github", ".venv/bin/playbook codeowners --check",
+                    '.venv/bin/playbook diff "$BASE_SHA" >> "$GITHUB_STEP_SUMMARY"',
+                    ".venv/bin/mkdocs build --strict --site-dir site", ".venv/bin/python .ci/links.py site",
+                    'git diff --name-only -z "$BASE_SHA" HEAD | .venv/bin/python .ci/smoke.py site'):
+        assert command in runs, command
+    assert "make test" not in runs and "pytest" not in runs
+    assert "make test" in "\n".join(job_runs(jobs["check"]))
+    assert ".venv/bin/python .ci/links.py site" in "\n".join(job_runs(jobs["check"]))
+
+
+def test_the_link_check_finds_a_broken_link(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "stages/mql").mkdir(parents=True)
+    (site / "index.html").write_text('<a href="stages/mql/">MQL</a> <a href="https://x.example/">x</a> '
+                                     '<a href="#top">top</a> <img src="assets/logo.png">', encoding="utf-8")
+    (site / "stages/mql/index.html").write_text('<a href="../../">home</a> <a href="../sql/">SQL</a> '
+                                                '<a href="/stages/mql/">self</a>', encoding="utf-8")
+    result = subprocess.run([sys.executable, str(REPO / ".ci/links.py"), str(site)], capture_output=True, text=True)
+    assert (result.returncode, result.stdout) == (
+        1, "index.html: broken link assets/logo.png\nstages/mql/index.html: broken link ../sql/\n")
+    (site / "assets").mkdir()
+    (site / "assets/logo.png").write_bytes(b"png")
+    (site / "stages/sql").mkdir()
+    (site / "stages/sql/index.html").write_text("<h1>SQL</h1>", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(REPO / ".ci/links.py"), str(site)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
+def _smoke(site: Path, *paths: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(REPO / ".ci/smoke.py"), str(site)], input="\0".join(paths),
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.browser
+def test_the_smoke_test_opens_the_changed_pages_and_fails_on_a_script_error(built_basic: Path,
+                                                                             tmp_path: Path) -> None:
+    from tests.browser import require_chromium
+
+    require_chromium()
+    site = built_basic / "site"
+    result = _smoke(site, "content/stages/mql.yaml", "content/stages/gone.yaml", "README.md")
+    assert (result.returncode, result.stdout) == (0, "smoke.py: 1 page(s) load in Chromium: /stages/mql/\n")
+    assert _smoke(site, "playbook.yml").stdout == "smoke.py: 1 page(s) load in Chromium: /\n"
+    broken = tmp_path / "site"
+    (broken / "stages/mql").mkdir(parents=True)
+    (broken / "stages/mql/index.html").write_text("<h1>MQL</h1><script>undefinedFunction()</script>",
+                                                  encoding="utf-8")
+    result = _smoke(broken, "content/stages/mql.yaml")
+    assert result.returncode == 1
+    assert result.stdout == "/stages/mql/: script error: undefinedFunction is not defined\n"
