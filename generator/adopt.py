@@ -26,7 +26,7 @@ from .model import Playbook
 from .problems import errors, format_text
 from .project import CONTENT, SUFFIX, load_playbook
 from .scaffold import ScaffoldError, scaffold
-from .schemas import Collection
+from .schemas import DEFAULT_OWNERS, Collection
 
 START_PAGE = "docs/start-here.md"
 EXAMPLE_NOTE = ("# An example written by `playbook init`: replace it with a real record (and rename the\n"
@@ -100,7 +100,7 @@ def settings_text(data: dict[str, Any]) -> str:
     lines.append(f"starter: {'true' if data.get('starter') else 'false'}  # true: content/ still holds the "
                  "fictional example company")
     lines.append("owners:")
-    collections = ", ".join(owners.get("collections") or ("people", "teams"))
+    collections = ", ".join(owners.get("collections") or DEFAULT_OWNERS)
     lines.append(f"  collections: [{collections}]  # the collections whose records can own records")
     field = owners.get("handle_field") or "github"
     lines.append(f"  handle_field: {field}  # the field with a code-host handle")

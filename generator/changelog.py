@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from . import feed, webhook
 from .audience import DEFAULT, scope
-from .dates import parse_iso_date
+from .dates import day_and_month, digest_title, parse_iso_date
 from .escape import inline, safe_url
 from .history import History, Shown, commits_since, read_history, visible
 from .model import Playbook, Record
@@ -398,12 +398,13 @@ def digest(log: ChangeLog, start: date, end: date, *, site_url: str | None) -> w
         url = base + log.playbook.url(item.record) if base and item.record else log.url(item)
         details = tuple(plain(line) for line in item.lines if not line.startswith("**Last reviewed**"))
         by = f", {log.author(item)}" if log.author(item) else ""
-        posts.append(webhook.Item(f"{item.headline()} ({item.day:%-d %b}{by})", url, details[:5]))
+        day = day_and_month(item.day, short=True)
+        posts.append(webhook.Item(f"{item.headline()} ({day}{by})", url, details[:5]))
     if reviewed:
         posts.append(webhook.Item("Reviewed, no change: " + ", ".join(i.title for i in reviewed)))
     footer = (f"{len(real)} change{'s' if len(real) != 1 else ''}, {len(reviewed)} review"
               f"{'s' if len(reviewed) != 1 else ''}")
-    return webhook.Digest(f"Playbook changes, {start:%-d %b} to {end:%-d %b %Y}", tuple(posts),
+    return webhook.Digest(digest_title(start, end), tuple(posts),
                           base + "changes/" if base else None, footer)
 
 

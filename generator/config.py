@@ -31,6 +31,8 @@ DEFAULT_CODEOWNERS = ".github/CODEOWNERS"
 HANDLE_FORMATS = ("github", "gitlab")
 
 
+DEFAULT_SITE_NAME = "Playbook"  # a site named by neither playbook.yml nor mkdocs.yml
+
 @dataclass(frozen=True)
 class Settings:
     """What ``playbook.yml`` says, with defaults for everything it leaves out."""
@@ -55,7 +57,8 @@ class Settings:
 
     @property
     def title(self) -> str | None:
-        """The site's name, when the settings decide it."""
+        """The site's name, when the settings decide it (else the builder's, else
+        :data:`DEFAULT_SITE_NAME`)."""
         if self.site_name:
             return self.site_name
         return f"{self.company} — Sales & Marketing Playbook" if self.company else None

@@ -32,3 +32,25 @@ def is_real_date(text: object) -> bool:
     except ValueError:
         return False
     return True
+
+
+# How dates read to people: English month names whatever the machine's locale, and no
+# platform-only strftime flag (``%-d`` is glibc's).
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+def day_and_month(day: date, *, short: bool = False) -> str:
+    """``9 November`` (``9 Nov`` with ``short``)."""
+    month = MONTHS[day.month - 1]
+    return f"{day.day} {month[:3] if short else month}"
+
+
+def long_date(day: date) -> str:
+    """``9 November 2026``."""
+    return f"{day_and_month(day)} {day.year}"
+
+
+def digest_title(start: date, end: date) -> str:
+    """The title of the digest of the changes from ``start`` to ``end`` (the page and the chat post)."""
+    return f"Playbook changes, {day_and_month(start)} to {long_date(end)}"

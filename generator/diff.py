@@ -41,6 +41,7 @@ from .schemas import (
     ref_targets,
     resolve_node,
 )
+from .wording import field_title
 
 REVIEWED = "last_reviewed"
 RENAME_SIMILARITY = 0.5
@@ -276,8 +277,7 @@ class Describer:
         return f"{inline(version.title)} (`{version.collection}/{version.id}`)"
 
     def label(self, node: dict[str, Any], name: str) -> str:
-        title = node.get("title") if isinstance(node, dict) else None
-        return inline(title or name.replace("_", " ").capitalize())
+        return inline(field_title(node, name))
 
     # Values -----------------------------------------------------------------
 

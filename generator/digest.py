@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import changelog, webhook
 from .audience import DEFAULT
+from .dates import digest_title
 
 ENVIRONMENT = {"slack": "PLAYBOOK_SLACK_WEBHOOK", "teams": "PLAYBOOK_TEAMS_WEBHOOK"}
 SITE_URL = "PLAYBOOK_SITE_URL"
@@ -43,7 +44,7 @@ def run(root: Path, today: date, environ: Mapping[str, str], *, audience: str = 
     start, end = week_before(today)
     log = changelog.load(root, today, audience)
     items = log.between(start, end)
-    title = f"Playbook changes, {start:%-d %B} to {end:%-d %B %Y}"
+    title = digest_title(start, end)
     result = Result(start, end, changelog.markdown(log, items, title), len(items))
     url = site_url or environ.get(SITE_URL) or None
     message = changelog.digest(log, start, end, site_url=url)

@@ -25,7 +25,7 @@ from mkdocs.structure.files import File, Files
 
 from . import changelog, reload, search
 from .audience import AUDIENCES
-from .config import Settings, load_settings
+from .config import DEFAULT_SITE_NAME, Settings, load_settings
 from .contribution import (
     Contribution,
     contribute,
@@ -129,7 +129,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # playbook.yml decides the site's name and addresses (its own mistakes are reported by the
         # build below), before anything is built with them.
         apply_settings(config, load_settings(self.root)[0])
-        site_name = str(config.site_name or "Playbook")
+        site_name = str(config.site_name or DEFAULT_SITE_NAME)
         config.site_name = site_name_text(site_name)  # the theme prints it: text, never markup
         try:
             self.today = build_date(self.config.today)

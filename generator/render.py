@@ -34,7 +34,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from . import clock, closures, escape
+from . import clock, closures, dates, escape, wording
 from .audience import is_withheld
 from .dates import is_real_date, parse_iso_date
 from .freshness import Freshness, assess_all
@@ -43,6 +43,7 @@ from .model import Playbook, Record
 from .problems import PlaybookError, Problem
 from .schedule import next_date, period_days
 from .schemas import Collection, resolve
+from .wording import humanize
 
 TEMPLATES = "templates"
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -149,16 +150,12 @@ def make_environment(root: Path) -> Environment:
     return env
 
 
-def humanize(name: str) -> str:
-    return str(name).replace("_", " ").replace("-", " ").capitalize()
-
-
 def long_date(value: date | str) -> str:
     try:
         day = value if isinstance(value, date) else parse_iso_date(str(value))
     except ValueError as exc:
         raise TemplateRuntimeError(f"long_date: {exc}") from None
-    return f"{day.day} {day:%B %Y}"
+    return dates.long_date(day)
 
 
 def relative(target: str, page: str) -> str:
@@ -299,8 +296,7 @@ def _ref_filter(context: Any, value: Any) -> Markup:
 
 
 def field_title(collection: Collection, name: str) -> str:
-    prop = collection.schema.get("properties", {}).get(name, {})
-    return str(prop.get("title") or humanize(name))
+    return wording.field_title(collection.schema.get("properties", {}).get(name), name)
 
 
 # ---------------------------------------------------------------------------
@@ -399,7 +395,7 @@ class FieldRenderer:
         props = schema.get("properties", {})
         keys = [k for k in props if any(k in i for i in items)]
         keys += [k for i in items for k in i if k not in keys]
-        head = " | ".join(escape.inline(props.get(k, {}).get("title") or humanize(k)) for k in keys)
+        head = " | ".join(escape.inline(wording.field_title(props.get(k), k)) for k in keys)
         rows = [f"| {head} |", "|" + " --- |" * len(keys)]
         for index, item in enumerate(items):
             cells = (self.scalar(item.get(k), (*path, index, k)) for k in keys)
@@ -411,7 +407,7 @@ class FieldRenderer:
         props = schema.get("properties", {})
         lines = []
         for key in [k for k in props if k in value] + [k for k in value if k not in props]:
-            title = escape.inline(props.get(key, {}).get("title") or humanize(key))
+            title = escape.inline(wording.field_title(props.get(key), key))
             item = value[key]
             if _is_scalar(item):
                 lines.append(f"- **{title}:** {self.scalar(item, (*path, key))}")

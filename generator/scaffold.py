@@ -23,6 +23,7 @@ from .placeholders import DEFAULT_MARK
 from .problems import Problem, errors
 from .project import CONTENT, SUFFIX, load_playbook
 from .schemas import Collection, is_valid_id, resolve_node
+from .wording import field_title
 
 TODO = "TODO"
 _SPACE = re.compile(r"\s+")
@@ -33,7 +34,7 @@ class ScaffoldError(Exception):
 
 
 def _label(name: str, node: dict[str, Any]) -> str:
-    return str(node.get("title") or name.replace("_", " ")).lower()
+    return field_title(node, name).lower()
 
 
 class _Builder:
@@ -116,7 +117,7 @@ class _Builder:
                             f"create one first (playbook new {targets[0]} ID)")
 
     def owner_value(self, node: dict[str, Any]) -> str:
-        annotation = node.get("x-ref", ("people", "teams"))
+        annotation = node.get("x-ref", self.playbook.settings.owner_collections)
         targets = (annotation,) if isinstance(annotation, str) else tuple(annotation)
         if self.owner is None:
             self.chose = True

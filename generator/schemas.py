@@ -42,6 +42,7 @@ from .schemawalk import (
 from .schemawalk import (
     Location as Location,
 )
+from .wording import humanize
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 SCHEMA_SUFFIX = ".schema.json"
@@ -101,7 +102,7 @@ def _settings(
 ) -> Collection:
     meta = schema.get("x-playbook", {})
     columns = tuple(
-        Column(c["field"], c.get("title", c["field"].replace("_", " ").capitalize()))
+        Column(c["field"], c.get("title") or humanize(c["field"]))
         for c in meta.get("columns", [])
     )
     return Collection(
@@ -110,7 +111,7 @@ def _settings(
         schema=schema,
         validator=validator,
         resolver=resolver,
-        title=meta.get("title") or schema.get("title") or name.replace("-", " ").capitalize(),
+        title=meta.get("title") or schema.get("title") or humanize(name),
         singular=schema.get("title") or name,
         description=schema.get("description", ""),
         order=int(meta.get("order", 100)),

@@ -18,6 +18,7 @@ from typing import Any
 from . import changelog, feed
 from .adopt import adoption_commit
 from .audience import DEFAULT, of_page, scope, sees
+from .config import DEFAULT_SITE_NAME
 from .history import History, commits_since, read_history
 from .model import Playbook, Record
 from .pages import is_page, read_page
@@ -41,7 +42,7 @@ class Options:
     window: int = changelog.WINDOW_DAYS  # days a record is marked "new" or "changed"
     repo_url: str | None = None  # links to commits and pull requests
     site_url: str | None = None  # absolute links in the feed
-    site_name: str = "Playbook"
+    site_name: str = DEFAULT_SITE_NAME
     directory_urls: bool = True  # the builder's use_directory_urls: where pages are served
 
 

@@ -16,13 +16,12 @@ The command is :mod:`generator.commands.stale`.
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from . import escape
+from . import escape, problems
 from .freshness import DUE_SOON_DAYS, LABELS, STATUSES, Freshness, assess_all, urgency
 from .model import Playbook
 from .owners import Owner
@@ -30,7 +29,6 @@ from .problems import Problem, format_github
 
 MARKER = "<!-- playbook:stale-content -->"
 NO_OWNER = Owner("", "(no owner)")
-_HIDDEN = ("Zl", "Zp")
 COUNT_WORDS = {"overdue": ("overdue", "overdue"), "drifted": ("needs re-review", "need re-review"),
                "due-soon": ("due soon", "due soon")}
 
@@ -86,11 +84,8 @@ def summary(report: Report) -> str:
 
 
 def printable(value: object) -> str:
-    """Untrusted text for a terminal or a log: control characters shown as escapes."""
-    return "".join(
-        f"\\u{ord(c):04x}" if unicodedata.category(c) in _HIDDEN or unicodedata.category(c)[0] == "C" else c
-        for c in str(value)
-    )
+    """Untrusted text for a terminal or a log: :func:`generator.problems.printable` (the one rule)."""
+    return problems.printable(str(value))
 
 
 def _owner_text(owner: Owner) -> str:

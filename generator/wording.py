@@ -22,6 +22,17 @@ def describe_value(value: Any) -> str:
     return "a mapping"
 
 
+def humanize(name: object) -> str:
+    """A field or collection name as words: ``owning_team`` and ``owning-team`` -> ``Owning team``."""
+    return str(name).replace("_", " ").replace("-", " ").capitalize()
+
+
+def field_title(schema: object, name: object) -> str:
+    """The one title of a field: its schema's ``title``, else its name as words."""
+    title = schema.get("title") if isinstance(schema, dict) else None
+    return str(title) if title else humanize(name)
+
+
 def field_name(path: Iterable[str | int]) -> str:
     """``('objections', 2, 'response')`` -> ``objections[2].response``."""
     out = ""

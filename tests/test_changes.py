@@ -254,7 +254,7 @@ def test_digest_of_a_week_posts_to_slack_and_teams(repo: Path, monkeypatch: pyte
     assert text.startswith("## Playbook changes, 2 March to 8 March 2026\n\n")
     assert text.endswith("\nReviewed, no change: Sales (2026-03-05).\n")
     payload = json.loads(slack_log.requests[0][2])
-    assert payload["text"] == "Playbook changes, 2 Mar to 8 Mar 2026"
+    assert payload["text"] == "Playbook changes, 2 March to 8 March 2026"  # the page's title (one format)
     lines = payload["blocks"][1]["text"]["text"].splitlines()
     assert lines == [
         "• <https://playbook.example/slas/mql-first-call/|Service-level agreement renamed: MQL follow-up (id "
@@ -274,7 +274,7 @@ def test_digest_of_a_week_posts_to_slack_and_teams(repo: Path, monkeypatch: pyte
     assert payload["blocks"][2]["elements"][0]["text"] == (
         "4 changes, 1 review · <https://playbook.example/changes/|What changed>")
     card = json.loads(teams_log.requests[0][2])["attachments"][0]["content"]
-    assert card["body"][0]["text"] == r"Playbook changes, 2 Mar to 8 Mar 2026"
+    assert card["body"][0]["text"] == r"Playbook changes, 2 March to 8 March 2026"
 
 
 def test_no_post_in_a_week_without_changes(repo: Path, monkeypatch: pytest.MonkeyPatch,

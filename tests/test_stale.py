@@ -216,10 +216,11 @@ def test_untrusted_titles_are_inert(root: Path) -> None:
     assert "<script" not in body and "@everyone" not in body and "](javascript" not in body
     assert md("@everyone") == "@\u200beveryone"
     _, text = stale(root)
-    assert "red\\u000a# head" in text
+    assert "red\\n# head" in text  # written as problems.printable writes it
     _, annotations = stale(root, "--format", "github")
     assert len(annotations.splitlines()) == 4
-    assert printable("a\tb") == "a\\u0009b"
+    assert printable("a\tb") == "a\\tb"
+    assert printable("\x1b[31m\u202e\u2028") == "\\x1b[31m\\u202e\\u2028"
 
 
 def test_markdown_is_cut_to_fit(root: Path) -> None:
