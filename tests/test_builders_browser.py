@@ -117,19 +117,20 @@ def build_with(builder: str, root: Path, work: Path, audience: str) -> Path:
 
 @pytest.fixture(scope="session")
 def site_of(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], Path]:
-    """``site_of(builder, audience)``: the fixture's site, built once per session."""
+    """``site_of(builder, audience, fixture)``: the fixture's site (``builders`` unless named),
+    built once per session."""
     for builder in (ZENSICAL, PROPERDOCS):
         if not builder.exists():
             pytest.fail(f"{builder.name} is not installed in this environment: it is pinned in requirements.txt")
-    made: dict[tuple[str, str], Path] = {}
+    made: dict[tuple[str, str, str], Path] = {}
 
-    def get(builder: str, audience: str = "internal") -> Path:
-        if (builder, audience) not in made:
-            work = tmp_path_factory.mktemp(f"{builder}-{audience}")
+    def get(builder: str, audience: str = "internal", fixture: str = "builders") -> Path:
+        if (builder, audience, fixture) not in made:
+            work = tmp_path_factory.mktemp(f"{builder}-{audience}-{fixture}")
             root = work / "playbook"
-            shutil.copytree(FIXTURES / "builders", root)
-            made[builder, audience] = build_with(builder, root, work, audience)
-        return made[builder, audience]
+            shutil.copytree(FIXTURES / fixture, root)
+            made[builder, audience, fixture] = build_with(builder, root, work, audience)
+        return made[builder, audience, fixture]
 
     return get
 
@@ -193,6 +194,33 @@ def test_properdocs_writes_the_plugin_build_byte_for_byte(site_of: Callable[...,
 def test_same_pages_as_the_plugin_build(site_of: Callable[..., Path], builder: str) -> None:
     assert pages_of(site_of(builder)) == pages_of(site_of("plugin"))
     assert "stages/mql" in pages_of(site_of(builder)) and "tags" in pages_of(site_of(builder))
+
+
+# A second company (tests/fixtures/tidewell, issue 23): other collections, ids and words, a
+# collection with no records (the calendar) and one switched off (battlecards). ProperDocs is left
+# out here: its site is the MkDocs build's byte for byte (tested above).
+SECOND = ("plugin", "zensical", "mkdocs")
+TIDEWELL_PAGES = {".", "buyers", "buyers/practice-manager", "rules", "huddles", "huddles/inbound-standup", "huddles/quarter-kickoff",
+                  "scores", "scores/engagement", "scores/fit", "statuses", "statuses/new", "statuses/working",
+                  "statuses/signed", "rules/twenty-four-hour-rule", "territories", "territories/north-coast",
+                  "territories/inland-valleys", "pods", "pods/inbound", "pods/field-care", "members",
+                  "members/rosa-lindgren", "members/tariq-hale", "how-we-sell", "changes", "freshness"}
+
+
+@site_test
+@pytest.mark.parametrize("builder", SECOND)
+def test_a_second_company_gets_the_same_pages_and_none_for_what_it_does_not_use(
+        site_of: Callable[..., Path], builder: str) -> None:
+    site = site_of(builder, "internal", "tidewell")
+    pages = pages_of(site)
+    assert pages == pages_of(site_of("plugin", "internal", "tidewell"))
+    assert set(pages) - {"admin", "search", "tags"} == TIDEWELL_PAGES
+    found = [site / "search/search_index.json", site / "search.json"]  # MkDocs' and Zensical's
+    index = next(f for f in found if f.is_file()).read_text(encoding="utf-8")
+    assert "statuses/working" in index  # what the check below looks for
+    home = page(site, ".")
+    for unused in ("calendar/", "battlecards/", "Company calendar", "Battlecards", "Rival clinic suite"):
+        assert unused not in index and unused not in home, unused
 
 
 @site_test
@@ -317,13 +345,13 @@ pytest.importorskip("playwright.sync_api")
 
 @pytest.fixture(scope="module")
 def url_of(site_of: Callable[..., Path]) -> Iterator[Callable[..., str]]:
-    """``url_of(builder, audience)``: the site served on 127.0.0.1, once per module."""
-    served: dict[tuple[str, str], str] = {}
+    """``url_of(builder, audience, fixture)``: the site served on 127.0.0.1, once per module."""
+    served: dict[tuple[str, str, str], str] = {}
     with ExitStack() as stack:
-        def get(builder: str, audience: str = "internal") -> str:
-            if (builder, audience) not in served:
-                served[builder, audience] = stack.enter_context(serve(site_of(builder, audience)))
-            return served[builder, audience]
+        def get(builder: str, audience: str = "internal", fixture: str = "builders") -> str:
+            if (builder, audience, fixture) not in served:
+                served[builder, audience, fixture] = stack.enter_context(serve(site_of(builder, audience, fixture)))
+            return served[builder, audience, fixture]
 
         yield get
 
@@ -547,6 +575,27 @@ def test_every_page_loads_without_errors_or_another_host(reader: Callable[..., R
         r.open(base + ("" if path == "." else path + "/"))
     others = [u for u in r.requests if not u.startswith(base) and not u.startswith("https://api.github.com/")]
     assert (r.errors, r.dialogs, others) == ([], [], [])
+
+
+@browser_test
+@pytest.mark.parametrize("builder", SECOND)
+def test_a_second_company_loads_without_errors_and_shows_what_its_templates_leave(
+        reader: Callable[..., Reader], site_of: Callable[..., Path], url_of: Callable[..., str],
+        builder: str) -> None:
+    base = url_of(builder, "internal", "tidewell")
+    r = reader()
+    for path in pages_of(site_of(builder, "internal", "tidewell")):
+        r.open(base + ("" if path == "." else path + "/"))
+    others = [u for u in r.requests if not u.startswith(base) and not u.startswith("https://api.github.com/")]
+    assert (r.errors, r.dialogs, others) == ([], [], [])
+    page = r.open(base + "huddles/quarter-kickoff/")
+    article = page.locator("article").inner_text()
+    # The huddles template places the cadence and the next date; the layout adds the rest.
+    assert "Next huddle: Wednesday 1 April 2026" in article  # the first working day of the quarter
+    headings = [h.replace("¶", "").strip() for h in page.locator("article h2").all_inner_texts()]
+    assert headings[:2] == ["Pods that attend", "Agenda"]
+    nav = [t.strip() for t in page.locator(".md-nav--primary > .md-nav__list > li > a").all_inner_texts()]
+    assert "Lead statuses" in nav and "Company calendar" not in nav and "Battlecards" not in nav
 
 
 @browser_test

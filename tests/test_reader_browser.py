@@ -395,3 +395,51 @@ def test_a_reader_enters_when_the_lead_arrived_and_reads_each_deadline(desktop: 
     assert cells.all_inner_texts() == ["Tue 6 Jul 2027, 10:30", "Tue 6 Jul 2027, 16:30", "Wed 7 Jul 2027, 16:30"]
     screenshot(page, "reader-clock")
     assert desktop.errors == []
+
+
+# ---------------------------------------------------------------------------
+# A second company (tests/fixtures/tidewell, issue 23): other collections, ids and words
+
+
+@pytest.fixture(scope="module")
+def tidewell(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    root = tmp_path_factory.mktemp("reader-tidewell") / "tidewell"
+    shutil.copytree(FIXTURES / "tidewell", root)
+    folder = build_site(root, today=TODAY)
+    with serve(folder) as url:
+        yield Site(url, folder, _pages(folder))
+
+
+@pytest.mark.parametrize("query, first", [
+    ("WRK", "statuses/working/"),  # a status's CRM code, its glossary term
+    ("Office lead", "buyers/practice-manager/"),  # a buyer's job title
+    ("24-hour rule", "rules/twenty-four-hour-rule/"),
+])
+def test_search_on_a_second_company(desktop: Reader, tidewell: Site, query: str, first: str) -> None:
+    page = desktop.open(tidewell.url + "?q=" + quote(query))
+    page.locator(".md-search-result__item a").first.wait_for(timeout=15_000)
+    hrefs = page.locator(".md-search-result__list > li > a").evaluate_all("els => els.map(e => e.href)")
+    assert [path_of(h, tidewell) for h in hrefs][:1] == [first], hrefs[:5]
+    assert desktop.errors == []
+
+
+def test_a_second_companys_record_page_shows_its_place_and_its_own_fields(desktop: Reader, tidewell: Site) -> None:
+    page = desktop.open(tidewell.url + "statuses/working/")
+    active = page.locator(".md-nav--primary .md-nav__item--active > a.md-nav__link")
+    assert active.count() == 1 and active.inner_text().strip() == "Lead statuses"
+    assert page.locator("article nav.pb-crumbs a").all_inner_texts() == ["Home", "Lead statuses"]
+    assert page.locator(".pb-pager__prev a").inner_text() == "New inquiry"
+    assert page.locator(".pb-pager__next a").inner_text() == "Signed clinic"
+    nav = page.locator(".md-nav--primary").inner_text()
+    assert "Company calendar" not in nav and "Battlecards" not in nav  # empty, switched off
+    buyer = desktop.open(tidewell.url + "buyers/practice-manager/").locator("article").inner_text()
+    assert "Deal-breakers" in buyer and "No online booking" in buyer  # no template: from the schema
+    assert desktop.errors == []
+
+
+def test_no_page_of_a_second_company_is_clipped_on_a_phone(browser: Any, tidewell: Site) -> None:
+    reader = Reader(browser, PHONE)
+    clipped = {path: found for path in tidewell.pages if (found := reader.open(tidewell.url + path).evaluate(CLIPPED))}
+    assert len(tidewell.pages) > 20 and clipped == {}
+    assert reader.errors == []
+    reader.context.close()
