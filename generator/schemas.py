@@ -24,6 +24,7 @@ from jsonschema.exceptions import SchemaError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from . import patterns
 from .dates import is_real_date
 from .problems import Problem
 from .schemacheck import annotation_problems, marks, read_schema, reference_cycle
@@ -204,13 +205,15 @@ def _vet(schema: Any, files: set[str], formats: set[str], refs: set[str]) -> boo
 
 
 class _Pattern:
-    """``pattern`` for jsonschema-rs with Python's ``re.search``, exactly as ``jsonschema`` does."""
+    """``pattern`` for jsonschema-rs with the slow path's bounded search (:mod:`generator.patterns`):
+    a value that takes too long is not valid here, and the slow path says why."""
 
     def __init__(self, parent: Any, value: Any, path: Any) -> None:
-        self.regex = re.compile(value)
+        self.pattern = value
+        patterns.compiled(value)
 
     def validate(self, instance: Any) -> None:
-        if isinstance(instance, str) and not self.regex.search(instance):
+        if isinstance(instance, str) and not patterns.search(self.pattern, instance):
             raise ValueError("does not match")
 
 
@@ -301,7 +304,7 @@ def load_schemas(
                                         "of, without going into a field, so no value could ever be "
                                         "checked against it"))
             continue
-        validator = Draft202012Validator(schema, registry=registry, format_checker=_FORMATS)
+        validator = patterns.Validator(schema, registry=registry, format_checker=_FORMATS)
         resolver = registry.resolver(base_uri=name)
         settings = _settings(collection, file, schema, validator, resolver)
         settings.graph = graph(schema, resolver, name)
@@ -411,7 +414,7 @@ def resolve_node(collection: Collection, schema: Any) -> dict[str, Any]:
 def _valid(node: Node, value: Any) -> bool:
     """Whether ``value`` is valid against one subschema (with the resolver of its file)."""
     if node.check is None:
-        make: Any = Draft202012Validator  # ``_resolver``: jsonschema's own way into a subschema
+        make: Any = patterns.Validator  # ``_resolver``: jsonschema's own way into a subschema
         node.check = make(node.schema, _resolver=node.resolver, format_checker=_FORMATS)
     return bool(node.check.is_valid(value))
 

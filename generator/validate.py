@@ -15,6 +15,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from referencing.exceptions import Unresolvable
 
 from .loader import Document
+from .patterns import TIMED_OUT
 from .problems import Problem
 from .schemas import Collection, RefSite, named_in
 from .wording import describe_value as describe_value  # re-exported: other checks import it here
@@ -77,7 +78,7 @@ def _message(error: ValidationError) -> str:
     kind = error.validator
     value = error.validator_value
     found = describe_value(error.instance)
-    if custom and kind not in ("required", "additionalProperties", "type"):
+    if custom and kind not in ("required", "additionalProperties", "type", TIMED_OUT):
         return str(custom)
     if kind == "type":
         message = f"expected {_expected(value)}, found {found}"
