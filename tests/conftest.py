@@ -66,14 +66,18 @@ def _require_build_mark() -> None:
                     "call) so that `make test-fast` leaves it out", pytrace=False)
 
 
-def edit(root: Path, rel: str, old: str, new: str, *, count: int = 1) -> None:
-    """Replace ``old`` by ``new`` in the file ``root/rel`` (the first ``count`` times; -1: every
-    time), failing the test when ``old`` is not there: an edit that silently does nothing would
-    let the test pass without testing anything."""
-    path = root / rel
+def edit_file(path: Path, old: str, new: str, count: int = -1) -> None:
+    """Replace ``old`` by ``new`` in the file at ``path`` (every time, as ``str.replace``; or the
+    first ``count`` times), failing the test when ``old`` is not there: an edit that silently does
+    nothing would let the test pass without testing anything."""
     text = path.read_text(encoding="utf-8")
-    assert old in text, f"{rel} does not contain {old!r}"
+    assert old in text, f"{path.name} does not contain {old!r}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def edit(root: Path, rel: str, old: str, new: str, count: int = -1) -> None:
+    """:func:`edit_file` on ``root/rel``."""
+    edit_file(root / rel, old, new, count)
 
 
 @pytest.fixture

@@ -31,6 +31,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from .conftest import edit as edit  # the one checking edit (re-exported for the history tests)
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -51,13 +53,6 @@ def commit(root: Path, message: str, when: str, author: str = "Dana Reyes") -> s
     git(root, "-c", f"user.name={author}", "commit", "-q", "-m", message, f"--author={author} <a@example.com>",
         when=when)
     return git(root, "rev-parse", "HEAD").strip()
-
-
-def edit(root: Path, path: str, old: str, new: str) -> None:
-    file = root / path
-    text = file.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def write(root: Path, path: str, text: str) -> None:

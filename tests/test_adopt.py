@@ -14,7 +14,7 @@ from generator.cli import main
 from generator.loader import load_yaml
 from generator.project import load_playbook
 
-from .conftest import FIXTURES, REPO, mkdocs_build
+from .conftest import FIXTURES, REPO, edit_file, mkdocs_build
 
 STARTER_SETTINGS = 'company: "Example Corp"\nsite_name: "Example Corp playbook"\nstarter: true\n'
 
@@ -115,7 +115,7 @@ def test_init_twice_changes_nothing(clone: Path) -> None:
 
 def test_init_keeps_and_reports_what_the_company_changed(clone: Path) -> None:
     edited = clone / "content/stages/sql.yaml"
-    edited.write_text(edited.read_text().replace("A lead sales has spoken to", "Our own definition:"))
+    edit_file(edited, "A lead sales has spoken to", "Our own definition:")
     (clone / "content/teams/growth.yaml").write_text("title: Growth\nowner: growth\nlast_reviewed: 2026-11-01\n")
     code, out = run("init", "--company", "Acme", "--today", "2026-12-01", "--root", str(clone))
     assert code == 0
@@ -231,7 +231,7 @@ def test_the_change_history_starts_where_the_starter_was_replaced(clone: Path) -
     git(clone, "add", "-A")
     git(clone, "commit", "-q", "-m", "Adopt the playbook")
     team = clone / "content/teams/example-team.yaml"
-    team.write_text(team.read_text().replace("title: Example team", "title: Growth team"))
+    edit_file(team, "title: Example team", "title: Growth team")
     git(clone, "commit", "-q", "-am", "Our first team")
     changes = generate(clone, day(2026, 12, 2)).pages["changes.md"]
     assert "Growth team" in changes

@@ -14,7 +14,7 @@ from generator.audience import WITHHELD, of_page, scope, sees
 from generator.cli import main
 from generator.project import load_playbook
 
-from .conftest import FIXTURES, build_site
+from .conftest import FIXTURES, build_site, edit_file
 
 SECRETS = {
     # what only `internal` may see -> where it comes from
@@ -131,11 +131,11 @@ def test_check_reports_text_that_would_leak(tmp_path: Path) -> None:
     root = tmp_path / "p"
     shutil.copytree(FIXTURES / "audience", root)
     sla = root / "content/slas/mql-follow-up.yaml"
-    sla.write_text(sla.read_text().replace(
+    edit_file(sla,
         "target: First call within 4 working hours",
         "target: First call within 4 working hours. Remind them SECRETPRICING list price 90k a year, "
         "discounts to 60k at quarter end.",
-    ))
+    )
     assert [str(p) for p in load_playbook(root)[1]] == [
         "content/slas/mql-follow-up.yaml:9:9: error: target: this text is shown to partner but repeats content "
         "it may not see, from content/competitors/open-rival.yaml (pricing_notes)",
@@ -146,7 +146,7 @@ def test_check_reports_an_owner_the_audience_may_not_see(tmp_path: Path) -> None
     root = tmp_path / "p"
     shutil.copytree(FIXTURES / "audience", root)
     team = root / "content/teams/sales.yaml"
-    team.write_text(team.read_text().replace("audience: partner\n", ""))
+    edit_file(team, "audience: partner\n", "")
     found = [str(p) for p in load_playbook(root)[1]]
     assert ("content/slas/mql-follow-up.yaml:2:8: error: owner: 'sales' may be seen by internal only, but this "
             "record is shown to partner: widen the owner's audience or narrow this record's") in found
@@ -175,9 +175,9 @@ def test_check_guards_the_title_of_a_record_marked_narrower(tmp_path: Path) -> N
     root = tmp_path / "p"
     shutil.copytree(FIXTURES / "audience", root)
     rival = root / "content/competitors/secretrival.yaml"
-    rival.write_text(rival.read_text().replace("last_reviewed: 2026-03-01\n", "last_reviewed: 2026-03-01\naudience: internal\n"))
+    edit_file(rival, "last_reviewed: 2026-03-01\n", "last_reviewed: 2026-03-01\naudience: internal\n")
     sla = root / "content/slas/mql-follow-up.yaml"
-    sla.write_text(sla.read_text().replace("Sales calls every A or B MQL.", "Beat SECRETRIVALTITLE Systems to the call."))
+    edit_file(sla, "Sales calls every A or B MQL.", "Beat SECRETRIVALTITLE Systems to the call.")
     assert [str(p) for p in load_playbook(root)[1]] == [
         "content/slas/mql-follow-up.yaml:8:13: error: commitment: this text is shown to partner but repeats "
         "content it may not see, from content/competitors/secretrival.yaml (title)",
@@ -188,7 +188,7 @@ def test_a_reference_to_a_narrower_record_is_withheld_not_a_leak(tmp_path: Path)
     root = tmp_path / "p"
     shutil.copytree(FIXTURES / "audience", root)
     stage = root / "content/stages/secretstage.yaml"
-    stage.write_text(stage.read_text().replace("title: Hidden stage", "audience: internal\ntitle: Hidden stage"))
+    edit_file(stage, "title: Hidden stage", "audience: internal\ntitle: Hidden stage")
     sla = root / "content/slas/mql-follow-up.yaml"
     assert "stages: [mql, secretstage]" in sla.read_text()
     assert load_playbook(root)[1] == []
@@ -209,10 +209,10 @@ def test_docs_files_that_cannot_say_their_audience_stay_internal(built: dict[str
 def _with_hidden_items(root: Path) -> None:
     """Competitor notes get a list whose every item is internal (``x-audience`` on ``items``)."""
     schema = root / "schemas/competitors.schema.json"
-    schema.write_text(schema.read_text().replace(
+    edit_file(schema,
         '"stages": {',
         '"war_stories": {"type": "array", "title": "War stories", '
-        '"items": {"type": "string", "x-audience": "internal"}},\n    "stages": {'))
+        '"items": {"type": "string", "x-audience": "internal"}},\n    "stages": {')
     rival = root / "content/competitors/open-rival.yaml"
     rival.write_text(rival.read_text() + "war_stories:\n  - SECRETSTORYONE\n  - SECRETSTORYTWO\n"
                      "  - SECRETSTORYTHREE\n")
@@ -252,10 +252,10 @@ def test_check_sees_through_invisible_characters_and_case(tmp_path: Path) -> Non
     root = tmp_path / "p"
     shutil.copytree(FIXTURES / "audience", root)
     sla = root / "content/slas/mql-follow-up.yaml"
-    sla.write_text(sla.read_text().replace(
+    edit_file(sla,
         "target: First call within 4 working hours",
         'target: "Remember: secret\\u200bpricing LIST PRICE 90K A YEAR, discounts to 60k at quarter end."',
-    ))
+    )
     assert [str(p) for p in load_playbook(root)[1]] == [
         "content/slas/mql-follow-up.yaml:9:9: error: target: this text is shown to partner but repeats content "
         "it may not see, from content/competitors/open-rival.yaml (pricing_notes)",
@@ -321,8 +321,8 @@ def test_replicated_playbook_checks_clean_and_still_finds_leaks(tmp_path: Path) 
     playbook, problems = load_playbook(root)
     assert problems == [] and len(playbook.records) == 40
     sla = root / "content/slas/mql-follow-up-c3.yaml"
-    sla.write_text(sla.read_text().replace("target: First call within 4 working hours",
-                                           "target: Remember SECRETPRICING list price 90k a year, discounts to 60k."))
+    edit_file(sla, "target: First call within 4 working hours",
+                                           "target: Remember SECRETPRICING list price 90k a year, discounts to 60k.")
     assert [str(p) for p in load_playbook(root)[1]] == [
         "content/slas/mql-follow-up-c3.yaml:9:9: error: target: this text is shown to partner but repeats "
         "content it may not see, from content/competitors/open-rival-c1.yaml (pricing_notes)",  # the first in file order

@@ -20,6 +20,8 @@ from tests.conftest import build_site
 from tests.history_repo import scripted_repo
 from tests.test_webhook import chat
 
+from .conftest import edit_file
+
 TODAY = date(2026, 3, 20)
 REPO_URL = "https://github.com/example/playbook"
 SECRETS = ("SECRET", "secretstage", "secretrival", "open-rival", "Open Rival", "Hidden stage")
@@ -361,8 +363,8 @@ def test_a_value_xml_cannot_carry_leaves_the_feed_well_formed(tmp_path: Path) ->
     """U+FFFE and U+FFFF pass check (YAML escapes them); the feed drops them (issue 24 item 8)."""
     root = scripted_repo(tmp_path)[0]
     mql = root / "content/stages/mql.yaml"
-    mql.write_text(mql.read_text(encoding="utf-8").replace(
-        "summary: Ready for a sales call.", 'summary: "Ready\\uFFFE for\\uFFFF a call."'), encoding="utf-8")
+    edit_file(mql,
+        "summary: Ready for a sales call.", 'summary: "Ready\\uFFFE for\\uFFFF a call."')
     subprocess.run(["git", "-C", str(root), "commit", "-qam", "Odd characters"], check=True,
                    env={"GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@b", "GIT_COMMITTER_NAME": "A",
                         "GIT_COMMITTER_EMAIL": "a@b", "GIT_AUTHOR_DATE": "2026-03-19T10:00:00+00:00",

@@ -14,6 +14,8 @@ import pytest
 
 from generator.cli import main
 
+from .conftest import edit_file
+
 
 def run(*argv: str) -> tuple[int, str]:
     out = io.StringIO()
@@ -45,7 +47,7 @@ def test_check_text(basic: Path) -> None:
 
 def test_check_warnings_alone_do_not_fail(basic: Path) -> None:
     mql = basic / "content/stages/mql.yaml"
-    mql.write_text(mql.read_text().replace("  - Fit grade A or B", "  - Fit grade A or B, see #scoring"))
+    edit_file(mql, "  - Fit grade A or B", "  - Fit grade A or B, see #scoring")
     assert run("check", "--root", str(basic)) == (0, (
         "content/stages/mql.yaml:12:27: warning: the text '#scoring' is read as a comment and dropped "
         "from the value; quote the whole value to keep it\n"

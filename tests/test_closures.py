@@ -13,7 +13,7 @@ from generator.project import load_playbook
 from generator.render import render_pages
 from generator.schedule import next_date
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, edit_file
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_upcoming_closures_soonest_first(walkthrough: Path) -> None:
 
 def test_a_closure_that_ends_before_it_starts_is_a_located_problem(walkthrough: Path) -> None:
     path = walkthrough / "content/days-off/winter-break.yaml"
-    path.write_text(path.read_text().replace("last_day: 2027-01-02", "last_day: 2026-12-01"))
+    edit_file(path, "last_day: 2027-01-02", "last_day: 2026-12-01")
     playbook, problems = load_playbook(walkthrough)
     assert [str(p) for p in problems] == [
         "content/days-off/winter-break.yaml:7:11: error: last_day: ends on 2026-12-01, before it starts on 2026-12-23",
@@ -87,7 +87,7 @@ def test_a_closure_that_ends_before_it_starts_is_a_located_problem(walkthrough: 
 
 def test_a_misspelt_closure_field_is_a_located_problem(walkthrough: Path) -> None:
     schema = walkthrough / "schemas/days-off.schema.json"
-    schema.write_text(schema.read_text().replace('"yearly": "yearly"', '"yearly": "yerly"'))
+    edit_file(schema, '"yearly": "yearly"', '"yearly": "yerly"')
     _, problems = load_playbook(walkthrough)
     assert [str(p) for p in problems] == [
         "schemas/days-off.schema.json:22:14: error: x-playbook.closures.yearly: 'yerly' is not a field of "

@@ -18,7 +18,7 @@ from generator.project import load_playbook
 from generator.site import generate
 from generator.validate import schema_problems
 
-from .conftest import BASIC_TODAY
+from .conftest import BASIC_TODAY, edit_file
 
 TODAY = date.fromisoformat(BASIC_TODAY)
 
@@ -83,7 +83,7 @@ def test_a_pattern_is_refused_with_the_words_check_uses(basic: Path) -> None:
     regex, message = github["pattern"]
     assert regex == "^[A-Za-z0-9-]+$"
     person = basic / "content/people/dana-reyes.yaml"
-    person.write_text(person.read_text().replace("github: dana-reyes", "github: dana reyes"))
+    edit_file(person, "github: dana-reyes", "github: dana reyes")
     doc = load_yaml(person.read_bytes())
     [problem] = schema_problems(playbook.collections["people"], "content/people/dana-reyes.yaml", doc)
     assert problem.message == "github: the text 'dana reyes' does not have the expected form (GitHub handle)"
@@ -95,12 +95,12 @@ def test_a_pattern_is_refused_with_the_words_check_uses(basic: Path) -> None:
 
 def test_x_error_and_audience_labels(tmp_path: Path, basic: Path) -> None:
     schema = basic / "schemas/people.schema.json"
-    text = schema.read_text().replace(
+    edit_file(
+        schema,
         '"github": {"type": "string", "title": "GitHub handle", "pattern": "^[A-Za-z0-9-]+$"}',
         '"github": {"type": "string", "title": "GitHub handle", "pattern": "^[A-Za-z0-9-]+$", '
         '"x-error": "a handle is letters, digits and hyphens, like dana-reyes"},\n'
         '    "phone": {"type": "string", "title": "Phone", "x-audience": "internal"}')
-    schema.write_text(text)
     people = fields(cms.config(loaded(basic)), "people")
     assert people["github"]["pattern"] == ["^[A-Za-z0-9-]+$",
                                            "A handle is letters, digits and hyphens, like dana-reyes"]
@@ -202,7 +202,7 @@ def test_suggest_a_change_opens_the_record_and_names_reviewers(basic: Path) -> N
 
 def test_a_title_cannot_inject_markup_into_the_suggestion(basic: Path) -> None:
     team = basic / "content/teams/revops.yaml"
-    team.write_text(team.read_text().replace("title: Revenue operations", 'title: "<b>x</b> [a](javascript:1)"'))
+    edit_file(team, "title: Revenue operations", 'title: "<b>x</b> [a](javascript:1)"')
     playbook = loaded(basic)
     record = playbook.records[("people", "dana-reyes")]
     text = cms.suggestion(playbook, record, record.page)

@@ -11,6 +11,8 @@ from generator.cli import main
 from generator.codeowners import MACHINERY, generate, unowned
 from generator.project import load_playbook
 
+from .conftest import edit, edit_file
+
 GOLDEN = Path(__file__).parent / "fixtures" / "codeowners" / "basic.CODEOWNERS"
 
 
@@ -42,8 +44,7 @@ def test_golden_routes_people_teams_and_fallbacks() -> None:
 def test_person_without_handle_falls_back_to_their_team(basic: Path, capsys) -> None:
     write(basic, "content/people/sam-lee.yaml", "title: Sam Lee\nowner: revops\nlast_reviewed: 2026-01-10\n"
           "role: SDR\nteam: revops\n")
-    write(basic, "content/stages/sql.yaml",
-          (basic / "content/stages/sql.yaml").read_text().replace("owner: sales", "owner: sam-lee"))
+    edit(basic, "content/stages/sql.yaml", "owner: sales", "owner: sam-lee")
     assert main(["codeowners", "--root", str(basic)]) == 0
     text = (basic / ".github/CODEOWNERS").read_text()
     assert "/content/stages/sql.yaml @example/revops\n" in text
@@ -90,7 +91,7 @@ def test_handle_that_is_not_a_github_name_is_not_written(basic: Path, capsys) ->
     del schema["properties"]["github"]["pattern"]
     (basic / "schemas/people.schema.json").write_text(json.dumps(schema))
     people = basic / "content/people/dana-reyes.yaml"
-    people.write_text(people.read_text().replace("github: dana-reyes", 'github: "dana @evil"'))
+    edit_file(people, "github: dana-reyes", 'github: "dana @evil"')
     assert main(["codeowners", "--root", str(basic)]) == 1  # check reports it, located
     assert capsys.readouterr().out == ("content/people/dana-reyes.yaml:6:9: error: github: 'dana @evil' is not "
                                        "a GitHub user name or org/team, like jane-doe or acme/sales\n")
@@ -110,7 +111,7 @@ def test_check_passes_on_an_up_to_date_file(basic: Path, capsys) -> None:
 def test_check_fails_on_a_stale_file_at_the_first_different_line(basic: Path, capsys) -> None:
     write(basic, ".github/CODEOWNERS", GOLDEN.read_text())
     stage = basic / "content/stages/sql.yaml"
-    stage.write_text(stage.read_text().replace("owner: sales", "owner: revops"))
+    edit_file(stage, "owner: sales", "owner: revops")
     before = (basic / ".github/CODEOWNERS").read_text()
     assert main(["codeowners", "--check", "--root", str(basic)]) == 1
     line = before.splitlines().index("/content/stages/sql.yaml @dana-reyes") + 1
@@ -157,7 +158,7 @@ def test_hand_written_lines_around_the_generated_section_are_kept(basic: Path, c
     first = path.read_text()
     path.write_text(HAND_WRITTEN + first + "/docs/ @dana-reyes\n")
     stage = basic / "content/stages/sql.yaml"
-    stage.write_text(stage.read_text().replace("owner: sales", "owner: revops"))
+    edit_file(stage, "owner: sales", "owner: revops")
     assert main(["codeowners", "--check", "--root", str(basic)]) == 1
     assert main(["codeowners", "--root", str(basic)]) == 0
     text = path.read_text()

@@ -9,6 +9,8 @@ from generator.config import Settings, load_settings
 from generator.plugin import apply_settings
 from generator.project import load_playbook
 
+from .conftest import edit_file
+
 
 def test_without_playbook_yml_the_defaults_apply(basic: Path) -> None:
     settings, problems = load_settings(basic)
@@ -48,7 +50,7 @@ def test_mistakes_in_playbook_yml_are_located_problems_of_check(basic: Path) -> 
 
 def test_owner_collections_follow_the_settings(basic: Path) -> None:
     common = basic / "schemas/_common.schema.json"
-    common.write_text(common.read_text().replace('"x-ref": ["people", "teams"]', '"x-ref": "@owners"'))
+    edit_file(common, '"x-ref": ["people", "teams"]', '"x-ref": "@owners"')
     assert load_playbook(basic)[1] == []
     (basic / "playbook.yml").write_text("owners: {collections: [teams]}\n")
     problems = [str(p) for p in load_playbook(basic)[1]]

@@ -10,6 +10,8 @@ from mkdocs.exceptions import PluginError
 from generator.dates import is_real_date, parse_iso_date
 from generator.plugin import build_date
 
+from .conftest import edit_file
+
 NOT_DATES = ["20261123", "2026-11-23T00:00", "2026-2-3", "2026-02-30", " 2026-11-23", "2026-11-23\n",
              "\uff12\uff10\uff12\uff16-11-23", ""]
 
@@ -42,7 +44,7 @@ def test_record_dates_follow_the_rule_too(basic) -> None:
     from generator.project import load_playbook
 
     record = basic / "content/stages/mql.yaml"
-    record.write_text(record.read_text().replace("last_reviewed: 2026-03-01", "last_reviewed: '20260301'"))
+    edit_file(record, "last_reviewed: 2026-03-01", "last_reviewed: '20260301'")
     _, problems = load_playbook(basic)
     assert [str(p) for p in problems] == [
         "content/stages/mql.yaml:3:16: error: last_reviewed: expected a real date written YYYY-MM-DD, found the "

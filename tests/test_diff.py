@@ -13,6 +13,8 @@ from generator.cli import main
 from generator.diff_markdown import summary
 from generator.gitrepo import blob_id
 
+from .conftest import edit
+
 FIXTURE = Path(__file__).parent / "fixtures" / "basic"
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
@@ -40,10 +42,7 @@ class Repo:
         return self.git("rev-parse", "HEAD")
 
     def edit(self, rel: str, old: str, new: str) -> None:
-        path = self.root / rel
-        text = path.read_text()
-        assert old in text, (rel, old)
-        path.write_text(text.replace(old, new))
+        edit(self.root, rel, old, new)
 
     def write(self, rel: str, text: str) -> None:
         path = self.root / rel

@@ -13,7 +13,7 @@ from generator.freshness import DUE_SOON_DAYS, LABELS, assess, assess_all
 from generator.owners import github_handle, owner_of
 from generator.project import load_playbook
 
-from .conftest import FIXTURES, build_site
+from .conftest import FIXTURES, build_site, edit
 
 FIXTURE = FIXTURES / "fresh"
 ASSETS = Path(__file__).parent.parent / "generator" / "assets"
@@ -31,13 +31,6 @@ def load(root: Path):
     playbook, problems = load_playbook(root)
     assert problems == []
     return playbook
-
-
-def edit(root: Path, file: str, old: str, new: str) -> None:
-    path = root / file
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
 
 
 def status_of(root: Path, key: tuple[str, str], today: date = TODAY):

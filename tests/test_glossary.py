@@ -18,7 +18,7 @@ from generator.glossary import (
 )
 from generator.project import load_playbook
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, edit_file
 
 
 def test_terms_come_from_the_annotated_field_and_link_to_their_page(basic: Path) -> None:
@@ -33,7 +33,7 @@ def test_terms_come_from_the_annotated_field_and_link_to_their_page(basic: Path)
 
 def test_a_collection_without_the_annotation_defines_nothing(basic: Path) -> None:
     schema = basic / "schemas/stages.schema.json"
-    schema.write_text(schema.read_text().replace('"glossary"', '"not-glossary"'))
+    edit_file(schema, '"glossary"', '"not-glossary"')
     playbook, _ = load_playbook(basic)
     assert terms(playbook) == []
 

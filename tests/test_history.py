@@ -141,8 +141,7 @@ def test_a_broken_commit_is_kept_as_invalid_and_not_described(full: History,
 
 def test_a_deleted_collection_and_a_record_naming_a_missing_one(tmp_path: Path) -> None:
     root, _ = scripted_repo(tmp_path)
-    (root / "content/stages/sql.yaml").write_text(
-        (root / "content/stages/sql.yaml").read_text().replace("owning_team: sales", "owning_team: nobody"))
+    edit(root, "content/stages/sql.yaml", "owning_team: sales", "owning_team: nobody")
     broken = commit(root, "SQL owned by nobody", "2026-03-19T10:00:00+00:00")
     shutil.rmtree(root / "content/competitors")
     (root / "schemas/competitors.schema.json").unlink()

@@ -14,7 +14,7 @@ from generator.codeowners import generate
 from generator.project import load_playbook
 from generator.stale import build_report, format_markdown
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, edit_file
 
 PLAYBOOKS = sorted(p.parent.name for p in FIXTURES.glob("*/content"))
 FAR_FUTURE = date(2099, 1, 1)  # every record overdue, so every record is listed in the issue
@@ -53,7 +53,7 @@ def test_person_without_handle_is_reached_through_their_team_in_both(basic: Path
     (basic / "content/people/sam-lee.yaml").write_text(
         "title: Sam Lee\nowner: sales\nlast_reviewed: 2026-01-10\nrole: SDR\nteam: revops\n")
     stage = basic / "content/stages/sql.yaml"
-    stage.write_text(stage.read_text().replace("owner: sales", "owner: sam-lee"))
+    edit_file(stage, "owner: sales", "owner: sam-lee")
     playbook, _ = load_playbook(basic)
     mentions = issue_mentions(format_markdown(build_report(playbook, FAR_FUTURE)))
     routes = codeowners_routes(generate(playbook)[0])
@@ -62,9 +62,9 @@ def test_person_without_handle_is_reached_through_their_team_in_both(basic: Path
 
 def test_gitlab_nested_groups_and_a_configured_handle_field(basic: Path) -> None:
     schema = basic / "schemas/teams.schema.json"  # as the starter's: any depth of groups
-    schema.write_text(schema.read_text().replace("^[A-Za-z0-9-]+/[A-Za-z0-9-]+$", "^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$"))
+    edit_file(schema, "^[A-Za-z0-9-]+/[A-Za-z0-9-]+$", "^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$")
     team = basic / "content/teams/revops.yaml"
-    team.write_text(team.read_text().replace("github: example/revops", "github: acme/sales/emea.revops"))
+    edit_file(team, "github: example/revops", "github: acme/sales/emea.revops")
     problems = [str(p) for p in load_playbook(basic)[1]]
     assert problems == ["content/teams/revops.yaml:4:9: error: github: 'acme/sales/emea.revops' is not a GitHub "
                         "user name or org/team, like jane-doe or acme/sales (nested groups need owners: "
@@ -80,7 +80,7 @@ def test_gitlab_nested_groups_and_a_configured_handle_field(basic: Path) -> None
 
 def test_the_handle_field_is_configuration(basic: Path) -> None:
     for path in (basic / "content").rglob("*.yaml"):
-        path.write_text(path.read_text().replace("github:", "gitlab:"))
+        path.write_text(path.read_text().replace("github:", "gitlab:"))  # a bulk rename: not every file has one
     for path in (basic / "schemas").glob("*.json"):
         path.write_text(path.read_text().replace('"github"', '"gitlab"'))
     (basic / "playbook.yml").write_text("owners: {handle_field: gitlab, handle_format: gitlab}\n")

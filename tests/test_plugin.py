@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURES, edit, free_port, mkdocs_build, mkdocs_serve
+from .conftest import FIXTURES, edit, edit_file, free_port, mkdocs_build, mkdocs_serve
 
 
 @pytest.fixture
@@ -222,7 +222,7 @@ def _audience_copy(tmp_path: Path, plugin: str = "  - playbook\n") -> Path:
     root = tmp_path / "p"
     shutil.copytree(FIXTURES / "audience", root)
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  - playbook\n", plugin))
+    edit_file(config, "  - playbook\n", plugin)
     return root
 
 

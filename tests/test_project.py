@@ -10,6 +10,8 @@ import pytest
 
 from generator.project import Memo, load_playbook
 
+from .conftest import edit_file
+
 
 def problems_of(root: Path) -> list[str]:
     return [str(p) for p in load_playbook(root)[1]]
@@ -241,8 +243,8 @@ def test_schemas_must_keep_the_record_conventions(basic: Path) -> None:
 
 def test_conventions_hold_whatever_the_schema_says(basic: Path) -> None:
     stages = basic / "schemas/stages.schema.json"
-    stages.write_text(stages.read_text().replace(
-        '"last_reviewed": {"$ref": "_common.schema.json#/$defs/last_reviewed"}', '"last_reviewed": {}'))
+    edit_file(stages,
+        '"last_reviewed": {"$ref": "_common.schema.json#/$defs/last_reviewed"}', '"last_reviewed": {}')
     write(basic, "content/stages/lead.yaml", VALID_STAGE.replace("last_reviewed: 2026-01-05", "last_reviewed: soon"))
     assert problems_of(basic) == [
         "content/stages/lead.yaml:3:16: error: last_reviewed: must be a real date written YYYY-MM-DD",
@@ -351,9 +353,9 @@ def test_a_memo_saves_only_repeated_work(basic: Path) -> None:
     same()
     same()
     stage = basic / "content/stages/mql.yaml"
-    stage.write_text(stage.read_text(encoding="utf-8").replace("order: 2", "order: second"), encoding="utf-8")
+    edit_file(stage, "order: 2", "order: second")
     same()
     schema = basic / "schemas/stages.schema.json"
-    schema.write_text(schema.read_text(encoding="utf-8").replace('"order"', '"order" ', 1), encoding="utf-8")
+    edit_file(schema, '"order"', '"order" ', 1)
     same()
     assert len(memo.schemas) == 2

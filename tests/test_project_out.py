@@ -25,7 +25,7 @@ from generator.project_out import (
 )
 from generator.site import MARKER, generate
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, edit, edit_file
 
 TODAY = date(2026, 4, 1)
 
@@ -162,9 +162,9 @@ def test_rebuild_writes_only_changed_files_and_leaves_builder_output(tmp_path: P
     assert write_project(generate(root, TODAY), root, out, TODAY) == (0, 0)
     (root / "content/stages/secretstage.yaml").unlink()
     mql = root / "content/stages/mql.yaml"
-    mql.write_text(mql.read_text().replace("next_stages: [secretstage]\n", ""))
+    edit_file(mql, "next_stages: [secretstage]\n", "")
     sla = root / "content/slas/mql-follow-up.yaml"
-    sla.write_text(sla.read_text().replace("stages: [mql, secretstage]", "stages: [mql]"))
+    edit_file(sla, "stages: [mql, secretstage]", "stages: [mql]")
     _, removed = write_project(generate(root, TODAY), root, out, TODAY)
     assert removed == 1 and not (out / "docs/stages/secretstage.md").exists()
     assert (out / "site/index.html").read_text() == "built" and (out / ".cache/x").exists()
@@ -249,8 +249,7 @@ def test_main_template_prints_the_site_name_as_text_and_keeps_the_company_one(tm
     assert plain.splitlines()[1:3] == ['{% extends "base.html" %}', SITE_NAME_TEMPLATE]
     (root / "custom").mkdir()
     (root / "custom/main.html").write_text('{% extends "base.html" %}\n{% block announce %}Hi{% endblock %}\n')
-    text = (root / "mkdocs.yml").read_text().replace("  name: material\n", "  name: material\n  custom_dir: custom\n")
-    (root / "mkdocs.yml").write_text(text)
+    edit(root, "mkdocs.yml", "  name: material\n", "  name: material\n  custom_dir: custom\n")
     files = project_files(generate(root, TODAY), root, TODAY)
     main_html = files["overrides/main.html"].decode()
     assert main_html.splitlines()[1:3] == ['{% extends "playbook-company-main.html" %}', SITE_NAME_TEMPLATE]

@@ -15,7 +15,7 @@ from generator.project import load_playbook
 from generator.render import render_pages
 from generator.site import EXTRA_PAGES
 
-from .conftest import edit
+from .conftest import edit, edit_file
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = date(2026, 4, 1)
@@ -49,10 +49,10 @@ def test_output_is_deterministic(basic: Path) -> None:
 
 def test_data_is_never_evaluated_as_a_template(basic: Path) -> None:
     mql = basic / "content/stages/mql.yaml"
-    mql.write_text(mql.read_text().replace(
+    edit_file(mql,
         "summary: A lead marketing judges ready for a sales conversation.",
         "summary: \"{{ 7 * 7 }} {% include '_home.md.j2' %} {{ config }}\"",
-    ))
+    )
     page = render(basic)["stages/mql.md"]
     assert "\\{\\{ 7 \\* 7 \\}\\} \\{% include '\\_home.md.j2' %\\} \\{\\{ config \\}\\}" in page
     assert "49" not in page
@@ -158,8 +158,8 @@ def test_a_field_a_template_omits_on_purpose_stays_off_the_page(tmp_path: Path) 
     shutil.copytree(Path(__file__).parent / "fixtures/walkthrough", root)
     _add_buyer_fields(root)
     template = root / "templates/buyers.md.j2"
-    template.write_text(template.read_text().replace(
-        "{% endblock %}", '{{ fields.omit("budget_owner") }}\n{% endblock %}'))
+    edit_file(template,
+        "{% endblock %}", '{{ fields.omit("budget_owner") }}\n{% endblock %}')
     page = render(root)["buyers/head-of-logistics.md"]
     assert "## Deal-breakers" in page and "Holds the budget" not in page
 

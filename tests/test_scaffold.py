@@ -13,7 +13,7 @@ from generator.cli import main
 from generator.loader import load_yaml
 from generator.scaffold import dump
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, edit_file
 
 
 def files(root: Path) -> list[str]:
@@ -182,9 +182,8 @@ def test_check_warns_until_placeholders_and_chosen_values_are_dealt_with(basic: 
         "playbook check: 4 warnings in 1 file\n"
     )
     record = basic / "content/stages/opportunity.yaml"
-    text = record.read_text().replace("  # playbook new chose this: check it, then delete this comment", "")
-    record.write_text(text.replace('"TODO: definition"', "A deal sales is working.\n"
-                                   "summary: tbd\nentry_criteria: [Lorem ipsum dolor]"))
+    edit_file(record, "  # playbook new chose this: check it, then delete this comment", "")
+    edit_file(record, '"TODO: definition"', "A deal sales is working.\nsummary: tbd\nentry_criteria: [Lorem ipsum dolor]")
     assert main(["check", "--root", str(basic), "--format", "github"]) == 0
     assert capsys.readouterr().out == (
         "::warning file=content/stages/opportunity.yaml,line=7,col=10::summary: placeholder text 'tbd' is "

@@ -12,6 +12,8 @@ from generator.problems import PlaybookError
 from generator.project import load_playbook
 from generator.site import generate
 
+from .conftest import edit
+
 STAGES = "schemas/stages.schema.json"
 COMMON = "schemas/_common.schema.json"
 # Line 5 of the fixture's stages schema, for reference:
@@ -20,13 +22,6 @@ COMMON = "schemas/_common.schema.json"
 
 def problems_of(root: Path) -> list[str]:
     return [str(p) for p in load_playbook(root)[1]]
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 # Confidentiality marks (point 2): a typo is an error, never a public field.

@@ -19,7 +19,7 @@ from generator.search import (
     rewrite,
 )
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, edit_file
 
 
 def test_rankings_carry_terms_and_keyword_fields(tmp_path: Path) -> None:
@@ -70,7 +70,7 @@ def test_a_misspelt_keyword_field_is_a_located_problem(tmp_path: Path) -> None:
     root = tmp_path / "w"
     shutil.copytree(FIXTURES / "walkthrough", root)
     schema = root / "schemas/buyers.schema.json"
-    schema.write_text(schema.read_text().replace('"job_titles"\n  ]', '"job_title"\n  ]'))
+    edit_file(schema, '"job_titles"\n  ]', '"job_title"\n  ]')
     _, problems = load_playbook(root)
     assert [str(p) for p in problems] == [
         "schemas/buyers.schema.json:9:4: error: x-playbook.keywords[0]: 'job_title' is not a field of this "

@@ -13,7 +13,7 @@ from generator.problems import PlaybookError
 from generator.project import load_playbook
 from generator.site import MARKER, Tree, generate, navigation, write_tree
 
-from .conftest import FIXTURES, READER_TODAY, edit
+from .conftest import FIXTURES, READER_TODAY, edit, edit_file
 
 TODAY = date(2026, 4, 1)
 
@@ -25,7 +25,7 @@ def test_rewrite_touches_only_changed_files(basic: Path, tmp_path: Path) -> None
     assert write_tree(generate(basic, TODAY), basic, out) == (0, 0)
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.md")} == before
     mql = basic / "content/stages/mql.yaml"
-    mql.write_text(mql.read_text().replace("Marketing qualified lead", "Marketing-qualified lead"))
+    edit_file(mql, "Marketing qualified lead", "Marketing-qualified lead")
     assert write_tree(generate(basic, TODAY), basic, out) == (5, 0)
     changed = sorted(p.relative_to(out).as_posix() for p, t in before.items() if p.stat().st_mtime_ns != t)
     # the record, its collection index, and the pages that link to it or that it links to

@@ -15,6 +15,8 @@ from generator.cli import main
 from generator.project import load_playbook
 from generator.stale import MARKER, build_report, format_markdown, md, printable
 
+from .conftest import edit, edit_file
+
 FIXTURE = Path(__file__).parent / "fixtures" / "fresh"
 LINK = "https://github.com/example/playbook/blob/main"
 
@@ -125,8 +127,7 @@ Owners: check each record below, update it if anything changed, and set `last_re
 
 
 def test_markdown_without_links_and_without_handles(root: Path) -> None:
-    (root / "content/people/sam-okafor.yaml").write_text(
-        (root / "content/people/sam-okafor.yaml").read_text().replace("github: sam-okafor\n", ""))
+    edit(root, "content/people/sam-okafor.yaml", "github: sam-okafor\n", "")
     _, out = stale(root, "--format", "markdown")
     assert "### Sales (no GitHub handle)" in out
     assert "| `content/stages/sql.yaml` |" in out
@@ -176,7 +177,7 @@ def test_changed_since_a_git_revision(root: Path) -> None:
     git(root, "-c", "user.name=t", "-c", "user.email=t@example.com", "add", ".")
     git(root, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "start")
     sql = root / "content/stages/sql.yaml"
-    sql.write_text(sql.read_text().replace("abbreviation: SQL", "abbreviation: SQL2"))
+    edit_file(sql, "abbreviation: SQL", "abbreviation: SQL2")
     code, out = stale(root, "--format", "github", "--changed-since", "HEAD")
     assert code == 0
     assert [line.split("::")[1] for line in out.splitlines()] == [
@@ -209,7 +210,7 @@ HOSTILE = 'Steal <script>x</script> | @everyone [x](javascript:alert(1)) red\n# 
 
 def test_untrusted_titles_are_inert(root: Path) -> None:
     sql = root / "content/stages/sql.yaml"
-    sql.write_text(sql.read_text().replace("title: Sales qualified lead", f"title: {json.dumps(HOSTILE)}"))
+    edit_file(sql, "title: Sales qualified lead", f"title: {json.dumps(HOSTILE)}")
     _, body = stale(root, "--format", "markdown")
     row = next(line for line in body.splitlines() if line.startswith("| Overdue"))
     assert row.count(" | ") == 6  # the title cannot add a table cell

@@ -17,7 +17,7 @@ from generator.project import load_playbook
 from generator.render import render_pages
 from generator.site import EXTRA_PAGES
 
-from .conftest import REPO
+from .conftest import REPO, edit_file
 
 TODAY = date(2026, 12, 1)
 
@@ -122,7 +122,7 @@ def test_the_home_page_promise_comes_from_the_schemas(starter: Path) -> None:
 
 def test_an_sla_without_a_consumer_team(starter: Path) -> None:
     sla = starter / "content/slas/ab-lead-follow-up.yaml"
-    sla.write_text(sla.read_text().replace("consumer: marketing\n", ""))
+    edit_file(sla, "consumer: marketing\n", "")
     rendered = pages(starter)
     page = rendered["slas/ab-lead-follow-up.md"]
     assert "**Provider:** [Sales development](../teams/sdr.md) · **Applies to:**" in page

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from generator.project import load_playbook
 
+from .conftest import edit_file
+
 
 def messages(root: Path) -> list[str]:
     return [str(p) for p in load_playbook(root)[1]]
@@ -14,7 +16,7 @@ def messages(root: Path) -> list[str]:
 
 def test_a_mapping_where_text_was_expected_suggests_quotes(basic: Path) -> None:
     stage = basic / "content/stages/mql.yaml"
-    stage.write_text(stage.read_text().replace("  - Fit grade A or B\n", "  - Fit grade: A or B\n"))
+    edit_file(stage, "  - Fit grade A or B\n", "  - Fit grade: A or B\n")
     assert messages(basic) == [
         "content/stages/mql.yaml:12:5: error: entry_criteria[0]: expected text, found a mapping; YAML read "
         "'Fit grade: A or B' as a field and its value because of the ': ' in it: put the whole text in "
@@ -24,7 +26,7 @@ def test_a_mapping_where_text_was_expected_suggests_quotes(basic: Path) -> None:
 
 def test_a_pattern_failure_is_explained_in_words_never_as_a_regular_expression(basic: Path) -> None:
     person = basic / "content/people/dana-reyes.yaml"
-    person.write_text(person.read_text().replace("github: dana-reyes", "github: '@dana reyes'"))
+    edit_file(person, "github: dana-reyes", "github: '@dana reyes'")
     schema = basic / "schemas/people.schema.json"
     data = json.loads(schema.read_text())
     assert "^" in data["properties"]["github"]["pattern"]
@@ -52,7 +54,7 @@ def test_a_duplicate_key_is_reported_with_the_files_other_problems(basic: Path) 
 
 def test_numbers_and_lengths_read_as_sentences(basic: Path) -> None:
     stage = basic / "content/stages/sql.yaml"
-    stage.write_text(stage.read_text().replace("order: 3", "order: 0"))
+    edit_file(stage, "order: 3", "order: 0")
     assert messages(basic) == ["content/stages/sql.yaml:5:8: error: order: must be at least 1 (found the number 0)"]
 
 
@@ -62,7 +64,7 @@ def test_a_renamed_field_names_its_new_name(basic: Path) -> None:
     data["properties"]["abbreviation"]["x-replaces"] = ["short_name", "acronym"]
     schema.write_text(json.dumps(data))
     stage = basic / "content/stages/sql.yaml"
-    stage.write_text(stage.read_text().replace("abbreviation: SQL", "short_name: SQL"))
+    edit_file(stage, "abbreviation: SQL", "short_name: SQL")
     assert messages(basic) == [
         "content/stages/sql.yaml:4:1: error: 'short_name' is now called 'abbreviation': rename the field (its "
         "value stays as it is)"

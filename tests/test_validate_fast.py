@@ -16,7 +16,7 @@ from generator.project import load_playbook
 from generator.schemas import fast_validator, load_schemas
 from generator.validate import schema_problems
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, edit_file
 
 HOSTILE_VALUES: list[Any] = [
     None, True, False, 0, -1, 1.0, 1.5, 10**30, "", "x", "abc\n", "ABC", "2026-02-30", "0000-01-01",
@@ -155,7 +155,7 @@ def test_fixture_collections_use_the_fast_path() -> None:
 
 def test_a_rejected_record_is_explained_by_jsonschema(basic: Path) -> None:
     path = basic / "content" / "people" / "dana-reyes.yaml"
-    path.write_text(path.read_text().replace("last_reviewed: 2026-01-10", "last_reviewed: 2026-02-30"))
+    edit_file(path, "last_reviewed: 2026-01-10", "last_reviewed: 2026-02-30")
     _, problems = load_playbook(basic)
     assert [str(p) for p in problems] == [
         "content/people/dana-reyes.yaml:3:16: error: last_reviewed: expected a real date written "
