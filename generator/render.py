@@ -34,7 +34,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from . import clock, closures, dates, escape, wording
+from . import clock, closures, dates, escape, goals, wording
 from .audience import is_withheld
 from .dates import is_real_date, parse_iso_date
 from .freshness import Freshness, assess_all
@@ -142,6 +142,7 @@ def make_environment(root: Path) -> Environment:
         period_days=period_days,
         closures_ahead=_closures_filter,
         sla_clock=_clock_filter,
+        goal_standing=_goal_filter,
         clock_time=clock.shown,
     )
     env.filters.update(visible=visible)
@@ -270,7 +271,8 @@ def _next_date_filter(context: Any, schedule: Any, today: date) -> date | None:
     """The next date ``schedule`` names on or after ``today``, skipping company closures (which
     are no working days either: "the first working day of the quarter" after a closed 1 January)."""
     calendar = context["closures"]
-    rule = functools.partial(next_date, closed=lambda day: closures.closed(day, calendar) is not None)
+    rule = functools.partial(next_date, closed=lambda day: closures.closed(day, calendar) is not None,
+                             fiscal_start=context["playbook"].settings.fiscal_year_starts)
     return closures.next_open(schedule, today, calendar, rule)
 
 
@@ -287,6 +289,14 @@ def _clock_filter(context: Any, data: Any) -> clock.Clock | None:
     if not isinstance(data, dict):
         return None
     return clock.page_clock(data, playbook.settings.working_hours, context["closures"], context["today"])
+
+
+@pass_context
+def _goal_filter(context: Any, data: Any) -> goals.Standing:
+    """Where a goal stands by its ``progress`` (generator.goals), in the company's fiscal year."""
+    playbook: Playbook = context["playbook"]
+    progress = data.get("progress") if isinstance(data, dict) else None
+    return goals.standing(progress, playbook.settings.fiscal_year_starts)
 
 
 @pass_context

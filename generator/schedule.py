@@ -89,9 +89,10 @@ def _in_month(day: date, weekday: int | None, week: Any, number: Any, *, first_m
     return first_month and (day.day - 1) // 7 == WEEKS.index(week)
 
 
-def occurs(schedule: dict[str, Any], day: date, closed: Closed = None) -> bool:
+def occurs(schedule: dict[str, Any], day: date, closed: Closed = None, fiscal_start: int = 1) -> bool:
     """Whether the schedule names ``day`` (never before its ``starting`` date); ``closed`` days
-    are not working days."""
+    are not working days; quarters are the fiscal year's (``fiscal_year_starts`` of
+    ``playbook.yml``: the month it starts in) unless ``starting`` anchors them."""
     unit = unit_of(schedule)
     every = _int(schedule.get("every"), 1)
     start = _date(schedule.get("starting"))
@@ -115,7 +116,7 @@ def occurs(schedule: dict[str, Any], day: date, closed: Closed = None) -> bool:
         monday = start - timedelta(days=start.weekday())
         return ((day - monday).days // 7) % every == 0
     size = 1 if unit == "months" else 3
-    base = _months_index(start) if start else 0  # quarters start in January unless anchored
+    base = _months_index(start) if start else (fiscal_start - 1) % 3  # the fiscal quarters unless anchored
     offset = _months_index(day) - base
     if (offset // size) % every:
         return False
@@ -125,7 +126,7 @@ def occurs(schedule: dict[str, Any], day: date, closed: Closed = None) -> bool:
                      working=schedule.get("working_day"), closed=closed)
 
 
-def next_date(schedule: Any, today: date, closed: Closed = None) -> date | None:
+def next_date(schedule: Any, today: date, closed: Closed = None, fiscal_start: int = 1) -> date | None:
     """The first day on or after ``today`` that a schedule names, or None (no schedule, one that
     names no day in the next ten years, or one past the year 9999)."""
     if not isinstance(schedule, dict) or unit_of(schedule) is None:
@@ -134,7 +135,7 @@ def next_date(schedule: Any, today: date, closed: Closed = None) -> date | None:
         if today > date.max - timedelta(days=offset):
             return None
         day = today + timedelta(days=offset)
-        if occurs(schedule, day, closed):
+        if occurs(schedule, day, closed, fiscal_start):
             return day
     return None
 

@@ -8,8 +8,9 @@ in a heading. The fixes, all driven by the data:
 
 - tags weigh less than titles (:data:`FIELDS`, unless ``mkdocs.yml`` sets them);
 - every record's first document gets a ``keywords`` field, weighed like a title: its glossary
-  term (and an abbreviation's plural) and the values of the fields its schema lists in
-  ``x-playbook.keywords`` (a persona's job titles), so a search for them finds the record itself;
+  term (and an abbreviation's plural), the values of the fields its schema lists in
+  ``x-playbook.keywords`` (a persona's job titles), so a search for them finds the record itself,
+  and the words of its title that are no glossary term (:func:`title_words`);
 - a record's sections rank below the record (their headings are the same labels on every page of a
   collection, "Pricing", "Definition"), and a record that defines a glossary term above others;
 - what a page leaves out of the index (``data-search-exclude``: its history, change banners, the
@@ -30,6 +31,7 @@ The index is rewritten after the search plugin wrote it (``search/search_index.j
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,7 +48,7 @@ FIELDS: dict[str, dict[str, float]] = {
     "tags": {"boost": 10.0},
 }
 RECORD_BOOST = 4.0  # a record page, against a hand-written or index page (1)
-TERM_BOOST = 5.0  # a record that defines a glossary term
+TERM_BOOST = 8.0  # a record that defines a glossary term (above "Signed clients this year" for "Client")
 SECTION_SHARE = 0.25  # a section of a record page, against the record itself
 TITLE_ONLY = ("changes/",)  # pages found by their title only (their text is other pages' history)
 
@@ -72,20 +74,32 @@ def forms(term: str) -> list[str]:
     return [term, term + "s"] if term.isalpha() and term.isupper() and not term.endswith("S") else [term]
 
 
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+
+
+def title_words(title: str, term_words: set[str]) -> list[str]:
+    """The words of a record's title, except those that only start with a glossary term (a
+    plural, "MQLs called on time"; "Signed clients this year"), whose rare word would outrank
+    the term's own page: a record named with a term and more words ("Client care") is found by
+    all of them above the term's record, and the term's record ("Client") stays first for the
+    term alone (its keywords hold the term and its plural)."""
+    return [w for w in _WORD.findall(title)
+            if not any(w.casefold().startswith(t) and w.casefold() != t for t in term_words)]
+
+
 def rankings(playbook: Playbook, terms: list[Term]) -> dict[str, Ranking]:
     """Search location of each record page -> its keywords and boost."""
     defined: dict[tuple[str, str], list[str]] = {}
     for term in terms:
-        # A form the title already is adds nothing but a second match of the same word, which
-        # put the record "Client" above the record "Client care" for "Client care".
-        same = term.record.title.casefold()
-        defined.setdefault(term.record.key, []).extend(f for f in forms(term.term) if f.casefold() != same)
+        defined.setdefault(term.record.key, []).extend(forms(term.term))
+    term_words = {form.casefold() for term in terms for form in forms(term.term) if _WORD.fullmatch(form)}
     found = {}
     for record in playbook.records.values():
         fields = playbook.collections[record.collection].annotations.get("keywords")
         words = list(defined.get(record.key, []))
         for name in fields if isinstance(fields, list) else []:
             words += _strings(record.get(str(name)))
+        words += title_words(record.title, term_words)
         boost = TERM_BOOST if record.key in defined else RECORD_BOOST
         found[playbook.url(record)] = Ranking(tuple(dict.fromkeys(words)), boost)
     return found

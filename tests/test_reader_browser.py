@@ -143,7 +143,8 @@ def path_of(href: str, site: Site) -> str:
     ("when is the winter break", "days-off/winter-break/"),
     ("the month end review", "rituals/month-end-review/"),
     ("what to say about Rival B", "battlecards/rival-b/"),
-    ("how fast does client care answer", "squads/client-care/"),
+    ("signed clients", "aims/signed-clients/"),
+    ("are we on track with QOs this quarter", "aims/qualified-this-quarter/"),
 ])
 def test_search_puts_the_page_meant_first(desktop: Reader, site: Site, query: str, first: str) -> None:
     results = search(desktop, site, query)
@@ -443,3 +444,20 @@ def test_no_page_of_a_second_company_is_clipped_on_a_phone(browser: Any, tidewel
     assert len(tidewell.pages) > 20 and clipped == {}
     assert reader.errors == []
     reader.context.close()
+
+
+# ---------------------------------------------------------------------------
+# Goals: where each stands, at a glance (fiscal year from playbook.yml: February)
+
+def test_the_goals_index_shows_each_status(desktop: Reader, site: Site) -> None:
+    page = desktop.open(site.url + "aims/")
+    rows = page.locator("article table tbody tr")
+    found = {row.locator("td").nth(0).inner_text(): row.locator("td .pb-goal").inner_text()
+             for row in rows.all()}
+    assert found == {"Signed clients this year": "Behind",  # 31 of 40 with 83% of FY2027 gone
+                     "QOs this quarter": "On track",  # 12 of 30 with 33% of FY2027 Q4 gone
+                     "Client questions answered within a day": "No data"}
+    header = page.locator("article table thead th").all_inner_texts()
+    assert header[-1] == "Status"
+    screenshot(page, "reader-goals-status")
+    assert desktop.errors == []

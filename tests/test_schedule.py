@@ -86,3 +86,11 @@ def test_period_orders_cadences_from_the_most_frequent() -> None:
 ])
 def test_a_working_day_needs_no_weekday(schedule: dict[str, object], today: date, expected: date) -> None:
     assert next_date(schedule, today) == expected
+
+
+def test_quarters_follow_the_fiscal_year() -> None:
+    review = {"weekday": "tuesday", "week": "first", "unit": "quarters"}
+    assert next_date(review, date(2026, 12, 1)) == date(2027, 1, 5)  # calendar quarters by default
+    assert next_date(review, date(2026, 12, 1), fiscal_start=2) == date(2027, 2, 2)  # Feb, May, Aug, Nov
+    assert next_date(review, date(2027, 2, 3), fiscal_start=2) == date(2027, 5, 4)
+    assert next_date({**review, "starting": "2026-03-03"}, date(2026, 12, 1), fiscal_start=2) == date(2026, 12, 1)

@@ -17,21 +17,30 @@ from generator.search import (
     rankings,
     rerank,
     rewrite,
+    title_words,
 )
 
 from .conftest import FIXTURES, edit_file
 
 
-def test_rankings_carry_terms_and_keyword_fields(tmp_path: Path) -> None:
+def test_rankings_carry_terms_keyword_fields_and_title_words(tmp_path: Path) -> None:
     root = tmp_path / "w"
     shutil.copytree(FIXTURES / "walkthrough", root)
     playbook, _ = load_playbook(root)
     ranked = rankings(playbook, terms(playbook))
-    assert ranked["phases/qualified-opportunity/"] == Ranking(("QO", "QOs"), TERM_BOOST)
-    assert ranked["phases/client/"] == Ranking((), TERM_BOOST)  # the term is its title: no second match
+    assert ranked["phases/qualified-opportunity/"] == Ranking(("QO", "QOs", "Qualified", "opportunity"), TERM_BOOST)
+    assert ranked["phases/client/"] == Ranking(("Client",), TERM_BOOST)
     assert ranked["buyers/head-of-logistics/"] == Ranking(
-        ("Logistics director", "Fleet manager", "Head of distribution"), RECORD_BOOST)
-    assert ranked["squads/client-care/"] == Ranking((), RECORD_BOOST)
+        ("Logistics director", "Fleet manager", "Head of distribution", "Head", "of", "logistics"), RECORD_BOOST)
+    assert ranked["squads/client-care/"] == Ranking(("Client", "care"), RECORD_BOOST)
+    # a plural of a term is none
+    assert ranked["aims/signed-clients/"] == Ranking(("Signed", "this", "year"), RECORD_BOOST)
+
+
+def test_title_words_leave_out_terms_and_their_plurals() -> None:
+    assert title_words("MQLs called on time", {"mql", "mqls"}) == ["called", "on", "time"]
+    assert title_words("Client care", {"client"}) == ["Client", "care"]
+    assert title_words("Buyer's guide", set()) == ["Buyer's", "guide"]
 
 
 def test_an_abbreviation_is_found_in_the_plural_too() -> None:
