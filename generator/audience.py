@@ -42,7 +42,7 @@ from typing import Any
 from .leaks import Index, word_offsets, words
 from .loader import LoadError, load_yaml, position
 from .model import Playbook, Record
-from .pages import DOCS, hand_written_pages, read_page
+from .pages import DOCS, FRONT_MATTER, hand_written_pages, read_page
 from .problems import Problem
 from .schemas import Collection, Location, all_annotated_values
 from .validate import field_name
@@ -53,7 +53,7 @@ MIN_QUOTE = 16  # shortest confidential text worth looking for elsewhere
 MIN_TITLE = 6  # shortest title of a record marked narrower that is looked for elsewhere
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 _SPACE = re.compile(r"\s+")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_FRONT_MATTER = FRONT_MATTER
 
 
 class _Withheld(str):
@@ -98,9 +98,12 @@ def of_page(text: str) -> str:
     if not match:
         return DEFAULT
     try:
-        data = load_yaml(match.group(1).encode("utf-8")).data
+        doc = load_yaml(match.group(1).encode("utf-8"))
     except LoadError:
         return DEFAULT
+    if doc.errors:  # a key given twice: ambiguous, so the narrowest (check reports it)
+        return DEFAULT
+    data = doc.data
     value = data.get("audience") if isinstance(data, dict) else None
     return value if value in AUDIENCES else DEFAULT
 

@@ -6,13 +6,18 @@ build), never a ``UnicodeDecodeError`` half-way through one.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from .loader import LoadError, load_yaml
 from .problems import Problem
 
 DOCS = "docs"
 # The suffixes MkDocs renders as pages (mkdocs.utils.markdown_extensions).
 PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+# A page's YAML front matter, between a first line ``---`` and the next ``---`` (or ``...``).
+_LINE = re.compile(r"(\bat line )(\d+)")
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
 def is_page(path: Path) -> bool:
@@ -50,7 +55,28 @@ def page_problems(root: Path) -> list[Problem]:
             line = before.count(b"\n") + 1
             column = len(before) - (before.rfind(b"\n") + 1) + 1
             problems.append(Problem(rel, line, column, "file is not valid UTF-8 text"))
+            continue
+        problems += front_matter_problems(rel, path.read_bytes().decode("utf-8"))
     return problems
+
+
+def front_matter_problems(rel: str, text: str) -> list[Problem]:
+    """What makes a page's front matter ambiguous, located in the page: a key given twice
+    (``audience:`` twice would leave readers of the page disagreeing on who may see it)."""
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return []
+    try:
+        doc = load_yaml(match.group(1).encode("utf-8"))
+    except LoadError:
+        return []  # not YAML: MkDocs reads no metadata from it, and the page counts as internal
+    offset = text[: match.start(1)].count("\n")
+
+    def in_page(message: str) -> str:  # "already set at line 2" of the front matter: the page's line
+        return _LINE.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + offset}", message)
+
+    return [Problem(rel, line + offset, column, f"front matter: {in_page(message)}")
+            for line, column, message in doc.errors]
 
 
 def hand_written_pages(root: Path) -> dict[str, Path]:

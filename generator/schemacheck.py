@@ -88,15 +88,30 @@ def read_schema(path: Path, file: str) -> tuple[Any, str, list[Problem]]:
         return None, "", [Problem(file, 1, 1, f"cannot read the file: {exc.strerror}")]
     except UnicodeDecodeError as exc:
         return None, "", [Problem(file, *_utf8_position(raw, exc.start), "file is not valid UTF-8 text")]
+    repeated: list[str] = []
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=lambda pairs: _no_repeats(pairs, repeated))
     except json.JSONDecodeError as exc:
         return None, text, [Problem(file, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}")]
     except RecursionError:
         return None, text, [Problem(file, 1, 1, f"nesting is deeper than {MAX_DEPTH} levels")]
     if _depth(data) > MAX_DEPTH:
         return None, text, [Problem(file, 1, 1, f"nesting is deeper than {MAX_DEPTH} levels")]
+    if repeated:  # JSON keeps the last one silently ("x-audience" twice: the wider audience)
+        found = [Problem(file, line, column, message) for line, column, message in marks(text).errors]
+        return None, text, found or [Problem(file, 1, 1, f"duplicate key '{repeated[0]}': keep one of "
+                                             "the two")]
     return data, text, []
+
+
+def _no_repeats(pairs: list[tuple[str, Any]], repeated: list[str]) -> dict[str, Any]:
+    """``json.loads``' object hook: the object, with every key given twice noted in ``repeated``."""
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            repeated.append(key)
+        seen.add(key)
+    return dict(pairs)
 
 
 def marks(text: str) -> Document:

@@ -327,3 +327,18 @@ def test_replicated_playbook_checks_clean_and_still_finds_leaks(tmp_path: Path) 
         "content/slas/mql-follow-up-c3.yaml:9:9: error: target: this text is shown to partner but repeats "
         "content it may not see, from content/competitors/open-rival-c1.yaml (pricing_notes)",  # the first in file order
     ]
+
+
+def test_front_matter_with_a_key_twice_is_a_located_error_and_the_page_stays_internal(basic: Path) -> None:
+    """Issue 24, point 6: `audience:` twice (partner, then internal) was published to partners
+    (the page reader kept the first value, YAML and MkDocs keep the last)."""
+    from generator.audience import of_page
+    from generator.project import load_playbook
+
+    text = "---\ntitle: Guide\naudience: partner\naudience: internal\n---\n\n# Guide\n"
+    (basic / "docs/guide.md").write_text(text)
+    assert of_page(text) == "internal"
+    _, problems = load_playbook(basic)
+    assert [str(p) for p in problems if p.file == "docs/guide.md"] == [
+        "docs/guide.md:4:1: error: front matter: duplicate key 'audience' (it is already set at line 3): "
+        "keep one of the two"]

@@ -179,3 +179,19 @@ def test_the_bundled_schemas_pass_their_meta_schema() -> None:
 
     root = Path(__file__).parent.parent
     assert load_schemas(root)[1] == []
+
+
+def test_a_key_given_twice_in_a_schema_is_a_located_error(basic: Path) -> None:
+    """Issue 24, point 6: "x-audience" twice (internal, then partner) reached the partner export,
+    as JSON keeps the last one. Now the schema stops with the duplicate's place."""
+    edit(basic, STAGES, AUDIENCE_FIELD,
+         '"abbreviation": {"type": "string", "title": "Abbreviation", "x-audience": "internal", '
+         '"x-audience": "partner"}')
+    line = next(n for n, text in enumerate((basic / STAGES).read_text().splitlines(), 1) if "x-audience" in text)
+    text = (basic / STAGES).read_text().splitlines()[line - 1]
+    column = text.index('"x-audience": "partner"') + 1
+    found = [p for p in problems_of(basic) if p.startswith(STAGES)]
+    assert found == [f"{STAGES}:{line}:{column}: error: duplicate key 'x-audience' (it is already set at line "
+                     f"{line}): keep one of the two"]
+    with pytest.raises(PlaybookError):
+        generate(basic, date(2026, 4, 1), "partner")
