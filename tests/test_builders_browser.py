@@ -37,7 +37,7 @@ from generator.site import generate
 
 from .browser import OPEN_SHADOW_ROOTS, screenshot, serve
 from .conftest import FIXTURES, READER_TODAY, build_site
-from .test_plugin import LiveMarkup
+from .markup import LiveMarkup
 
 BUILDERS = ("plugin", "properdocs", "zensical", "mkdocs")
 PROPERDOCS = Path(sys.executable).parent / "properdocs"

@@ -16,9 +16,9 @@ import pytest
 from generator import changelog, export
 from generator.cli import main
 from generator.site import Options, generate
+from tests.chat_server import chat
 from tests.conftest import build_site
 from tests.history_repo import scripted_repo
-from tests.test_webhook import chat
 
 from .conftest import edit_file
 

@@ -11,12 +11,12 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from .conftest import FIXTURES, edit, edit_file, free_port, mkdocs_build, mkdocs_serve
+from .markup import LiveMarkup
 
 
 @pytest.fixture
@@ -125,36 +125,6 @@ def test_hand_written_home_page_wins_over_the_generated_one(basic: Path) -> None
     (basic / "docs/index.md").write_text("# Welcome to our playbook\n")
     assert mkdocs_build(basic).returncode == 0
     assert "Welcome to our playbook" in read(basic, "index.html")
-
-
-class LiveMarkup(HTMLParser):
-    """Finds what a browser would execute: event handlers, javascript: URLs, injected elements,
-    and the marker inside a script."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.findings: list[str] = []
-        self.in_script = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.in_script = tag == "script"
-        for name, value in attrs:
-            text = (value or "").strip().lower()
-            if name.startswith("on"):
-                self.findings.append(f"<{tag} {name}=...>")
-            if name in ("href", "src", "action", "formaction") and text.startswith(("javascript:", "data:")):
-                self.findings.append(f"<{tag} {name}={value}>")
-        if tag in ("iframe", "svg", "style", "b", "div") and any("PWNED" in (v or "") for _, v in attrs):
-            self.findings.append(f"<{tag}> from data")
-        if tag == "img" and dict(attrs).get("src") == "x":
-            self.findings.append("<img src=x> from data")
-
-    def handle_endtag(self, tag: str) -> None:
-        self.in_script = False
-
-    def handle_data(self, data: str) -> None:
-        if self.in_script and "PWNED" in data:
-            self.findings.append("marker inside <script>")
 
 
 @pytest.mark.site

@@ -20,9 +20,9 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from .browser import ARGS, CHROMIUM, require_chromium, screenshot, serve
+from .clock_cases import CASES
 from .conftest import FIXTURES, build_site
 from .history_repo import commit, git
-from .test_clock import CASES
 
 pytestmark = pytest.mark.browser
 
