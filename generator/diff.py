@@ -40,6 +40,7 @@ from .schemas import (
     record_refs,
     ref_targets,
     resolve_node,
+    resolved_in,
 )
 from .wording import field_title
 
@@ -261,11 +262,10 @@ class Describer:
         return (collection.order if collection else 1000, version.collection, version.id)
 
     def find(self, side: Side, record_id: str, targets: tuple[str, ...]) -> str | None:
-        for target in targets:
-            path = f"{CONTENT}/{target}/{record_id}{SUFFIX}"
-            if path in side.files:
-                return path
-        return None
+        """The file a reference names on ``side``, by the one reference rule (an id held by
+        several of its collections is ambiguous: it names none)."""
+        found = resolved_in(record_id, targets, lambda c, v: f"{CONTENT}/{c}/{v}{SUFFIX}" in side.files)
+        return f"{CONTENT}/{found}/{record_id}{SUFFIX}" if found is not None else None
 
     def named(self, side: Side, record_id: str, targets: tuple[str, ...]) -> str:
         """A referenced record as 'Title (`collection/id`)'."""
