@@ -461,3 +461,36 @@ def test_the_goals_index_shows_each_status(desktop: Reader, site: Site) -> None:
     assert header[-1] == "Status"
     screenshot(page, "reader-goals-status")
     assert desktop.errors == []
+
+
+# ---------------------------------------------------------------------------
+# Touch: a first tap on a term shows its definition, a second follows its link
+
+def test_tapping_a_term_shows_its_definition_and_a_second_tap_follows_it(browser: Any, site: Site) -> None:
+    reader = Reader(browser, PHONE)  # is_mobile, has_touch
+    page = reader.open(site.url + "phases/client/")
+    term = page.locator("article a.pb-term", has_text="QO").first
+    term.wait_for()
+    term.tap()
+    tip = page.locator(".pb-term-tip[role=tooltip]")
+    tip.wait_for(state="visible", timeout=5_000)
+    assert tip.inner_text().startswith("Qualified opportunity: A Lead with budget")
+    assert page.url == site.url + "phases/client/"  # still here
+    box = tip.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE
+    screenshot(page, "reader-touch-term")
+    page.locator("article h1").tap()  # elsewhere: it closes
+    assert tip.count() == 0
+    term.tap()
+    tip.wait_for(state="visible", timeout=5_000)
+    term.tap()  # the second tap on the same term
+    page.wait_for_url(site.url + "phases/qualified-opportunity/")
+    assert reader.errors == []
+    reader.context.close()
+
+
+def test_a_mouse_click_on_a_term_still_follows_it_at_once(desktop: Reader, site: Site) -> None:
+    page = desktop.open(site.url + "phases/client/")
+    page.locator("article a.pb-term", has_text="QO").first.click()
+    page.wait_for_url(site.url + "phases/qualified-opportunity/")
+    assert page.locator(".pb-term-tip").count() == 0

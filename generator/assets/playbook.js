@@ -339,3 +339,69 @@
     all();
   }
 })();
+
+/* Playbook: glossary terms on a touch screen.
+ *
+ * A term is an <abbr title="definition"> inside a.pb-term (above). A mouse hovers to read the
+ * definition and clicks to follow the link; a finger cannot hover, so the first tap on a term
+ * shows its definition in a .pb-term-tip next to it (role="tooltip", its text from the title
+ * attribute, set with textContent) and a second tap on the same term follows the link. A tap
+ * anywhere else, or Escape, closes it.
+ */
+(function () {
+  "use strict";
+
+  var touched = false;
+  var open = null; // the a.pb-term whose definition shows
+
+  function close() {
+    if (!open) return;
+    var tip = open.querySelector(".pb-term-tip");
+    if (tip) tip.parentNode.removeChild(tip);
+    open.removeAttribute("aria-expanded");
+    open = null;
+  }
+
+  function show(link) {
+    close();
+    var abbr = link.querySelector("abbr");
+    var text = abbr && (abbr.getAttribute("data-pb-title") || abbr.getAttribute("title"));
+    if (!text) return false;
+    var tip = document.createElement("span");
+    tip.className = "pb-term-tip";
+    tip.setAttribute("role", "tooltip");
+    tip.textContent = text;
+    link.appendChild(tip);
+    var right = tip.getBoundingClientRect().right - (document.documentElement.clientWidth - 8);
+    if (right > 0) tip.style.left = -right + "px"; // stays on screen by a term near the edge
+    link.setAttribute("aria-expanded", "true");
+    open = link;
+    return true;
+  }
+
+  // Material's tooltips take the title away from an <abbr> when it is first pointed at: keep it.
+  function remember() {
+    var terms = document.querySelectorAll(".md-content abbr[title]");
+    for (var i = 0; i < terms.length; i++) terms[i].setAttribute("data-pb-title", terms[i].getAttribute("title"));
+  }
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(remember);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", remember);
+  } else {
+    remember();
+  }
+
+  document.addEventListener("pointerdown", function (event) { touched = event.pointerType === "touch"; }, true);
+  document.addEventListener("touchstart", function () { touched = true; }, { capture: true, passive: true });
+  document.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest ? event.target.closest("a.pb-term") : null;
+    if (!link) {
+      close();
+      return;
+    }
+    if (!touched || link === open) return; // a mouse click, or the second tap: follow the link
+    if (show(link)) event.preventDefault();
+  }, true);
+  document.addEventListener("keydown", function (event) { if (event.key === "Escape") close(); });
+})();
