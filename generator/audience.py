@@ -348,8 +348,28 @@ def _owner_problems(playbook: Playbook) -> Iterator[Problem]:
                               "this record's")
 
 
+# The fields every page of a record shows (its heading, its freshness line): a mark hiding one of
+# them from an audience the record is shown to would leave that audience's page without it.
+ON_EVERY_PAGE: tuple[Location, ...] = (("title",), ("owner",), ("last_reviewed",))
+
+
+def _page_field_problems(playbook: Playbook) -> Iterator[Problem]:
+    for record in playbook.records.values():
+        audience = of_record(record)
+        if audience == DEFAULT:
+            continue
+        hidden = set(hidden_fields(playbook, record, audience))
+        for path in ON_EVERY_PAGE:
+            if path in hidden:
+                yield Problem(record.file, *record.doc.locate(path),
+                              f"{field_name(path)}: its schema marks it narrower than this record, which is "
+                              f"shown to {audience}; every page of a record shows its {field_name(path)}, "
+                              "so remove that \"x-audience\" mark from the schema or narrow this record's "
+                              "audience")
+
+
 def audience_problems(playbook: Playbook) -> list[Problem]:
-    problems = list(_owner_problems(playbook))
+    problems = list(_owner_problems(playbook)) + list(_page_field_problems(playbook))
     prose, cache = _Prose(playbook), _Words()
     for viewer in AUDIENCES[:-1]:
         problems += _leaks(playbook, viewer, prose, cache)

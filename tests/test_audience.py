@@ -152,6 +152,28 @@ def test_check_reports_an_owner_the_audience_may_not_see(tmp_path: Path) -> None
             "record is shown to partner: widen the owner's audience or narrow this record's") in found
 
 
+@pytest.mark.parametrize("field", ["owner", "last_reviewed", "title"])
+def test_check_reports_a_field_every_page_shows_marked_narrower_than_its_record(tmp_path: Path, field: str) -> None:
+    """Issue 24, point 9: with ``owner`` marked internal, check was clean and the partner export
+    then failed inside the built-in freshness template. Every audience a record is shown to gets
+    its title, owner and review date, so such a mark is a located problem of check."""
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "audience", root)
+    common = root / "schemas/_common.schema.json"
+    edit_file(common, f'"{field}": {{\n      "type": "string",', f'"{field}": {{\n      "x-audience": "internal",\n'
+              '      "type": "string",', count=1)
+    found = [str(p) for p in load_playbook(root)[1]]
+    line = {"owner": "2:8", "last_reviewed": "3:16", "title": "1:8"}[field]
+    assert found and all("its schema marks it narrower than this record" in p for p in found), found
+    assert (f"content/stages/mql.yaml:{line}: error: {field}: its schema marks it narrower than this record, "
+            f"which is shown to partner; every page of a record shows its {field}, so remove that "
+            '"x-audience" mark from the schema or narrow this record\'s audience') in found, found
+    out = io.StringIO()
+    assert main(["export", "--root", str(root), "--audience", "partner", "--out", "-", "--today", "2026-11-20"],
+                out) == 1
+    assert "template error" not in out.getvalue()
+
+
 @pytest.mark.parametrize(
     ("text", "audience"),
     [
