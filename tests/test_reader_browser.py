@@ -494,3 +494,18 @@ def test_a_mouse_click_on_a_term_still_follows_it_at_once(desktop: Reader, site:
     page.locator("article a.pb-term", has_text="QO").first.click()
     page.wait_for_url(site.url + "phases/qualified-opportunity/")
     assert page.locator(".pb-term-tip").count() == 0
+
+
+# ---------------------------------------------------------------------------
+# Printing: a record page alone, a battlecard on one sheet
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_a_printed_battlecard_is_one_sheet_without_navigation_or_history(desktop: Reader, site: Site,
+                                                                         paper: str) -> None:
+    page = desktop.open(site.url + "phases/lead/")  # a record page with a history
+    page.emulate_media(media="print")
+    for hidden in (".md-header", ".md-sidebar--primary", ".pb-history", ".pb-pager", ".pb-crumbs"):
+        assert page.locator(hidden).first.evaluate("e => getComputedStyle(e).display") == "none", hidden
+    card = desktop.open(site.url + "battlecards/rival-a/")
+    pdf = card.pdf(format=paper, print_background=False)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
