@@ -39,7 +39,6 @@ MACHINERY = (
     "# /docs/ @your-org/revops\n# /mkdocs.yml @your-org/revops\n# /.github/ @your-org/revops\n\n"
 )
 _SLUG = re.compile(r"[^a-z0-9]+")
-_STARTER = re.compile(r"^starter: *true\b", re.MULTILINE)
 
 
 class InitError(Exception):
@@ -216,27 +215,6 @@ def remove_starter(root: Path) -> tuple[list[Step], bool]:
         if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
             folder.rmdir()
     return steps, True
-
-
-def adoption_commit(root: Path) -> tuple[bool, str | None]:
-    """Whether the history holds the starter (a ``playbook.yml`` that said ``starter: true``), and
-    the commit that replaced it (the last one whose ``playbook.yml`` stopped saying so; None while
-    that is not committed yet). The change history of the company's own playbook starts after
-    that commit, so that the example company's past never shows on the company's site."""
-    try:
-        out = gitrepo.git(root, "log", "--first-parent", "--format=%H", "-G", "^starter: *true", "--",
-                          FILE)
-        commits = out.decode().split()
-        for commit in commits:
-            try:
-                text = gitrepo.git(root, "show", f"{gitrepo.check_revision(commit)}:{FILE}").decode()
-            except gitrepo.GitError:
-                return True, commit  # playbook.yml itself went: the starter went before it
-            if not _STARTER.search(text):
-                return True, commit
-        return bool(commits), None
-    except gitrepo.GitError:
-        return False, None
 
 
 def starter_handles(playbook: Playbook) -> set[str]:

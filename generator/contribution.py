@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,7 +31,7 @@ from .config import Settings
 from .escape import page_title
 from .model import Record
 from .schemas import is_valid_id
-from .site import Tree
+from .site import Options, Tree
 
 ASSETS = Path(__file__).parent / "assets"
 PREFIX = "assets/playbook"
@@ -51,6 +52,34 @@ TOOLTIPS = "generator.tooltips"  # the tooltip extension, as mkdocs.yml names it
 def search_separator(configured: object) -> str:
     """The separator a build uses: the one mkdocs.yml sets, or :data:`SEARCH_SEPARATOR`."""
     return configured if isinstance(configured, str) and configured != MKDOCS_SEPARATOR else SEARCH_SEPARATOR
+
+
+def search_settings(name: str, settings: Mapping[str, Any], theme: object,
+                    added: Contribution) -> dict[str, Any]:
+    """The settings the search plugin ``name`` (``search``, or Material's ``material/search``),
+    set to ``settings`` in ``mkdocs.yml``, builds with: the separator (:func:`search_separator`)
+    and, for Material's search (MkDocs' own has no field weights), the fields the playbook adds
+    where ``mkdocs.yml`` sets none. The plugin build and the project ``build --out`` writes both
+    apply this, and nothing else, to the search plugin."""
+    found: dict[str, Any] = {"separator": search_separator(settings.get("separator"))}
+    if theme == "material" or name.startswith("material/"):
+        fields = settings.get("fields")
+        found["fields"] = {**added.search_fields, **(fields if isinstance(fields, Mapping) else {})}
+    return found
+
+
+def site_options(config: Mapping[str, Any], history: bool, window: int) -> Options:
+    """How the site presents the playbook, from the site's configuration (``mkdocs.yml`` with
+    :func:`site_overrides` applied) and the plugin's ``history`` and ``changes_window`` settings:
+    the one reading of them, in the plugin build and in ``build --out``."""
+
+    def text(key: str) -> str | None:
+        value = config.get(key)
+        return value if isinstance(value, str) and value else None
+
+    return Options(history=history, window=window, repo_url=text("repo_url"), site_url=text("site_url"),
+                   site_name=text("site_name") or Options().site_name,
+                   directory_urls=config.get("use_directory_urls") is not False)
 
 
 @dataclass(frozen=True)
@@ -166,12 +195,18 @@ def edit_path(repo_url: str, branch: str, docs: str) -> str:
     return f"edit/{branch}/{docs}/"
 
 
-def site_overrides(settings: Settings, docs: str) -> dict[str, str | None]:
-    """The ``mkdocs.yml`` settings ``playbook.yml`` decides when it exists: the site's name and
-    addresses. Without a ``repo_url`` there is no repository link: no edit links, and the theme
-    never asks a code host's API about a repository (Material does, for any GitHub or GitLab
-    ``repo_url``). ``docs`` is the name of the docs folder."""
+def site_overrides(settings: Settings, docs: str, written: Mapping[str, Any]) -> dict[str, str | None]:
+    """The ``mkdocs.yml`` settings the playbook decides: with a ``playbook.yml``, the site's name
+    and addresses; without one, the edit path of a ``repo_url`` that ``mkdocs.yml`` gives no
+    ``edit_uri`` (or ``edit_uri_template``) for, by the same rule (:func:`edit_path`: GitLab's
+    ``-/edit/``, not MkDocs' own default). Without a ``repo_url`` there is no repository link:
+    no edit links, and the theme never asks a code host's API about a repository (Material does,
+    for any GitHub or GitLab ``repo_url``). ``docs`` is the name of the docs folder, ``written``
+    the settings as ``mkdocs.yml`` writes them (before any default is filled in)."""
     if not settings.exists:
+        repo_url = written.get("repo_url")
+        if isinstance(repo_url, str) and repo_url and not {"edit_uri", "edit_uri_template"} & set(written):
+            return {"edit_uri": edit_path(repo_url, settings.branch, docs)}
         return {}
     found: dict[str, str | None] = {}
     if settings.title:

@@ -44,7 +44,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -565,3 +565,40 @@ def commits_since(root: Path, rev: str) -> set[str]:
     """The commits on the main line after ``rev`` (a commit, branch or tag). Raises
     :class:`GitError` for anything git does not know as a commit, or that reads as an option."""
     return set(gitrepo.main_line(root, "HEAD", gitrepo.resolve_commit(root, rev)))
+
+
+# ---------------------------------------------------------------------------
+# The company's own history: from the commit that replaced the starter on
+
+_STARTER = re.compile(r"^starter: *true\b", re.MULTILINE)
+
+
+def adoption_commit(root: Path) -> tuple[bool, str | None]:
+    """Whether the history holds the starter (a ``playbook.yml`` that said ``starter: true``), and
+    the commit that replaced it (the last one whose ``playbook.yml`` stopped saying so; None while
+    that is not committed yet). The change history of the company's own playbook starts after
+    that commit, so that the example company's past never shows on the company's site."""
+    try:
+        out = gitrepo.git(root, "log", "--first-parent", "--format=%H", "-G", "^starter: *true", "--",
+                          SETTINGS_FILE)
+        commits = out.decode().split()
+        for commit in commits:
+            try:
+                text = gitrepo.git(root, "show", f"{gitrepo.check_revision(commit)}:{SETTINGS_FILE}").decode()
+            except gitrepo.GitError:
+                return True, commit  # playbook.yml itself went: the starter went before it
+            if not _STARTER.search(text):
+                return True, commit
+        return bool(commits), None
+    except gitrepo.GitError:
+        return False, None
+
+
+def after_adoption(root: Path, history: History) -> History:
+    """The history from the commit that replaced the starter on (see :func:`adoption_commit`):
+    the example company's records, their removal included, are not the company's past."""
+    had_starter, start = adoption_commit(root)
+    if start is None:  # no starter in the history, or its replacement is not committed yet
+        return replace(history, entries=[]) if had_starter else history
+    later = commits_since(root, start)
+    return replace(history, entries=[e for e in history.entries if e.commit in later])

@@ -25,14 +25,15 @@ from mkdocs.structure.files import File, Files
 
 from . import changelog, reload, search
 from .audience import AUDIENCES
-from .config import DEFAULT_SITE_NAME, Settings, load_settings
+from .config import Settings, load_settings
 from .contribution import (
     Contribution,
     contribute,
     feed_link,
     record_for,
-    search_separator,
+    search_settings,
     site_name_text,
+    site_options,
     site_overrides,
 )
 from .dates import parse_iso_date
@@ -88,7 +89,8 @@ def _in_folder(path: str | None, folder: Path) -> bool:
 def apply_settings(config: Any, settings: Settings) -> None:
     """``playbook.yml`` decides the site's name and addresses when it exists (see
     :func:`generator.contribution.site_overrides`)."""
-    for key, value in site_overrides(settings, Path(config.docs_dir).name).items():
+    written = {key: value for user in getattr(config, "user_configs", []) for key, value in user.items()}
+    for key, value in site_overrides(settings, Path(config.docs_dir).name, written).items():
         setattr(config, key, value)
 
 
@@ -129,14 +131,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # playbook.yml decides the site's name and addresses (its own mistakes are reported by the
         # build below), before anything is built with them.
         apply_settings(config, load_settings(self.root)[0])
-        site_name = str(config.site_name or DEFAULT_SITE_NAME)
-        config.site_name = site_name_text(site_name)  # the theme prints it: text, never markup
+        self.options = site_options(config, self.config.history, self.config.changes_window)
+        config.site_name = site_name_text(self.options.site_name)  # the theme prints it: text, never markup
         try:
             self.today = build_date(self.config.today)
-            self.options = Options(history=self.config.history, window=self.config.changes_window,
-                                   repo_url=config.repo_url or None, site_url=config.site_url or None,
-                                   site_name=site_name,
-                                   directory_urls=bool(config.use_directory_urls))
             self.tree = generate(self.root, self.today, audience, self.options,
                                  previous=self.previous if self.serving else None)
         except PlaybookError as exc:
@@ -157,12 +155,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         for name, plugin in config.plugins.items():  # "search", or Material's "material/search"
             if name.split("/")[-1] != "search":
                 continue
-            if "separator" in plugin.config:
-                plugin.config.separator = search_separator(plugin.config.separator)
-            fields = getattr(plugin.config, "fields", None)
-            if isinstance(fields, dict):
-                for field, spec in added.search_fields.items():
-                    fields.setdefault(field, dict(spec))
+            for key, value in search_settings(name, plugin.config, config.theme.name, added).items():
+                if key in plugin.config:
+                    plugin.config[key] = value
         config.markdown_extensions.append(TermExtension(**added.tooltips))
         config.extra_css.extend(added.extra_css)
         for script in added.extra_javascript:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import yaml
 
@@ -35,7 +35,8 @@ from .contribution import (
     contribute,
     feed_link,
     file_bytes,
-    search_separator,
+    search_settings,
+    site_options,
     site_overrides,
 )
 from .guard import check_extensions, prune_nav, strip_comments
@@ -50,8 +51,6 @@ COMPANY_MAIN = "playbook-company-main.html"  # a custom_dir's own main.html, ext
 BUILDER_OUTPUT = ("site", ".cache")  # what `mkdocs build` and `zensical build` write in DIR
 EDIT_FEATURES = ("content.action.edit", "content.action.view")
 TAGS_MARKER = "<!-- material/tags -->"  # where Material's tags plugin (and Zensical) write the tag index
-_EDIT_DEFAULTS = {"github.com": "edit/master/docs/", "gitlab.com": "edit/master/docs/",
-                  "bitbucket.org": "src/default/docs/"}  # MkDocs' own, for a repo_url without edit_uri
 
 
 class ConfigError(ValueError):
@@ -150,20 +149,26 @@ def plugin_settings(config: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def site_options(config: dict[str, Any]) -> Options:
-    """How the site presents the change history, from ``mkdocs.yml``: the plugin's ``history`` and
-    ``changes_window`` settings, ``repo_url``, ``site_url`` and ``site_name`` (as the plugin reads them)."""
-    settings, default = plugin_settings(config) or {}, Options()
-    history, window = settings.get("history", default.history), settings.get("changes_window", default.window)
+def plugin_config(config: dict[str, Any]) -> Any:
+    """The ``playbook`` plugin's settings in ``config``, checked and completed with its defaults
+    by the plugin's own configuration class (so that both builds read them one way). Raises
+    :class:`ConfigError` for a setting the plugin build would refuse."""
+    from .plugin import PlaybookConfig
 
-    def text(key: str) -> str | None:
-        value = config.get(key)
-        return value if isinstance(value, str) and value else None
+    checked = PlaybookConfig()
+    checked.load_dict(dict(plugin_settings(config) or {}))
+    failed, _ = checked.validate()
+    if failed:
+        raise ConfigError("mkdocs.yml: the playbook plugin's settings: "
+                          + "; ".join(f"{key}: {error}" for key, error in failed))
+    return checked
 
-    return Options(history=history if isinstance(history, bool) else default.history,
-                   window=window if isinstance(window, int) else default.window,
-                   repo_url=text("repo_url"), site_url=text("site_url"),
-                   site_name=text("site_name") or default.site_name)
+
+def read_site_options(config: dict[str, Any]) -> Options:
+    """How the site presents the playbook, from ``mkdocs.yml`` (see
+    :func:`generator.contribution.site_options`)."""
+    checked = plugin_config(config)
+    return site_options(config, checked.history, checked.changes_window)
 
 
 def site_config(root: Path) -> dict[str, Any]:
@@ -171,11 +176,11 @@ def site_config(root: Path) -> dict[str, Any]:
     as the plugin applies it."""
     config = read_config(root / CONFIG)
     docs = Path(str(config.get("docs_dir") or DOCS)).name  # the source's, where hand-written pages live
-    return {**config, **site_overrides(load_settings(root)[0], docs)}
+    return {**config, **site_overrides(load_settings(root)[0], docs, config)}
 
 
 def read_options(root: Path) -> Options:
-    return site_options(site_config(root))
+    return read_site_options(site_config(root))
 
 
 def head_template(added: Contribution, parent: str = "base.html") -> str:
@@ -201,9 +206,7 @@ def project_config(config: dict[str, Any], added: Contribution, nav: list[Any] |
     theme = {"name": theme} if isinstance(theme, str) else dict(theme)
     for name, settings in plugins:
         if name.split("/")[-1] == "search":
-            settings["separator"] = search_separator(settings.get("separator"))
-            if theme.get("name") == "material" or name.startswith("material/"):  # MkDocs' own has no fields
-                settings["fields"] = {**added.search_fields, **(settings.get("fields") or {})}
+            settings.update(search_settings(name, settings, theme.get("name"), added))
     out["plugins"] = _listed(plugins)
     if nav is not None and out.get("nav") is None:
         out["nav"] = nav
@@ -226,8 +229,6 @@ def edit_url(config: dict[str, Any], relative: str) -> str | None:
     ``relative``: the same rule as ``mkdocs.structure.pages.Page._set_edit_url``."""
     repo_url = config.get("repo_url")
     edit_uri, template = config.get("edit_uri"), config.get("edit_uri_template")
-    if edit_uri is None and not template and isinstance(repo_url, str):
-        edit_uri = _EDIT_DEFAULTS.get(urlsplit(repo_url).hostname or "")
     if not isinstance(edit_uri, str | None) or not isinstance(template, str | None):
         return None
     if template:
@@ -300,8 +301,7 @@ def project_files(tree: Tree, root: Path, today: date) -> dict[str, bytes]:
     wanted.update((f"{DOCS}/{p}", file_bytes(c)) for p, c in added.files.items())
     pages = [p.removeprefix(f"{DOCS}/") for p in wanted
              if p.startswith(f"{DOCS}/") and p.lower().endswith(PAGE_SUFFIXES)]
-    settings = plugin_settings(config) or {}
-    nav = navigation(tree, sorted(pages)) if settings.get("nav", True) else None
+    nav = navigation(tree, sorted(pages)) if plugin_config(config).nav else None
     if config.get("nav") is not None and not added.internal:  # no title of a page it may not see
         config = {**config, "nav": prune_nav(config["nav"], set(pages)) or []}
     wanted[CONFIG] = dump_config(project_config(config, added, nav)).encode("utf-8")

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from . import changelog, feed
-from .adopt import adoption_commit
 from .audience import DEFAULT, of_page, scope, sees
 from .config import DEFAULT_SITE_NAME
-from .history import History, commits_since, read_history
+from .history import History, after_adoption, read_history
 from .model import Playbook, Record
 from .pages import is_page, read_page
 from .problems import PlaybookError, Problem, errors
@@ -180,16 +179,6 @@ def generate(root: Path, today: date, audience: str = DEFAULT, options: Options 
         raise PlaybookError(clashes)
     return Tree(seen, pages, problems, audience, visible, log, files, root=root, repo_url=options.repo_url,
                 basis=now, memo=memo)
-
-
-def after_adoption(root: Path, history: History) -> History:
-    """The history from the commit that replaced the starter on (see :func:`adoption_commit`):
-    the example company's records, their removal included, are not the company's past."""
-    had_starter, start = adoption_commit(root)
-    if start is None:  # no starter in the history, or its replacement is not committed yet
-        return replace(history, entries=[]) if had_starter else history
-    later = commits_since(root, start)
-    return replace(history, entries=[e for e in history.entries if e.commit in later])
 
 
 def documents(visible: dict[str, Path]) -> dict[str, str]:

@@ -12,7 +12,14 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.contribution import SEARCH_SEPARATOR, SITE_NAME_TEMPLATE, contribute, search_separator
+from generator.config import Settings
+from generator.contribution import (
+    SEARCH_SEPARATOR,
+    SITE_NAME_TEMPLATE,
+    contribute,
+    search_separator,
+    site_overrides,
+)
 from generator.guard import SettingsError
 from generator.problems import PlaybookError
 from generator.project_out import (
@@ -138,11 +145,25 @@ def test_edit_url_follows_mkdocs_rules() -> None:
     repo = {"repo_url": "https://github.com/example/playbook"}
     assert edit_url({**repo, "edit_uri": "edit/main/docs/"}, "../content/x.yaml") == (
         "https://github.com/example/playbook/edit/main/content/x.yaml")
-    assert edit_url(repo, "page.md") == "https://github.com/example/playbook/edit/master/docs/page.md"
+    assert edit_url(repo, "page.md") is None  # no edit_uri: site_overrides decides it (next test)
     assert edit_url({**repo, "edit_uri_template": "blob/main/docs/{path_noext}.md?plain=1"}, "a/b.md") == (
         "https://github.com/example/playbook/blob/main/docs/a/b.md?plain=1")
     assert edit_url({**repo, "edit_uri": ""}, "page.md") is None
     assert edit_url({}, "page.md") is None
+
+
+def test_one_edit_path_rule_for_a_repo_url_without_edit_uri() -> None:
+    """Without playbook.yml, a repo_url that mkdocs.yml gives no edit_uri gets the playbook's edit
+    path (GitLab's -/edit/, not MkDocs' edit/master/ default), in the plugin build and the project
+    alike (both apply site_overrides); an edit_uri written in mkdocs.yml is kept."""
+    none = Settings()
+    gitlab = {"repo_url": "https://gitlab.com/example/playbook"}
+    assert site_overrides(none, "docs", gitlab) == {"edit_uri": "-/edit/main/docs/"}
+    assert site_overrides(none, "docs", {"repo_url": "https://github.com/example/playbook"}) == {
+        "edit_uri": "edit/main/docs/"}
+    assert site_overrides(none, "docs", {**gitlab, "edit_uri": "blob/x/"}) == {}
+    assert site_overrides(none, "docs", {**gitlab, "edit_uri_template": "x/{path}"}) == {}
+    assert site_overrides(none, "docs", {}) == {}
 
 
 def test_search_separator_keeps_a_configured_one() -> None:
