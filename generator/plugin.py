@@ -47,6 +47,7 @@ from .guard import (
     strip_comments,
 )
 from .problems import BUG_NOTICE, PlaybookError, Problem
+from .project import fewer_gc_passes
 from .site import Options, Tree, generate, navigation
 from .tooltips import TermExtension
 
@@ -284,7 +285,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def reload(self) -> bool:
         """A rebuild in ``mkdocs serve``: build only the pages an edit of ``content/`` changed,
         when that gives the site a full build would (:func:`generator.reload.in_place`); ``False``
-        when a full build must run instead (and has not)."""
+        when a full build must run instead (and has not). The cycle collector runs seldom
+        meanwhile: the server holds the whole last build, which each of its passes would walk."""
+        with fewer_gc_passes():
+            return self._reload()
+
+    def _reload(self) -> bool:
         built, before, old = self.built, self.tree, self.contribution
         if built is None or before is None or old is None or self.problems:
             return False
