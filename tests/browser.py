@@ -93,11 +93,18 @@ def close_shared_browser() -> None:
 
 
 class Watched:
-    """A page in a fresh browser context, with its console errors, page errors and dialogs
-    recorded; requests to GitHub's API (Material's repository widget) answered offline."""
+    """The one page wrapper: a page in a fresh browser context, with its console errors, page
+    errors, dialogs and requests recorded; requests to GitHub's API (Material's repository
+    widget) answered offline. ``clock``: the page's clock starts then (Playwright's clock), for
+    a site built at a fixed ``today`` whose page recomputes dates; ``init_script``: run in
+    every page before its own scripts."""
 
-    def __init__(self, browser: Any, **context: Any) -> None:
+    def __init__(self, browser: Any, clock: Any = None, init_script: str | None = None, **context: Any) -> None:
         self.context = browser.new_context(**context)
+        if init_script:
+            self.context.add_init_script(init_script)
+        if clock is not None:
+            self.context.clock.install(time=clock)
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.dialogs: list[str] = []
@@ -112,6 +119,12 @@ class Watched:
     def _dialog(self, dialog: Any) -> None:
         self.dialogs.append(dialog.message)
         dialog.dismiss()
+
+    def open(self, url: str) -> Any:
+        """Go to ``url`` and wait until the network is idle; the page."""
+        self.page.goto(url)
+        self.page.wait_for_load_state("networkidle")
+        return self.page
 
     def close(self) -> None:
         self.context.close()

@@ -35,7 +35,7 @@ from generator.export import dumps, export
 from generator.project_out import plugin_settings, read_config
 from generator.site import generate
 
-from .browser import OPEN_SHADOW_ROOTS, screenshot, serve
+from .browser import OPEN_SHADOW_ROOTS, Watched, screenshot, serve
 from .conftest import FIXTURES, READER_TODAY, build_site
 from .markup import LiveMarkup
 
@@ -356,37 +356,14 @@ def url_of(site_of: Callable[..., Path]) -> Iterator[Callable[..., str]]:
         yield get
 
 
-class Reader:
-    """A browser page with its console errors, page errors, dialogs and requests recorded."""
-
-    def __init__(self, browser: Any, clock: dt.datetime | None = None, **context: Any) -> None:
-        self.context = browser.new_context(**({"viewport": {"width": 1280, "height": 900}} | context))
-        self.context.add_init_script(OPEN_SHADOW_ROOTS)
-        # Material's header asks GitHub's API for the repository's stars; this machine is offline.
-        self.context.route("https://api.github.com/**", lambda route: route.fulfill(json={}))
-        if clock:
-            self.context.clock.install(time=clock)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.requests: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.on("request", lambda r: self.requests.append(r.url))
-
-    def open(self, url: str) -> Any:
-        self.page.goto(url)
-        self.page.wait_for_load_state("networkidle")
-        return self.page
-
-    def close(self) -> None:
-        self.context.close()
+def Reader(browser: Any, clock: dt.datetime | None = None, **context: Any) -> Watched:
+    """The page wrapper (tests/browser.py) with shadow roots open and a 1280x900 window unless told."""
+    return Watched(browser, clock, OPEN_SHADOW_ROOTS, **({"viewport": {"width": 1280, "height": 900}} | context))
 
 
 @pytest.fixture
-def reader(browser: Any) -> Iterator[Callable[..., Reader]]:
-    opened: list[Reader] = []
+def reader(browser: Any) -> Iterator[Callable[..., Watched]]:
+    opened: list[Watched] = []
 
     def make(clock: dt.datetime | None = None, **context: Any) -> Reader:
         opened.append(Reader(browser, clock, **context))
@@ -407,7 +384,7 @@ def status_of(page: Any) -> tuple[str | None, str, int]:
 
 @browser_test
 @pytest.mark.parametrize("builder", BUILDERS)
-def test_tooltip_shows_the_definition_and_links_to_it(reader: Callable[..., Reader],
+def test_tooltip_shows_the_definition_and_links_to_it(reader: Callable[..., Watched],
                                                        url_of: Callable[..., str], builder: str) -> None:
     base = url_of(builder)
     r = reader()
@@ -424,7 +401,7 @@ def test_tooltip_shows_the_definition_and_links_to_it(reader: Callable[..., Read
 
 @browser_test
 @pytest.mark.parametrize("builder", BUILDERS)
-def test_record_overdue_at_build_time_shows_the_banner(reader: Callable[..., Reader],
+def test_record_overdue_at_build_time_shows_the_banner(reader: Callable[..., Watched],
                                                         url_of: Callable[..., str], builder: str) -> None:
     r = reader(clock=dt.datetime(2026, 4, 1, 12, 0))
     p = r.open(url_of(builder) + "competitors/open-rival/")
@@ -435,7 +412,7 @@ def test_record_overdue_at_build_time_shows_the_banner(reader: Callable[..., Rea
 
 @browser_test
 @pytest.mark.parametrize("builder", BUILDERS)
-def test_browser_rechecks_the_due_date(reader: Callable[..., Reader], url_of: Callable[..., str],
+def test_browser_rechecks_the_due_date(reader: Callable[..., Watched], url_of: Callable[..., str],
                                        builder: str) -> None:
     """MQL was current when built (due 2026-05-30): due soon from 2026-05-16, overdue after."""
     page_url = url_of(builder) + "stages/mql/"
@@ -454,7 +431,7 @@ def test_browser_rechecks_the_due_date(reader: Callable[..., Reader], url_of: Ca
 
 @browser_test
 @pytest.mark.parametrize("builder", BUILDERS)
-def test_diagram_renders_from_the_shipped_mermaid(reader: Callable[..., Reader], url_of: Callable[..., str],
+def test_diagram_renders_from_the_shipped_mermaid(reader: Callable[..., Watched], url_of: Callable[..., str],
                                                   builder: str) -> None:
     r = reader()
     p = r.open(url_of(builder) + "stages/")
@@ -509,7 +486,7 @@ def pages_found(links: list[str]) -> list[str]:
 
 @browser_test
 @pytest.mark.parametrize("builder", BUILDERS)
-def test_search_finds_a_stage_by_its_abbreviation(reader: Callable[..., Reader], url_of: Callable[..., str],
+def test_search_finds_a_stage_by_its_abbreviation(reader: Callable[..., Watched], url_of: Callable[..., str],
                                                   builder: str) -> None:
     base = url_of(builder)
     links = search(reader().open(base), "MQL", builder)
@@ -518,7 +495,7 @@ def test_search_finds_a_stage_by_its_abbreviation(reader: Callable[..., Reader],
 
 @browser_test
 @pytest.mark.parametrize("builder", project_only(NO_SEARCH_RANKING))
-def test_search_ranks_the_defining_page_first(reader: Callable[..., Reader], url_of: Callable[..., str],
+def test_search_ranks_the_defining_page_first(reader: Callable[..., Watched], url_of: Callable[..., str],
                                               builder: str) -> None:
     base = url_of(builder)
     links = search(reader().open(base), "MQL", builder)
@@ -527,7 +504,7 @@ def test_search_ranks_the_defining_page_first(reader: Callable[..., Reader], url
 
 @browser_test
 @pytest.mark.parametrize("builder", BUILDERS)
-def test_tags_on_the_page_and_the_tag_index(reader: Callable[..., Reader], url_of: Callable[..., str],
+def test_tags_on_the_page_and_the_tag_index(reader: Callable[..., Watched], url_of: Callable[..., str],
                                             builder: str) -> None:
     base = url_of(builder)
     r = reader()
@@ -546,7 +523,7 @@ def test_tags_on_the_page_and_the_tag_index(reader: Callable[..., Reader], url_o
 
 @browser_test
 @pytest.mark.parametrize("builder", BUILDERS)
-def test_playbook_json_is_served_beside_the_pages(reader: Callable[..., Reader], url_of: Callable[..., str],
+def test_playbook_json_is_served_beside_the_pages(reader: Callable[..., Watched], url_of: Callable[..., str],
                                                   builder: str) -> None:
     r = reader()
     p = r.open(url_of(builder))
@@ -559,7 +536,7 @@ def test_playbook_json_is_served_beside_the_pages(reader: Callable[..., Reader],
 
 @browser_test
 @pytest.mark.parametrize("builder", BUILDERS)
-def test_edit_link_in_the_page(reader: Callable[..., Reader], url_of: Callable[..., str], builder: str) -> None:
+def test_edit_link_in_the_page(reader: Callable[..., Watched], url_of: Callable[..., str], builder: str) -> None:
     p = reader().open(url_of(builder) + "stages/mql/")
     edit = p.locator("a.md-content__button[href*='/edit/']")
     assert edit.get_attribute("href") == "https://github.com/example/playbook/edit/main/content/stages/mql.yaml"
@@ -567,7 +544,7 @@ def test_edit_link_in_the_page(reader: Callable[..., Reader], url_of: Callable[.
 
 @browser_test
 @pytest.mark.parametrize("builder", BUILDERS)
-def test_every_page_loads_without_errors_or_another_host(reader: Callable[..., Reader], site_of: Callable[..., Path],
+def test_every_page_loads_without_errors_or_another_host(reader: Callable[..., Watched], site_of: Callable[..., Path],
                                                           url_of: Callable[..., str], builder: str) -> None:
     base = url_of(builder)
     r = reader()
@@ -580,7 +557,7 @@ def test_every_page_loads_without_errors_or_another_host(reader: Callable[..., R
 @browser_test
 @pytest.mark.parametrize("builder", SECOND)
 def test_a_second_company_loads_without_errors_and_shows_what_its_templates_leave(
-        reader: Callable[..., Reader], site_of: Callable[..., Path], url_of: Callable[..., str],
+        reader: Callable[..., Watched], site_of: Callable[..., Path], url_of: Callable[..., str],
         builder: str) -> None:
     base = url_of(builder, "internal", "tidewell")
     r = reader()
@@ -600,7 +577,7 @@ def test_a_second_company_loads_without_errors_and_shows_what_its_templates_leav
 
 @browser_test
 @pytest.mark.parametrize("builder", BUILDERS)
-def test_partner_reader_finds_nothing_internal(reader: Callable[..., Reader], url_of: Callable[..., str],
+def test_partner_reader_finds_nothing_internal(reader: Callable[..., Watched], url_of: Callable[..., str],
                                                builder: str) -> None:
     base = url_of(builder, "partner")
     r = reader()
@@ -642,7 +619,7 @@ def reader_zensical(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @browser_test
 def test_starter_style_playbook_built_by_zensical_has_every_reading_aid(
-        reader: Callable[..., Reader], reader_zensical: str) -> None:
+        reader: Callable[..., Watched], reader_zensical: str) -> None:
     base = reader_zensical
     r = reader(clock=dt.datetime.fromisoformat(READER_TODAY).replace(hour=12))
     p = r.open(base)

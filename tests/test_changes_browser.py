@@ -3,6 +3,7 @@ leaving the page, follow a link to a record, and come back to the same view."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .browser import require_chromium, screenshot, serve
+from .browser import Watched, require_chromium, screenshot, serve
 from .conftest import build_site
 from .history_repo import scripted_repo
 
@@ -29,16 +30,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def page(site: str, browser: Any) -> Iterator[Any]:
-    """A tab in a fresh context of the session's one Chromium (tests/conftest.py)."""
-    context = browser.new_context()
-    # Material asks GitHub's API for the repository's stars; this machine is offline.
-    context.route("https://api.github.com/**", lambda route: route.fulfill(json={}))
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda e: errors.append(str(e)))
-    yield tab
-    assert errors == []
-    context.close()
+    """A tab in a fresh context of the session's one Chromium (tests/conftest.py), its clock at the
+    build's day (the page's "new" and "changed" marks are judged against it)."""
+    with Watched(browser, clock=dt.datetime(2026, 3, 20, 12, 0)) as watched:
+        yield watched.page
+        assert watched.errors == []
 
 
 def shown(page: Any) -> list[str]:

@@ -9,6 +9,7 @@ clipped sideways on a desktop or a phone; a partner build does not read as redac
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from .browser import ARGS, CHROMIUM, require_chromium, screenshot, serve
+from .browser import ARGS, CHROMIUM, Watched, require_chromium, screenshot, serve
 from .clock_cases import CASES
 from .conftest import FIXTURES, build_site
 from .history_repo import commit, git
@@ -94,27 +95,15 @@ def partner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     yield from _built(tmp_path_factory, "partner")
 
 
-class Reader:
-    """One browser context at a width, with script errors recorded."""
-
-    def __init__(self, browser: Any, width: int) -> None:
-        phone = width < 600
-        self.context = browser.new_context(viewport={"width": width, "height": 844 if phone else 900},
-                                           is_mobile=phone, has_touch=phone)
-        self.context.route("https://api.github.com/**", lambda route: route.fulfill(json={}))
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-
-    def open(self, url: str) -> Any:
-        self.page.goto(url)
-        self.page.wait_for_load_state("networkidle")
-        return self.page
+def Reader(browser: Any, width: int) -> Watched:
+    """The page at a width, its clock at the build's ``today`` (the page recomputes statuses)."""
+    phone = width < 600
+    return Watched(browser, clock=dt.datetime.fromisoformat(f"{TODAY}T12:00:00"),
+                   viewport={"width": width, "height": 844 if phone else 900}, is_mobile=phone, has_touch=phone)
 
 
 @pytest.fixture
-def desktop(browser: Any) -> Iterator[Reader]:
+def desktop(browser: Any) -> Iterator[Watched]:
     reader = Reader(browser, DESKTOP)
     yield reader
     reader.context.close()
