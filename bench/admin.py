@@ -1,7 +1,7 @@
 """The form editor's first load (``/admin/``, Decap CMS): bytes sent and time to the first editable form.
 
 A synthetic playbook of ``BENCH_ADMIN_RECORDS`` records (default 1,000; ``bench/synth.py``) gets
-the ``/admin/`` files an internal build writes (:func:`generator.cms.site_files`), its records
+the ``/admin/`` files an internal build writes (:func:`generator.site.cms.site_files`), its records
 are served by the local backend (``decap-server`` on 127.0.0.1) and a fresh headless Chromium
 (no cache) opens one record in the form, signs in and waits until its first field can be typed
 in. Measured: the bytes of every response (bundle, chunks, configuration, the backend's answers),
@@ -96,8 +96,8 @@ def first_load(root: Path, site: Path) -> dict[str, Any]:
     """Open one record of ``root`` in the editor served from ``site``; what it cost."""
     from playwright.sync_api import sync_playwright
 
-    from generator import cms
-    from generator.project import load_playbook
+    from generator.rules.project import load_playbook
+    from generator.site import cms
 
     playbook, problems = load_playbook(root)
     if problems:

@@ -17,8 +17,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-from generator import changelog, diff, export, site
-from generator.history import Entry, History, RecordChange, View, read_history
+from generator.history import changelog, diff
+from generator.history.history import Entry, History, RecordChange, View, read_history
+from generator.site import export, site
 
 FIXTURE = Path(__file__).parent.parent / "tests" / "fixtures" / "audience"
 ENV = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "b@example.com", "GIT_COMMITTER_NAME": "Bench",

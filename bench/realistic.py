@@ -20,8 +20,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.loader import Document, load_yaml
-from generator.schemas import Collection, load_schemas, record_refs
+from generator.content.loader import Document, load_yaml
+from generator.content.schemas import Collection, load_schemas, record_refs
 
 COPIED = ("schemas", "templates", "docs", "mkdocs.yml")
 

@@ -3,7 +3,7 @@ the changed page is served with the new text.
 
 - ``mkdocs`` and ``properdocs``: ``mkdocs serve`` / ``properdocs serve`` with the playbook plugin,
   which watches ``content/``. A record edit takes the plugin's reload in place
-  (:mod:`generator.reload`); an edit of a hand-written page in ``docs/`` takes the full rebuild
+  (:mod:`generator.site.reload`); an edit of a hand-written page in ``docs/`` takes the full rebuild
   (every page loaded, rendered and written), measured in the same run for the ratio.
 - ``zensical``: ``zensical serve`` of the project ``playbook build --out`` writes (Zensical runs
   no plugin, so nothing watches ``content/``): a record edit is followed by ``playbook build

@@ -12,9 +12,9 @@ Steps:
 
 - ``parse``: the bare parse of the YAML files: PyYAML's C loader composing the node tree
   (``yaml.compose`` with ``CSafeLoader``, line marks included), the floor of check;
-- ``load``: the same files through the generator's loader (``generator.loader.load_yaml``);
+- ``load``: the same files through the generator's loader (``generator.content.loader.load_yaml``);
 - ``check``: ``playbook check`` (the CLI's own entry point);
-- ``render``: loading and rendering every page (``generator.site.generate``);
+- ``render``: loading and rendering every page (``generator.site.site.generate``);
 - ``build``: a full ``mkdocs build`` of the generated site, and inside it the generator's time;
 - ``floor``: ``mkdocs build`` of the already-rendered Markdown tree (same nav, no plugin);
 - ``reload``: edit → reloaded page, for each builder (``mkdocs``, ``properdocs``, ``zensical``):
@@ -96,8 +96,8 @@ def step_parse(root: Path, _: Path) -> dict[str, Any]:
 
 
 def step_load(root: Path, _: Path) -> dict[str, Any]:
-    from generator.loader import load_yaml
-    from generator.project import fewer_gc_passes
+    from generator.content.loader import load_yaml
+    from generator.rules.project import fewer_gc_passes
 
     start = _clock()
     with fewer_gc_passes():
@@ -120,9 +120,9 @@ def step_check(root: Path, _: Path) -> dict[str, Any]:
 def step_render(root: Path, out: Path) -> dict[str, Any]:
     from datetime import date
 
-    from generator.project import load_playbook
-    from generator.render import render_pages
-    from generator.site import EXTRA_PAGES, generate, write_tree
+    from generator.rules.project import load_playbook
+    from generator.site.render import render_pages
+    from generator.site.site import EXTRA_PAGES, generate, write_tree
 
     start = time.perf_counter()
     playbook, _ = load_playbook(root)
@@ -167,7 +167,7 @@ def _timed(function: Any, spent: list[float]) -> Any:
 def step_build(root: Path, out: Path) -> dict[str, Any]:
     """The full build; the generator's time is all the time spent in the playbook plugin's
     hooks (loading, validating and rendering in ``on_config``, files, nav, page titles)."""
-    import generator.plugin as plugin
+    import generator.site.plugin as plugin
 
     generate: list[float] = []
     hooks: list[float] = []
@@ -189,7 +189,7 @@ def step_floor(root: Path, out: Path) -> dict[str, Any]:
 def step_incremental(root: Path, _: Path) -> dict[str, Any]:
     from datetime import date
 
-    from generator.site import generate
+    from generator.site.site import generate
 
     today = date.fromisoformat(TODAY)
     start = time.perf_counter()
@@ -211,7 +211,7 @@ STEPS = {"parse": step_parse, "load": step_load, "check": step_check, "render": 
 
 
 # ---------------------------------------------------------------------------
-# The change history: 2,000 commits over 1,000 records (generator/history.py)
+# The change history: 2,000 commits over 1,000 records (generator/history/history.py)
 
 HISTORY_RECORDS = 1000
 HISTORY_COMMITS = 2000
@@ -281,7 +281,7 @@ def write_history(root: Path, start: int, count: int) -> None:
 
 
 def step_history(root: Path, _: Path) -> dict[str, Any]:
-    from generator.history import read_history
+    from generator.history.history import read_history
 
     start = time.perf_counter()
     history = read_history(root)
@@ -300,7 +300,7 @@ def bench_history(work: Path) -> dict[str, Any]:
     """A cold read of 2,000 commits over 1,000 records, a read with nothing new (the cache
     alone), then one after ``HISTORY_MORE`` new commits (only those are summarised)."""
     from bench.synth import write_playbook
-    from generator.history import cache_path
+    from generator.history.history import cache_path
 
     root = work / "history"
     write_playbook(root, HISTORY_RECORDS)
@@ -470,7 +470,7 @@ def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def write_floor_config(root: Path, tree: Path) -> None:
     """mkdocs.yml for the rendered Markdown tree: the plugin's nav (collections, not records)."""
-    from generator.schemas import load_schemas
+    from generator.content.schemas import load_schemas
 
     collections, _ = load_schemas(root)
     nav = ["  - index.md", "  - how-we-work.md"]

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.loader import load_yaml
-from generator.project import load_playbook
+from generator.content.loader import load_yaml
+from generator.rules.project import load_playbook
 
 from .conftest import FIXTURES, REPO, edit_file, mkdocs_build
 
@@ -223,7 +223,7 @@ def test_codeowners_is_never_written_among_the_sources(clone: Path, capsys) -> N
 def test_the_change_history_starts_where_the_starter_was_replaced(clone: Path) -> None:
     from datetime import date as day
 
-    from generator.site import generate
+    from generator.site.site import generate
 
     assert run("init", "--company", "Acme", "--today", "2026-12-01", "--root", str(clone))[0] == 0
     uncommitted = generate(clone, day(2026, 12, 2)).pages["changes.md"]

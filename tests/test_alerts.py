@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import alerts
-from generator.alerts import LABEL, TITLE, Decision, Issue, Operation, apply, decide, parse_issues
 from generator.cli import main
-from generator.stale import MARKER
+from generator.repo import alerts
+from generator.repo.alerts import LABEL, TITLE, Decision, Issue, Operation, apply, decide, parse_issues
+from generator.repo.stale import MARKER
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fresh"
 WORKFLOW = Path(__file__).parent.parent / ".github" / "workflows" / "stale.yml"

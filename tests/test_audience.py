@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.audience import WITHHELD, of_page, scope, sees
 from generator.cli import main
-from generator.project import load_playbook
+from generator.rules.audience import WITHHELD, of_page, scope, sees
+from generator.rules.project import load_playbook
 
 from .conftest import FIXTURES, build_site, edit_file
 
@@ -354,8 +354,8 @@ def test_replicated_playbook_checks_clean_and_still_finds_leaks(tmp_path: Path) 
 def test_front_matter_with_a_key_twice_is_a_located_error_and_the_page_stays_internal(basic: Path) -> None:
     """Issue 24, point 6: `audience:` twice (partner, then internal) was published to partners
     (the page reader kept the first value, YAML and MkDocs keep the last)."""
-    from generator.audience import of_page
-    from generator.project import load_playbook
+    from generator.rules.audience import of_page
+    from generator.rules.project import load_playbook
 
     text = "---\ntitle: Guide\naudience: partner\naudience: internal\n---\n\n# Guide\n"
     (basic / "docs/guide.md").write_text(text)

@@ -31,9 +31,9 @@ from typing import Any
 
 import pytest
 
-from generator.export import dumps, export
-from generator.project_out import plugin_settings, read_config
-from generator.site import generate
+from generator.site.export import dumps, export
+from generator.site.project_out import plugin_settings, read_config
+from generator.site.site import generate
 
 from .browser import OPEN_SHADOW_ROOTS, Watched, screenshot, serve
 from .conftest import FIXTURES, READER_TODAY, build_site
@@ -43,7 +43,7 @@ BUILDERS = ("plugin", "properdocs", "zensical", "mkdocs")
 PROPERDOCS = Path(sys.executable).parent / "properdocs"
 TODAY = "2026-04-01"
 ZENSICAL = Path(sys.executable).parent / "zensical"
-# The plugin ranks the search index after the search plugin wrote it (generator/search.py: a
+# The plugin ranks the search index after the search plugin wrote it (generator/site/search.py: a
 # record's keywords, its boost, its sections below it); a project built without the plugin keeps
 # the builder's own index, so a page that mentions a term can rank above the page that defines it.
 NO_SEARCH_RANKING = pytest.mark.xfail(

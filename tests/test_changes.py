@@ -13,9 +13,10 @@ import feedparser
 import jsonschema
 import pytest
 
-from generator import changelog, export
 from generator.cli import main
-from generator.site import Options, generate
+from generator.history import changelog
+from generator.site import export
+from generator.site.site import Options, generate
 from tests.chat_server import chat
 from tests.conftest import build_site
 from tests.history_repo import scripted_repo

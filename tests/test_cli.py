@@ -81,7 +81,7 @@ def test_check_github(basic: Path) -> None:
 
 
 def test_github_format_escapes_newlines_and_properties(basic: Path) -> None:
-    from generator.problems import Problem, format_github
+    from generator.core.problems import Problem, format_github
 
     assert format_github([Problem("a,b:c.yaml", 1, 2, "50%\nnext")]) == (
         "::error file=a%2Cb%3Ac.yaml,line=1,col=2::50%25%0Anext\n"
@@ -135,7 +135,7 @@ def test_build_with_problems_writes_nothing(basic: Path, tmp_path: Path) -> None
 def test_a_generator_bug_prints_its_traceback_and_says_it_is_a_bug(
         basic: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     # A fault inside the generator's own code (not the template's): ``set(None)`` in render.py.
-    monkeypatch.setattr("generator.render.COMMON_FIELDS", None)
+    monkeypatch.setattr("generator.site.render.COMMON_FIELDS", None)
     assert main(["build", "--root", str(basic), "--out", str(basic.parent / "out"),
                  "--today", "2026-04-01"]) == 3
     err = capsys.readouterr().err
@@ -172,7 +172,7 @@ def test_check_output_is_printable(basic: Path) -> None:
 
 
 def test_printable_file_names(basic: Path) -> None:
-    from generator.problems import Problem, format_github, format_text
+    from generator.core.problems import Problem, format_github, format_text
 
     problem = Problem("content/st\x1bages/a\tb.yaml", 1, 1, "bad\x00 value\nnext line")
     assert format_text([problem]) == "content/st\\x1bages/a\\tb.yaml:1:1: error: bad\\x00 value\\nnext line\n"

@@ -1,4 +1,4 @@
-"""SLA clocks: one table of cases, run here through generator.clock and, in
+"""SLA clocks: one table of cases, run here through generator.rules.clock and, in
 tests/test_reader_browser.py, through the page's own JavaScript in Chromium (the same rule)."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.clock import Hours, closed_ranges, due, example_arrival, hours_from, page_clock, shown
-from generator.closures import closures
-from generator.project import load_playbook
+from generator.rules.clock import Hours, closed_ranges, due, example_arrival, hours_from, page_clock, shown
+from generator.rules.closures import closures
+from generator.rules.project import load_playbook
 
 from .clock_cases import CASES
 from .conftest import FIXTURES

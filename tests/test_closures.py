@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.closures import closed, closure_problems, closures, next_open, observed_day, upcoming
-from generator.project import load_playbook
-from generator.render import render_pages
-from generator.schedule import next_date
+from generator.rules.closures import closed, closure_problems, closures, next_open, observed_day, upcoming
+from generator.rules.project import load_playbook
+from generator.rules.schedule import next_date
+from generator.site.render import render_pages
 
 from .conftest import FIXTURES, edit_file
 

@@ -11,12 +11,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
-from generator import cms
 from generator.cli import main
-from generator.loader import load_yaml
-from generator.project import load_playbook
-from generator.site import generate
-from generator.validate import schema_problems
+from generator.content.loader import load_yaml
+from generator.content.validate import schema_problems
+from generator.rules.project import load_playbook
+from generator.site import cms
+from generator.site.site import generate
 
 from .conftest import BASIC_TODAY, edit_file
 
@@ -151,7 +151,7 @@ def test_cms_command_prints_the_configuration_and_checks_the_install(basic: Path
 
 
 def test_internal_builds_serve_admin_and_others_no_trace(basic: Path) -> None:
-    from generator.contribution import contribute
+    from generator.site.contribution import contribute
 
     internal = contribute(generate(basic, TODAY, "internal"), TODAY)
     assert {p for p in internal.files if p.startswith("admin/")} == {"admin/index.html", "admin/config.yml"}

@@ -21,10 +21,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator import cms
 from generator.cli import main
-from generator.loader import load_yaml
-from generator.project import load_playbook
+from generator.content.loader import load_yaml
+from generator.rules.project import load_playbook
+from generator.site import cms
 
 from .browser import Watched, screenshot, serve
 from .conftest import FIXTURES, build_site

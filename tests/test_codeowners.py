@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.codeowners import MACHINERY, generate, unowned
-from generator.project import load_playbook
+from generator.repo.codeowners import MACHINERY, generate, unowned
+from generator.rules.project import load_playbook
 
 from .conftest import edit, edit_file
 

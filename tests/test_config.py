@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-from generator.config import Settings, load_settings
-from generator.plugin import apply_settings
-from generator.project import load_playbook
+from generator.content.config import Settings, load_settings
+from generator.rules.project import load_playbook
+from generator.site.plugin import apply_settings
 
 from .conftest import edit_file
 

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from mkdocs.exceptions import PluginError
 
-from generator.dates import is_real_date, parse_iso_date
-from generator.plugin import build_date
+from generator.core.dates import is_real_date, parse_iso_date
+from generator.site.plugin import build_date
 
 from .conftest import edit_file
 
@@ -41,7 +41,7 @@ def test_the_plugin_applies_the_same_rule(text: str, monkeypatch: pytest.MonkeyP
 
 
 def test_record_dates_follow_the_rule_too(basic) -> None:
-    from generator.project import load_playbook
+    from generator.rules.project import load_playbook
 
     record = basic / "content/stages/mql.yaml"
     edit_file(record, "last_reviewed: 2026-03-01", "last_reviewed: '20260301'")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.diff_markdown import summary
-from generator.gitrepo import blob_id
+from generator.history.diff_markdown import summary
+from generator.history.gitrepo import blob_id
 
 from .conftest import edit
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.loader import load_yaml
+from generator.content.loader import load_yaml
 
 WORKFLOWS = Path(__file__).parent.parent / ".github" / "workflows"
 

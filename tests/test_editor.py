@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from generator.cli import main
-from generator.project import load_playbook
+from generator.rules.project import load_playbook
 
 SCHEMAS = {f"./schemas/{c}.schema.json": [f"content/{c}/*.yaml"] for c in ("people", "slas", "stages", "teams")}
 

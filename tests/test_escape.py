@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import markdown
 import pytest
 
-from generator.escape import inline, link, mermaid_label, page_title, paragraphs, safe_url
+from generator.core.escape import inline, link, mermaid_label, page_title, paragraphs, safe_url
 
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "abbr", "def_list", "toc"]
 

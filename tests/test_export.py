@@ -12,8 +12,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from generator.cli import main
-from generator.export import SCHEMA, export
-from generator.site import generate
+from generator.site.export import SCHEMA, export
+from generator.site.site import generate
 
 from .conftest import FIXTURES
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import feedparser
 
-from generator.feed import ATOM, Entry, atom, html_list
+from generator.history.feed import ATOM, Entry, atom, html_list
 
 HOSTILE = "</title><script>alert(1)</script> & ]]> \x01\x1b"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.freshness import DUE_SOON_DAYS, LABELS, assess, assess_all
-from generator.owners import github_handle, owner_of
-from generator.project import load_playbook
+from generator.rules.freshness import DUE_SOON_DAYS, LABELS, assess, assess_all
+from generator.rules.owners import github_handle, owner_of
+from generator.rules.project import load_playbook
 
 from .conftest import FIXTURES, build_site, edit
 

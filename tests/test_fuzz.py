@@ -26,11 +26,11 @@ from typing import Any
 
 import pytest
 
-from generator import export
 from generator.cli import main
-from generator.problems import PlaybookError, format_text
-from generator.schemawalk import subschemas
-from generator.site import generate
+from generator.content.schemawalk import subschemas
+from generator.core.problems import PlaybookError, format_text
+from generator.site import export
+from generator.site.site import generate
 
 from .conftest import FIXTURES
 

@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from generator.project import fewer_gc_passes
+from generator.rules.project import fewer_gc_passes
 
 
 def test_threshold_is_raised_then_restored() -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import changelog, gitrepo
 from generator.cli import main
-from generator.gitrepo import GitError, first_parent_log, parse_log
+from generator.history import changelog, gitrepo
+from generator.history.gitrepo import GitError, first_parent_log, parse_log
 from tests.history_repo import commit, edit, scripted_repo
 
 # The old log format's field and record separators, an escape sequence and a bell.
@@ -67,7 +67,7 @@ def test_every_command_reading_the_history_works_and_prints_no_control_character
 
 
 def test_the_digest_for_chats_shows_control_characters_as_escapes(hostile: Path) -> None:
-    from generator import webhook
+    from generator.history import webhook
 
     log = changelog.load(hostile, date(2026, 3, 20))
     message = changelog.digest(log, date(2026, 3, 19), date(2026, 3, 19), site_url=None)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.glossary import (
+from generator.rules.glossary import (
     abbreviations,
     expanded,
     is_plain_term,
@@ -16,7 +16,7 @@ from generator.glossary import (
     protected_names,
     terms,
 )
-from generator.project import load_playbook
+from generator.rules.project import load_playbook
 
 from .conftest import FIXTURES, edit_file
 

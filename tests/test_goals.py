@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.goals import BEHIND, NO_DATA, ON_TRACK, fiscal_period, standing
-from generator.project import load_playbook
-from generator.render import render_pages
+from generator.rules.goals import BEHIND, NO_DATA, ON_TRACK, fiscal_period, standing
+from generator.rules.project import load_playbook
+from generator.site.render import render_pages
 
 from .conftest import FIXTURES
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.guard import (
+from generator.core.problems import Problem
+from generator.rules.guard import (
     SettingsError,
     check_extensions,
     problems_page,
@@ -13,7 +14,6 @@ from generator.guard import (
     resolve_audience,
     strip_comments,
 )
-from generator.problems import Problem
 
 
 @pytest.mark.parametrize(("configured", "env", "expected"), [

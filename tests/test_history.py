@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import history
-from generator.history import History, read_history, visible
+from generator.history import history
+from generator.history.history import History, read_history, visible
 from tests.history_repo import commit, edit, git, scripted_repo
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import changelog, digest, webhook
 from generator.cli import main
-from generator.history import read_history, visible
+from generator.history import changelog, digest, webhook
+from generator.history.history import read_history, visible
 from tests.conftest import build_site
 from tests.history_repo import (
     HIDDEN_FROM_PARTNER,

@@ -6,8 +6,8 @@ import json
 from datetime import date
 from pathlib import Path
 
-from generator.project import load_playbook
-from generator.site import generate
+from generator.rules.project import load_playbook
+from generator.site.site import generate
 
 HOME = {  # as in the starter's teams schema
     "type": "object", "required": ["links"], "additionalProperties": False,

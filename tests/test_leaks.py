@@ -9,7 +9,7 @@ import unicodedata
 
 import pytest
 
-from generator.leaks import _INVISIBLE, QUOTE_WORDS, Index, word_offsets, words
+from generator.rules.leaks import _INVISIBLE, QUOTE_WORDS, Index, word_offsets, words
 
 
 def wide(text: str) -> str:

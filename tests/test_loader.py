@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.loader import MAX_BYTES, MAX_DEPTH, LoadError, _build, load_yaml, resolve_plain
+from generator.content.loader import MAX_BYTES, MAX_DEPTH, LoadError, _build, load_yaml, resolve_plain
 
 
 def error_of(raw: bytes) -> tuple[int, int, str]:

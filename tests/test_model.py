@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from generator.contribution import GLOSSARY_LINKS
-from generator.export import export
-from generator.glossary import terms
-from generator.model import page_url
-from generator.project import load_playbook
-from generator.schemas import named_in, resolved_in
-from generator.search import TERM_BOOST, rankings
-from generator.site import Options, generate
+from generator.content.model import page_url
+from generator.content.schemas import named_in, resolved_in
+from generator.rules.glossary import terms
+from generator.rules.project import load_playbook
+from generator.site.contribution import GLOSSARY_LINKS
+from generator.site.export import export
+from generator.site.search import TERM_BOOST, rankings
+from generator.site.site import Options, generate
 
 from .conftest import build_site, edit
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.codeowners import generate
-from generator.project import load_playbook
-from generator.stale import build_report, format_markdown
+from generator.repo.codeowners import generate
+from generator.repo.stale import build_report, format_markdown
+from generator.rules.project import load_playbook
 
 from .conftest import FIXTURES, edit_file
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator import patterns
+from generator.core import patterns
 
 
 def test_same_meaning_as_python_re() -> None:

@@ -151,7 +151,7 @@ def test_hostile_content_renders_inert(built_hostile: Path) -> None:
 
 
 def test_serve_watches_content_schemas_and_templates(basic: Path) -> None:
-    from generator.plugin import PlaybookPlugin
+    from generator.site.plugin import PlaybookPlugin
 
     class Server:
         def __init__(self) -> None:
@@ -320,7 +320,7 @@ def test_serve_shows_the_problems_as_a_page_and_recovers(basic: Path) -> None:
 
 
 # ---------------------------------------------------------------------------
-# The reload in place (generator/reload.py): after a content edit, only changed pages are built
+# The reload in place (generator/site/reload.py): after a content edit, only changed pages are built
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.project import Memo, load_playbook
+from generator.rules.project import Memo, load_playbook
 
 from .conftest import edit_file
 
@@ -328,7 +328,7 @@ def test_the_title_control_character_rule_is_exactly_its_definition() -> None:
     import sys
     import unicodedata
 
-    from generator.project import _BIDI, _CONTROL
+    from generator.rules.project import _BIDI, _CONTROL
 
     def is_control(char: str) -> bool:
         return (unicodedata.category(char) in ("Cc", "Zl", "Zp") and char not in "\t\n") or char in _BIDI

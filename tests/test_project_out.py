@@ -12,17 +12,17 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.config import Settings
-from generator.contribution import (
+from generator.content.config import Settings
+from generator.core.problems import PlaybookError
+from generator.rules.guard import SettingsError
+from generator.site.contribution import (
     SEARCH_SEPARATOR,
     SITE_NAME_TEMPLATE,
     contribute,
     search_separator,
     site_overrides,
 )
-from generator.guard import SettingsError
-from generator.problems import PlaybookError
-from generator.project_out import (
+from generator.site.project_out import (
     ConfigError,
     Tagged,
     edit_url,
@@ -30,7 +30,7 @@ from generator.project_out import (
     read_config,
     write_project,
 )
-from generator.site import MARKER, generate
+from generator.site.site import MARKER, generate
 
 from .conftest import FIXTURES, edit, edit_file
 
@@ -53,7 +53,7 @@ def config_of(files: dict[str, bytes]) -> dict[str, object]:
 
 
 def read_config_text(text: str) -> dict[str, object]:
-    from generator.project_out import _Loader
+    from generator.site.project_out import _Loader
 
     return yaml.load(text, Loader=_Loader)  # a SafeLoader that keeps tags
 
@@ -72,7 +72,7 @@ def test_configuration_replaces_the_plugin_with_what_it_adds(tmp_path: Path) -> 
         {"Competitors": "competitors/index.md"}, {"Teams": "teams/index.md"}, {"People": "people/dana-reyes.md"},
         "changes.md", "freshness.md", "tags.md",
     ]
-    assert config["markdown_extensions"][-1] == {"generator.tooltips": {
+    assert config["markdown_extensions"][-1] == {"generator.site.tooltips": {
         "definitions": {
             "HSX": "Hidden stage SECRETSTAGETITLE: SECRETSTAGEDEFINITION only the company may read.",
             "MQL": "Marketing qualified lead: A lead whose fit and behaviour score crossed the agreed threshold."},
@@ -134,8 +134,8 @@ def test_hostile_text_stays_text_in_the_configuration_and_front_matter(tmp_path:
     tree = generate(root, TODAY)
     files = project_files(tree, root, TODAY)
     added = contribute(tree, TODAY)
-    tooltips = next(e["generator.tooltips"] for e in config_of(files)["markdown_extensions"]
-                    if isinstance(e, dict) and "generator.tooltips" in e)
+    tooltips = next(e["generator.site.tooltips"] for e in config_of(files)["markdown_extensions"]
+                    if isinstance(e, dict) and "generator.site.tooltips" in e)
     assert tooltips == added.tooltips
     for page, meta in added.meta.items():
         assert {k: v for k, v in front(files[f"docs/{page}"].decode()).items() if k != "edit_url"} == meta

@@ -360,7 +360,7 @@ def test_partner_build_does_not_read_as_redacted(desktop: Reader, partner: Site)
 
 
 # ---------------------------------------------------------------------------
-# "When is it due?": the deadline per case, from when the lead arrived (the rule of generator/clock.py)
+# "When is it due?": the deadline per case, from when the lead arrived (the rule of generator/rules/clock.py)
 
 def test_the_clock_in_the_page_agrees_with_python_on_every_case(desktop: Reader, site: Site) -> None:
     page = desktop.open(site.url + "promises/first-call/")

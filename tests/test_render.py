@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.problems import PlaybookError
-from generator.project import load_playbook
-from generator.render import render_pages
-from generator.site import EXTRA_PAGES
+from generator.core.problems import PlaybookError
+from generator.rules.project import load_playbook
+from generator.site.render import render_pages
+from generator.site.site import EXTRA_PAGES
 
 from .conftest import edit, edit_file
 
@@ -90,7 +90,7 @@ def test_template_runtime_error_is_located(basic: Path) -> None:
 
 
 def test_relative_links_between_pages() -> None:
-    from generator.render import relative
+    from generator.site.render import relative
 
     assert relative("teams/sales.md", "stages/mql.md") == "../teams/sales.md"
     assert relative("stages/sql.md", "stages/mql.md") == "sql.md"
@@ -114,7 +114,7 @@ def test_filter_given_a_bad_argument_is_a_located_template_error(basic: Path) ->
 def test_a_bug_in_the_generator_is_raised_not_reported_as_a_template_error(
         basic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A fault inside the generator's own code (not the template's): ``set(None)`` in render.py.
-    monkeypatch.setattr("generator.render.COMMON_FIELDS", None)
+    monkeypatch.setattr("generator.site.render.COMMON_FIELDS", None)
     playbook, _ = load_playbook(basic)
     with pytest.raises(TypeError, match="'NoneType' object is not iterable"):
         render_pages(playbook, TODAY)

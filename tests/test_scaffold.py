@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.loader import load_yaml
-from generator.scaffold import dump
+from generator.content.loader import load_yaml
+from generator.repo.scaffold import dump
 
 from .conftest import FIXTURES, edit_file
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from generator.schedule import next_date, occurs, period_days
+from generator.rules.schedule import next_date, occurs, period_days
 
 
 @pytest.mark.parametrize("schedule, expected", [

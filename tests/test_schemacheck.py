@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.problems import PlaybookError
-from generator.project import load_playbook
-from generator.site import generate
+from generator.core.problems import PlaybookError
+from generator.rules.project import load_playbook
+from generator.site.site import generate
 
 from .conftest import edit
 
@@ -175,7 +175,7 @@ def test_a_schema_nested_absurdly_deep(basic: Path) -> None:
 
 
 def test_the_bundled_schemas_pass_their_meta_schema() -> None:
-    from generator.schemas import load_schemas
+    from generator.content.schemas import load_schemas
 
     root = Path(__file__).parent.parent
     assert load_schemas(root)[1] == []

@@ -9,9 +9,9 @@ import pytest
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from generator.project import load_playbook
-from generator.schemas import Collection, _valid, annotated_values, record_refs
-from generator.schemawalk import applying, graph
+from generator.content.schemas import Collection, _valid, annotated_values, record_refs
+from generator.content.schemawalk import applying, graph
+from generator.rules.project import load_playbook
 
 from .conftest import FIXTURES
 

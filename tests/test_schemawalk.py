@@ -14,10 +14,10 @@ import pytest
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from generator.audience import hidden_paths, scope
-from generator.project import load_playbook
-from generator.schemas import Collection, _valid
-from generator.schemawalk import applying, graph, nodes_of, subschemas
+from generator.content.schemas import Collection, _valid
+from generator.content.schemawalk import applying, graph, nodes_of, subschemas
+from generator.rules.audience import hidden_paths, scope
+from generator.rules.project import load_playbook
 
 from .conftest import FIXTURES, edit
 

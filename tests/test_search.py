@@ -6,9 +6,9 @@ import json
 import shutil
 from pathlib import Path
 
-from generator.glossary import terms
-from generator.project import load_playbook
-from generator.search import (
+from generator.rules.glossary import terms
+from generator.rules.project import load_playbook
+from generator.site.search import (
     RECORD_BOOST,
     SECTION_SHARE,
     TERM_BOOST,

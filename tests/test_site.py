@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.problems import PlaybookError
-from generator.project import load_playbook
-from generator.site import MARKER, Tree, generate, navigation, write_tree
+from generator.core.problems import PlaybookError
+from generator.rules.project import load_playbook
+from generator.site.site import MARKER, Tree, generate, navigation, write_tree
 
 from .conftest import FIXTURES, READER_TODAY, edit, edit_file
 

@@ -18,7 +18,7 @@ import pytest
 
 from generator.cli import main
 from generator.commands import parser
-from generator.project import load_playbook
+from generator.rules.project import load_playbook
 
 from .conftest import REPO, mkdocs_build
 

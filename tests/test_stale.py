@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.project import load_playbook
-from generator.stale import MARKER, build_report, format_markdown, md, printable
+from generator.repo.stale import MARKER, build_report, format_markdown, md, printable
+from generator.rules.project import load_playbook
 
 from .conftest import edit, edit_file
 

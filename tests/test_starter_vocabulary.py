@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from generator.project import load_playbook
-from generator.render import render_pages
-from generator.site import EXTRA_PAGES
+from generator.rules.project import load_playbook
+from generator.site.render import render_pages
+from generator.site.site import EXTRA_PAGES
 
 from .conftest import REPO, edit_file
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from generator.tooltips import TermExtension, pattern
+from generator.site.tooltips import TermExtension, pattern
 
 DEFINITIONS = {
     "Customer": "Customer: a signed order form.",

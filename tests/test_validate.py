@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.project import load_playbook
+from generator.rules.project import load_playbook
 
 from .conftest import edit_file
 

@@ -11,10 +11,10 @@ import pytest
 
 from bench.synth import Synth
 from bench.synth import write_playbook as write_synthetic
-from generator.loader import load_yaml
-from generator.project import load_playbook
-from generator.schemas import fast_validator, load_schemas
-from generator.validate import schema_problems
+from generator.content.loader import load_yaml
+from generator.content.schemas import fast_validator, load_schemas
+from generator.content.validate import schema_problems
+from generator.rules.project import load_playbook
 
 from .conftest import FIXTURES, edit_file
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from generator import webhook
-from generator.webhook import Digest, Item, WebhookError
+from generator.history import webhook
+from generator.history.webhook import Digest, Item, WebhookError
 
 from .chat_server import chat
 
@@ -268,7 +268,7 @@ def test_a_server_that_drips_its_answer_is_cut_off_at_the_attempts_deadline() ->
 
 def test_a_failed_chat_leaves_the_other_tried_and_the_summary_written(tmp_path: Path) -> None:
     """digest.run: Slack's unusable URL is one failure; Teams is still posted to."""
-    from generator import digest
+    from generator.history import digest
 
     from .history_repo import scripted_repo
 

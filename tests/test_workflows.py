@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from generator import editor
-from generator.loader import load_yaml
-from generator.schemas import load_schemas
+from generator.content.loader import load_yaml
+from generator.content.schemas import load_schemas
+from generator.rules import editor
 
 REPO = Path(__file__).parent.parent
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
@@ -260,7 +260,7 @@ def ci_path(*paths: str) -> str:
     (("content/stages/mql.yaml",), "content"),
     (("content/stages/mql.yaml", "docs/how-we-work.md", "playbook.yml"), "content"),
     (("docs/guides/new page.md",), "content"),
-    (("content/stages/mql.yaml", "generator/render.py"), "full"),
+    (("content/stages/mql.yaml", "generator/site/render.py"), "full"),
     (("templates/stages.md.j2",), "full"),
     (("schemas/stages.schema.json",), "full"),
     (("tests/test_render.py",), "full"),
@@ -271,7 +271,7 @@ def ci_path(*paths: str) -> str:
     (("Makefile",), "full"),
     (("playbook.yml.bak",), "full"),
     (("content",), "full"),
-    (("content/../generator/render.py",), "full"),
+    (("content/../generator/site/render.py",), "full"),
     (("docs/x.md\ngenerator/render.py",), "full"),
     ((), "full"),  # nothing to compare: run everything
 ])

@@ -244,7 +244,7 @@
 
 /* Playbook: "When is it due?" on SLA pages.
  *
- * The same rule as generator/clock.py (tested against it on one table of cases): the clock runs
+ * The same rule as generator/rules/clock.py (tested against it on one table of cases): the clock runs
  * only in working hours ("from" to "to", minutes after midnight) on working days ("days", 0 =
  * Monday), never on a closed day ("closed": [first, last] ISO dates, observed days already
  * applied); an arrival outside working hours starts at the next opening; a deadline ending at

@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from ..problems import BUG_NOTICE
+from ..core.problems import BUG_NOTICE
 from . import alert, build, changes, check, cms, codeowners, diff, digest, editor, export, init, new, stale
 from ._base import BUG, PIPE_CLOSED, USAGE, AddCommand, Run, UsageError
 

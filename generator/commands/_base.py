@@ -13,10 +13,10 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from ..dates import parse_iso_date
-from ..model import Playbook
-from ..problems import FORMATS, Problem, errors
-from ..project import load_playbook
+from ..content.model import Playbook
+from ..core.dates import parse_iso_date
+from ..core.problems import FORMATS, Problem, errors
+from ..rules.project import load_playbook
 
 OK, PROBLEMS, USAGE, BUG = 0, 1, 2, 3
 PIPE_CLOSED = 141  # the reader of the output went away (128 + SIGPIPE, as a shell reports it)
@@ -38,7 +38,7 @@ def playbook_root(text: str) -> Path:
 
 
 def date_option(text: str) -> date:
-    """An argparse ``type`` for ``--today`` and friends (the one date rule of :mod:`generator.dates`)."""
+    """An argparse ``type`` for ``--today`` and friends (the one date rule of :mod:`generator.core.dates`)."""
     try:
         return parse_iso_date(text)
     except ValueError as exc:

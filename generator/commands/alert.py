@@ -7,7 +7,7 @@ import json
 import sys
 from typing import TextIO
 
-from .. import alerts
+from ..repo import alerts
 from ._base import OK, PROBLEMS, AddCommand, UsageError
 from .stale import add_report_options, load_report
 

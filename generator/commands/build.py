@@ -1,4 +1,4 @@
-"""``playbook build --out DIR``: write a self-contained site project (see :mod:`generator.project_out`)."""
+"""``playbook build --out DIR``: write a self-contained site project (:mod:`generator.site.project_out`)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from ..audience import AUDIENCES, DEFAULT
-from ..problems import PlaybookError
-from ..project_out import ConfigError, read_options, write_project
-from ..site import OutputError, generate
+from ..core.problems import PlaybookError
+from ..rules.audience import AUDIENCES, DEFAULT
+from ..site.project_out import ConfigError, read_options, write_project
+from ..site.site import OutputError, generate
 from ._base import OK, AddCommand, UsageError, add_format, add_today, playbook_root, report, today_of
 
 

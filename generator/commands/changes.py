@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from .. import changelog
-from ..audience import AUDIENCES, DEFAULT
-from ..gitrepo import GitError
-from ..problems import PlaybookError
+from ..core.problems import PlaybookError
+from ..history import changelog
+from ..history.gitrepo import GitError
+from ..rules.audience import AUDIENCES, DEFAULT
 from ._base import OK, AddCommand, UsageError, add_format, add_today, playbook_root, report, today_of
 
 FORMATTERS = {"text": changelog.text, "markdown": changelog.markdown, "json": changelog.dumps}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from ..problems import Problem, errors
-from ..project import load_playbook
+from ..core.problems import Problem, errors
+from ..rules.project import load_playbook
 from ._base import AddCommand, add_format, playbook_root, report
 
 

@@ -9,7 +9,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from .. import cms
+from ..site import cms
 from ._base import OK, AddCommand, UsageError, load_or_report, report
 
 

@@ -6,8 +6,17 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from ..codeowners import OUTPUT, generate, machinery_warning, read, records_in, staleness, target_path, write
-from ..problems import errors
+from ..core.problems import errors
+from ..repo.codeowners import (
+    OUTPUT,
+    generate,
+    machinery_warning,
+    read,
+    records_in,
+    staleness,
+    target_path,
+    write,
+)
 from ._base import PROBLEMS, AddCommand, UsageError, add_format, load_or_report, report
 
 

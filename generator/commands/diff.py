@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from ..diff_markdown import summary
-from ..gitrepo import GitError
-from ..stale import printable
+from ..history.diff_markdown import summary
+from ..history.gitrepo import GitError
+from ..repo.stale import printable
 from ._base import OK, AddCommand, UsageError
 
 

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .. import digest
-from ..audience import AUDIENCES, DEFAULT
-from ..problems import PlaybookError
+from ..core.problems import PlaybookError
+from ..history import digest
+from ..rules.audience import AUDIENCES, DEFAULT
 from ._base import OK, PROBLEMS, AddCommand, add_today, playbook_root, report, today_of
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from .. import editor
-from ..schemas import load_schemas
+from ..content.schemas import load_schemas
+from ..rules import editor
 from ._base import OK, AddCommand, UsageError, playbook_root, report
 
 

@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from ..audience import AUDIENCES, DEFAULT
-from ..export import FILE, VERSION, dumps, export
-from ..problems import PlaybookError
-from ..site import generate
+from ..core.problems import PlaybookError
+from ..rules.audience import AUDIENCES, DEFAULT
+from ..site.export import FILE, VERSION, dumps, export
+from ..site.site import generate
 from ._base import OK, AddCommand, UsageError, add_today, playbook_root, report, today_of
 
 

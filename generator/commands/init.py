@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from ..adopt import InitError, Request, init
-from ..codeowners import OUTPUT
-from ..config import HANDLE_FORMATS
+from ..content.config import HANDLE_FORMATS
+from ..repo.adopt import InitError, Request, init
+from ..repo.codeowners import OUTPUT
 from ._base import OK, AddCommand, UsageError, add_today, playbook_root, today_of
 
 

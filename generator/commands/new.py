@@ -6,7 +6,7 @@ import argparse
 import os
 from typing import TextIO
 
-from ..scaffold import ScaffoldError, create
+from ..repo.scaffold import ScaffoldError, create
 from ._base import OK, AddCommand, UsageError, add_today, playbook_root, report, today_of
 
 

@@ -10,8 +10,9 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from .. import escape, gitrepo
-from ..stale import FORMATS, Report, build_report, format_markdown, printable
+from ..core import escape
+from ..history import gitrepo
+from ..repo.stale import FORMATS, Report, build_report, format_markdown, printable
 from ._base import OK, PROBLEMS, AddCommand, UsageError, add_today, load_or_report, today_of
 
 

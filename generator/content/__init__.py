@@ -1,0 +1,1 @@
+"""The content layer: YAML with line marks, schemas, validation and the content model."""

@@ -1,0 +1,2 @@
+"""The history layer: git, the structured diff between two playbooks, change history, feed, digest
+and webhook posts."""

@@ -1,0 +1,1 @@
+"""The repository layer: adoption (`playbook init`), scaffolding, CODEOWNERS and stale-content alerts."""
