@@ -6,6 +6,7 @@ Playwright; no browser is downloaded. Screenshots go to ``test-artifacts/screens
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
 import os
@@ -134,3 +135,8 @@ class Watched:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def Reader(browser: Any, clock: dt.datetime | None = None, **context: Any) -> Watched:
+    """The page wrapper (tests/browser.py) with shadow roots open and a 1280x900 window unless told."""
+    return Watched(browser, clock, OPEN_SHADOW_ROOTS, **({"viewport": {"width": 1280, "height": 900}} | context))

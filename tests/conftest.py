@@ -157,7 +157,7 @@ def mkdocs_serve(root: Path, port: int | None = None) -> Iterator[str]:
     Only for tests marked ``site``/``browser``."""
     _require_build_mark()
     port = port or free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_TODAY": "2026-04-01"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_TODAY": BASIC_TODAY}
     env.pop("PLAYBOOK_AUDIENCE", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],

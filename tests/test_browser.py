@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from .browser import OPEN_SHADOW_ROOTS, Watched, screenshot, serve
-from .conftest import READER_TODAY
+from .conftest import BASIC_TODAY, READER_TODAY
 
 pytestmark = pytest.mark.browser
 
@@ -35,15 +35,15 @@ def reader_site(built_reader: Path) -> Iterator[str]:
 
 @pytest.fixture
 def watched(browser: Any) -> Iterator[Watched]:
-    with Watched(browser, viewport={"width": 1280, "height": 900}) as w:
+    """A page on the ``basic`` fixture's build day: its review status is recomputed in the page."""
+    with Watched(browser, clock=dt.datetime.fromisoformat(BASIC_TODAY).replace(hour=12),
+                 viewport={"width": 1280, "height": 900}) as w:
         yield w
 
 
 def at(browser: Any, day: dt.datetime, **context: Any) -> Watched:
     """A watched page whose clock starts at ``day`` (and then runs)."""
-    w = Watched(browser, **context)
-    w.context.clock.install(time=day)
-    return w
+    return Watched(browser, clock=day, **context)
 
 
 # ---------------------------------------------------------------------------
@@ -153,8 +153,8 @@ def test_hostile_content_runs_no_script(browser: Any, built_hostile: Path) -> No
     assert set(kinds.values()) == {"home", "index", "record", "page"}
     sampled = {max((p for p in pages if kinds[p] == kind), key=lambda p: (hostility[p], p))
                for kind in set(kinds.values())}
-    with serve(site) as url, Watched(browser) as w:
-        w.context.add_init_script(OPEN_SHADOW_ROOTS)
+    with serve(site) as url, Watched(browser, clock=dt.datetime.fromisoformat(BASIC_TODAY).replace(hour=12),
+                                     init_script=OPEN_SHADOW_ROOTS) as w:
         for page in pages:
             w.page.goto(url + ("" if page == "." else page + "/"))
             w.page.wait_for_load_state("load")

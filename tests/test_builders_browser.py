@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -32,17 +31,13 @@ from typing import Any
 import pytest
 
 from generator.site.export import dumps, export
-from generator.site.project_out import plugin_settings, read_config
 from generator.site.site import generate
 
-from .browser import OPEN_SHADOW_ROOTS, Watched, screenshot, serve
-from .conftest import FIXTURES, READER_TODAY, build_site
+from .browser import Reader, Watched, screenshot, serve
+from .builders import BUILDERS, PROPERDOCS, TODAY, ZENSICAL, build_with, builder_env
+from .conftest import FIXTURES, READER_TODAY
 from .markup import LiveMarkup
 
-BUILDERS = ("plugin", "properdocs", "zensical", "mkdocs")
-PROPERDOCS = Path(sys.executable).parent / "properdocs"
-TODAY = "2026-04-01"
-ZENSICAL = Path(sys.executable).parent / "zensical"
 # The plugin ranks the search index after the search plugin wrote it (generator/site/search.py: a
 # record's keywords, its boost, its sections below it); a project built without the plugin keeps
 # the builder's own index, so a page that mentions a term can rank above the page that defines it.
@@ -75,44 +70,6 @@ def zensical_only(mark: pytest.MarkDecorator) -> list[Any]:
 def project_only(mark: pytest.MarkDecorator) -> list[Any]:
     """The builders as parameters, with ``mark`` on both builds without the plugin."""
     return [pytest.param(b, marks=mark) if b in WITHOUT_PLUGIN else b for b in BUILDERS]
-
-
-def _env() -> dict[str, str]:
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-
-
-def build_project(root: Path, out: Path, audience: str) -> Path:
-    """``playbook build --out`` of the playbook at ``root`` (a real run of the command)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--root", str(root), "--out", str(out),
-         "--today", TODAY, "--audience", audience],
-        env=_env(), capture_output=True, text=True, timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
-
-
-def build_with(builder: str, root: Path, work: Path, audience: str) -> Path:
-    """The site of ``root`` for ``audience``, made by ``builder``; returns the site folder."""
-    if builder == "plugin":
-        return build_site(root, today=TODAY, audience=audience, site=work / "site")
-    if builder == "properdocs":
-        site = work / "site"
-        result = subprocess.run(
-            [str(PROPERDOCS), "build", "--strict", "-f", "mkdocs.yml", "--site-dir", str(site)], cwd=root,
-            env={**_env(), "PLAYBOOK_TODAY": TODAY, "PLAYBOOK_AUDIENCE": audience},
-            capture_output=True, text=True, timeout=600)
-        assert result.returncode == 0, result.stdout + result.stderr
-        return site
-    project = build_project(root, work / "project", audience)
-    if builder == "zensical":
-        command = [str(ZENSICAL), "build", "--strict"]
-    else:
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
-    result = subprocess.run(command, cwd=project, env=_env(), capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert plugin_settings(read_config(project / "mkdocs.yml")) is None  # built without the plugin
-    return project / "site"
 
 
 @pytest.fixture(scope="session")
@@ -354,11 +311,6 @@ def url_of(site_of: Callable[..., Path]) -> Iterator[Callable[..., str]]:
             return served[builder, audience, fixture]
 
         yield get
-
-
-def Reader(browser: Any, clock: dt.datetime | None = None, **context: Any) -> Watched:
-    """The page wrapper (tests/browser.py) with shadow roots open and a 1280x900 window unless told."""
-    return Watched(browser, clock, OPEN_SHADOW_ROOTS, **({"viewport": {"width": 1280, "height": 900}} | context))
 
 
 @pytest.fixture
@@ -608,9 +560,9 @@ def reader_zensical(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     project = work / "project"
     result = subprocess.run(
         [sys.executable, "-m", "generator", "build", "--root", str(root), "--out", str(project),
-         "--today", READER_TODAY], env=_env(), capture_output=True, text=True, timeout=300)
+         "--today", READER_TODAY], env=builder_env(), capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
-    built = subprocess.run([str(ZENSICAL), "build", "--strict"], cwd=project, env=_env(),
+    built = subprocess.run([str(ZENSICAL), "build", "--strict"], cwd=project, env=builder_env(),
                            capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stdout + built.stderr
     with serve(project / "site") as url:

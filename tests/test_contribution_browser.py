@@ -5,6 +5,7 @@ element and runs no script, in the plugin build, the Zensical build and the plai
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -12,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from .browser import screenshot, serve
+from .browser import Reader, screenshot, serve
+from .builders import BUILDERS, TODAY, build_with
 from .conftest import FIXTURES
-from .test_builders_browser import BUILDERS, Reader, build_with
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
@@ -50,7 +51,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
 @pytest.mark.parametrize("path", ["", "teams/revops/"])
 def test_the_site_name_reads_literally_and_runs_nothing(browser: Any, sites: dict[str, str],
                                                          builder: str, path: str) -> None:
-    reader = Reader(browser)
+    reader = Reader(browser, dt.datetime.fromisoformat(TODAY))
     try:
         page = reader.open(sites[builder] + path)
         page.wait_for_timeout(300)  # an onerror handler fires once the image fails to load

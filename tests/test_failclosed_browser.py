@@ -4,13 +4,14 @@ into the real page once the content is fixed, without them reloading anything.""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .browser import screenshot
-from .conftest import mkdocs_serve
+from .browser import Watched, screenshot
+from .conftest import BASIC_TODAY, mkdocs_serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
@@ -22,8 +23,9 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 def test_the_open_page_shows_the_problems_and_recovers_by_itself(browser: Any, basic: Path) -> None:
     sql = basic / "content/stages/sql.yaml"
     good = sql.read_text()
-    with mkdocs_serve(basic) as base:
-        page = browser.new_page()
+    # mkdocs_serve builds at BASIC_TODAY; the page's own review status runs on the same day.
+    with mkdocs_serve(basic) as base, Watched(browser, clock=dt.datetime.fromisoformat(BASIC_TODAY)) as w:
+        page = w.page
         for _ in range(120):  # the first build takes a few seconds
             try:
                 page.goto(f"{base}/stages/mql/", timeout=10_000)
@@ -41,4 +43,3 @@ def test_the_open_page_shows_the_problems_and_recovers_by_itself(browser: Any, b
         sql.write_text(good)
         page.locator("h1", has_text="Marketing qualified lead").wait_for(timeout=60_000)
         assert page.locator("pre.playbook-problems").count() == 0
-        page.close()

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.content.config import Settings
 from generator.rules.freshness import DUE_SOON_DAYS, LABELS, assess, assess_all
-from generator.rules.owners import github_handle, owner_of
+from generator.rules.owners import handle_of, owner_of
 from generator.rules.project import load_playbook
 
 from .conftest import FIXTURES, build_site, edit
@@ -152,7 +153,7 @@ def test_malformed_handles_are_not_mentioned(root: Path) -> None:
     playbook, problems = load_playbook(root)
     assert [p.message for p in problems] == ["github: 'dana-reyes\\n' is not a GitHub user name or org/team, "
                                              "like jane-doe or acme/sales"]
-    assert github_handle(playbook.records[("people", "dana-reyes")]) is None
+    assert handle_of(playbook.records[("people", "dana-reyes")], Settings()) is None
     found = owner_of(playbook, playbook.records[("teams", "revops")])
     assert (found.name, found.github, found.via) == ("Dana Reyes", "example/revops", "revops")  # her owner
 

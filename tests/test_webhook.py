@@ -82,10 +82,13 @@ def test_teams_payload_shape_and_escaping() -> None:
     assert texts[2] == f"- [{escaped}](https://playbook.example/slas/x/)\n\n    {escaped}"
 
 
-def test_an_unsafe_item_url_is_left_out() -> None:
-    digest = Digest("t", (Item("x", "javascript:alert(1)"), Item("y", "https://a.example/|evil")))
+def test_an_unsafe_item_url_is_left_out_and_a_link_breaking_one_encoded() -> None:
+    """The pages' one rule for links (escape.safe_url, web schemes only): a script URL is left
+    out; a ``|`` or ``>`` that would end Slack's ``<url|text>`` early is percent-encoded."""
+    digest = Digest("t", (Item("x", "javascript:alert(1)"), Item("y", "https://a.example/|evil>"),
+                          Item("z", "mailto:a@b.example")))
     text = webhook.slack_payload(digest)["blocks"][1]["text"]["text"]
-    assert text == "• x\n• y"
+    assert text == "• x\n• <https://a.example/%7Cevil%3E|y>\n• z"
 
 
 def test_retries_on_5xx_then_succeeds() -> None:

@@ -17,8 +17,7 @@ from ._base import OK, PROBLEMS, AddCommand, UsageError, add_today, load_or_repo
 
 
 def link_base(text: str) -> str:
-    url = escape.safe_url(text)
-    if url is None or not text.startswith("https://"):
+    if escape.safe_url(text, ("https",)) is None:
         raise argparse.ArgumentTypeError(f"not an https:// URL: {text!r}")
     return text.rstrip("/")
 

@@ -48,13 +48,23 @@ def page_title(value: object) -> str:
     return html.escape(text, quote=True)
 
 
-def safe_url(url: object) -> str | None:
-    """The URL, percent-encoded for a Markdown link, if its scheme is safe; else None."""
-    text = str(url).strip()
-    if not text or any(ord(c) < 32 for c in text):
+WEB_SCHEMES = ("http", "https")
+
+
+def safe_url(url: object, schemes: tuple[str, ...] = SAFE_SCHEMES) -> str | None:
+    """The one rule for a link taken from data: the URL, percent-encoded (no space, angle bracket
+    or ``|`` is left to break a Markdown, HTML or chat link), if its scheme is one of ``schemes``
+    and a web address has a host; else None. Pages allow ``mailto``; chat posts only
+    :data:`WEB_SCHEMES`."""
+    text = str(url).strip() if url is not None else ""
+    if not text or any(ord(c) < 32 or ord(c) == 127 for c in text):
         return None
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in SAFE_SCHEMES or (parts.scheme != "mailto" and not parts.netloc):
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # "https://[::1"
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in schemes or (scheme != "mailto" and not parts.netloc):
         return None
     return quote(text, safe=":/?#@!$&*+,;=%~-._[]")
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..core.escape import WEB_SCHEMES, safe_url
 from ..core.problems import printable
 
 KINDS = ("slack", "teams")
@@ -89,15 +90,6 @@ def teams_text(text: str) -> str:
     return _TEAMS_PUNCT.sub(r"\\\1", printable(_line(text))).replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _safe_url(url: str | None) -> str | None:
-    if not url:
-        return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in url for c in "<>| \n\t"):
-        return None
-    return url
-
-
 # ---------------------------------------------------------------------------
 # Payloads
 
@@ -111,13 +103,13 @@ def slack_payload(digest: Digest) -> dict[str, Any]:
     items, more = _shown(digest)
     lines = []
     for item in items:
-        url = _safe_url(item.url)
+        url = safe_url(item.url, WEB_SCHEMES)
         label = slack_text(item.text)
         lines.append(f"• <{url}|{label}>" if url else f"• {label}")
         lines += [f"    {slack_text(d)}" for d in item.details]
     if more:
         lines.append(f"…and {more} more.")
-    page = _safe_url(digest.link)
+    page = safe_url(digest.link, WEB_SCHEMES)
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": _line(digest.title)[:150]}},
     ]
@@ -145,7 +137,7 @@ def teams_payload(digest: Digest) -> dict[str, Any]:
          "wrap": True},
     ]
     for item in items:
-        url = _safe_url(item.url)
+        url = safe_url(item.url, WEB_SCHEMES)
         label = teams_text(item.text)
         text = f"- [{label}]({url})" if url else f"- {label}"
         text += "".join(f"\n\n    {teams_text(d)}" for d in item.details)
@@ -161,7 +153,7 @@ def teams_payload(digest: Digest) -> dict[str, Any]:
         "version": "1.4",
         "body": body,
     }
-    page = _safe_url(digest.link)
+    page = safe_url(digest.link, WEB_SCHEMES)
     if page:
         card["actions"] = [{"type": "Action.OpenUrl", "title": "What changed", "url": page}]
     return {"type": "message", "attachments": [

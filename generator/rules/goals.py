@@ -53,11 +53,6 @@ def fiscal_period(text: Any, fiscal_start: int = 1) -> tuple[date, date] | None:
     return first, _month(first.year + 1, first.month) - timedelta(days=1)
 
 
-def quarter_start_month(fiscal_start: int) -> int:
-    """The month (1-12) the fiscal quarters are counted from."""
-    return (fiscal_start - 1) % 3 + 1
-
-
 @dataclass(frozen=True)
 class Standing:
     status: str  # ON_TRACK, BEHIND or NO_DATA

@@ -64,11 +64,6 @@ def handle_of(record: Record, settings: Settings) -> str | None:
     return value if isinstance(value, str) and form.fullmatch(value) else None
 
 
-def github_handle(record: Record) -> str | None:
-    """The record's own GitHub handle with the default settings (kept for existing callers)."""
-    return handle_of(record, Settings())
-
-
 def handle_problems(playbook: Playbook) -> list[Problem]:
     """A located error for each handle in an owner record that the code host would not accept."""
     settings = playbook.settings
