@@ -6,6 +6,8 @@ import argparse
 from typing import TextIO
 
 from ..core.problems import Problem, errors
+from ..history.added import first_added
+from ..rules.consistency import reviewed_before_added
 from ..rules.project import load_playbook
 from ._base import AddCommand, add_format, playbook_root, report
 
@@ -21,7 +23,9 @@ def summary(problems: list[Problem]) -> str:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    _, problems = load_playbook(playbook_root(args.root))
+    root = playbook_root(args.root)
+    playbook, problems = load_playbook(root)
+    problems = sorted(problems + reviewed_before_added(playbook, first_added(root)))  # against its history
     status = report(problems, out, args.format)
     if args.format == "text":
         out.write(summary(problems))
