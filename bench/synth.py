@@ -103,7 +103,7 @@ class Synth:
     def competitors(self, i: int) -> dict[str, object]:
         data = self.common(f"Competitor {i} {self.rng.choice(WORDS).title()}")
         data.update(
-            website=f"https://competitor-{i}.example.com/",
+            website=f"https://www.competitor-{i}.com/",  # not a reserved example address: a placeholder
             segment=self.rng.choice(["enterprise", "mid-market", "smb"]),
             threat=self.rng.choice(["high", "medium", "low"]),
             strengths=[self.text(8) for _ in range(3)],
