@@ -63,7 +63,7 @@ check: venv
 	$(BIN)/playbook check
 
 test: lint node
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 test-fast: lint
 	$(BIN)/pytest -m "not browser and not site" -q
