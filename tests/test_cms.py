@@ -308,3 +308,15 @@ def test_diff_shows_only_what_the_person_changed_not_the_reformatting(basic: Pat
     fields = [line for line in out.getvalue().splitlines() if line.startswith("- **")]
     assert fields == ["- **Order in the funnel**: 2 → 4"]
     assert main(["check", "--root", str(basic)], io.StringIO()) == 0  # no schema line needed either
+
+
+def test_an_untitled_field_has_the_same_label_in_the_form_as_on_the_page(basic: Path) -> None:
+    from generator.site.render import field_title
+
+    edit_file(basic / "schemas/people.schema.json",
+              '"github": {"type": "string", "title": "GitHub handle", "pattern": "^[A-Za-z0-9-]+$"}',
+              '"github": {"type": "string", "title": "GitHub handle", "pattern": "^[A-Za-z0-9-]+$"},\n'
+              '    "desk_phone-ext": {"type": "string"}')
+    playbook = loaded(basic)
+    label = fields(cms.config(playbook), "people")["desk_phone-ext"]["label"]
+    assert label == field_title(playbook.collections["people"], "desk_phone-ext") == "Desk phone ext"

@@ -7,6 +7,7 @@ and `make test` runs `npm ci`, so they must run there.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import shutil
@@ -27,7 +28,7 @@ from generator.rules.project import load_playbook
 from generator.site import cms
 
 from .browser import Watched, screenshot, serve
-from .conftest import FIXTURES, build_site
+from .conftest import BASIC_TODAY, FIXTURES, build_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
@@ -118,7 +119,9 @@ def publish(page: Any) -> None:
 @pytest.fixture
 def editor(browser: Any) -> Iterator[Watched]:
     require_decap()
-    with Watched(browser, viewport={"width": 1280, "height": 900}) as watched:
+    # the sites are built at BASIC_TODAY: the pages' date checks run at noon of that day
+    clock = dt.datetime.fromisoformat(BASIC_TODAY).replace(hour=12)
+    with Watched(browser, clock, viewport={"width": 1280, "height": 900}) as watched:
         yield watched
 
 

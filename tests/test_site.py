@@ -230,3 +230,15 @@ def test_a_changed_template_renders_every_page_again(basic: Path) -> None:
     again = generate(basic, TODAY, previous=tree)
     assert again.pages == generate(basic, TODAY).pages
     assert [p for p, md in again.pages.items() if md is tree.pages.get(p)] == []
+
+
+def test_hand_written_pages_and_folders_are_named_like_fields(basic: Path) -> None:
+    from generator.site.site import documents
+
+    (basic / "docs/win_loss-reviews.md").write_text("No heading here.\n")
+    (basic / "docs/team_rituals").mkdir()
+    (basic / "docs/team_rituals/weekly.md").write_text("# Weekly\n")
+    assert documents({"win_loss-reviews.md": basic / "docs/win_loss-reviews.md"}) == {
+        "win_loss-reviews.md": "Win loss reviews"}
+    tree = generate(basic, TODAY)
+    assert {"Team rituals": ["team_rituals/weekly.md"]} in navigation(tree, [*tree.pages, "team_rituals/weekly.md"])

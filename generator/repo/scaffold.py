@@ -22,7 +22,7 @@ from ..content.model import Playbook
 from ..content.placeholders import DEFAULT_MARK
 from ..content.schemas import Collection, is_valid_id, resolve_node
 from ..core.problems import Problem, errors
-from ..core.wording import field_title
+from ..core.wording import field_title, humanize
 from ..rules.project import CONTENT, SUFFIX, load_playbook
 
 TODO = "TODO"
@@ -47,7 +47,7 @@ class _Builder:
 
     def record(self) -> dict[str, Any]:
         data = self.object(self.collection.schema, top=True)
-        data["title"] = self.record_id.replace("-", " ").capitalize()
+        data["title"] = humanize(self.record_id)
         return data
 
     def object(self, schema: dict[str, Any], top: bool = False) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from ..core.escape import inline
 from ..content.model import Playbook, Record
 from ..rules.owners import TEAM_FIELD
 from ..core.problems import Problem
+from ..core.wording import field_title
 from ..content.schemas import Collection, ref_targets, resolve
 from ..content.validate import pattern_message
 
@@ -59,7 +60,7 @@ def _at(node: Any, resolver: Any) -> tuple[dict[str, Any], Any]:
 
 
 def _label(name: str, node: dict[str, Any]) -> str:
-    label = str(node.get("title") or name.replace("_", " ").capitalize())
+    label = field_title(node, name)
     audience = node.get("x-audience")
     return f"{label} ({AUDIENCE_LABELS[audience]})" if audience in AUDIENCE_LABELS else label
 

@@ -22,6 +22,7 @@ from ..history.history import History, after_adoption, read_history
 from ..content.model import Playbook, Record
 from ..content.pages import is_page, read_page
 from ..core.problems import PlaybookError, Problem, errors
+from ..core.wording import humanize
 from ..rules.project import Memo, fewer_gc_passes, load_playbook
 from .render import render_pages
 
@@ -187,7 +188,7 @@ def documents(visible: dict[str, Path]) -> dict[str, str]:
     for rel, path in visible.items():
         if "/" not in rel and is_page(path) and rel != "index.md":
             heading = _HEADING.search(read_page(path) or "")
-            stem = Path(rel).stem.replace("-", " ").capitalize()
+            stem = humanize(Path(rel).stem)
             found[rel] = heading.group(1).strip() if heading else stem
     return found
 
@@ -205,7 +206,7 @@ def navigation(tree: Tree, pages: list[str]) -> list[Any]:
     for page in own:
         if "/" in page:
             folders.setdefault(page.split("/")[0], []).append(page)
-    nav += [{folder.replace("-", " ").capitalize(): items} for folder, items in folders.items()]
+    nav += [{humanize(folder): items} for folder, items in folders.items()]
     nav += [{c.title: tree.playbook.section_page(c.name)} for c in tree.playbook.collections.values()]
     return nav + [p for p in last if p in own]
 
