@@ -109,3 +109,16 @@ def test_a_holiday_on_a_weekend_is_closed_on_its_observed_day(walkthrough: Path,
     assert found is not None and found.record.id == "national-day"
     if observed != written:
         assert closed(written, calendar) is None  # a weekend anyway: no meeting, no clock
+
+
+def test_a_closure_is_written_with_the_same_observed_day_everywhere(walkthrough: Path) -> None:
+    """4 July 2027 is a Sunday: the holiday's own page and the SLA page both say Monday 5 July."""
+    playbook, _ = load_playbook(walkthrough)
+    pages = render_pages(playbook, date(2027, 1, 10))
+    assert "**Next closed:** Monday 5 July 2027\n" in pages["days-off/national-day.md"]
+    assert "**Next closed:** Thursday 23 December 2027 to Sunday 2 January 2028\n" in pages["days-off/winter-break.md"]
+    promise = pages["promises/first-call.md"]
+    assert "[National day](../days-off/national-day.md) (Monday 5 July 2027)" in promise
+    assert "4 July" not in promise and "4 July" not in pages["days-off/national-day.md"].split("**Next closed:**")[1]
+    # a page that is no closure says nothing of the kind
+    assert "Next closed" not in pages["promises/first-call.md"]

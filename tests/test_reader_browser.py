@@ -375,7 +375,7 @@ def test_a_reader_enters_when_the_lead_arrived_and_reads_each_deadline(desktop: 
     page = desktop.open(site.url + "promises/first-call/")
     article = page.locator("article").inner_text()
     assert "The clock runs 09:00\u201317:00, Monday to Friday (Europe/Lisbon time)" in article
-    assert "National day (5 July 2027)" in article  # the observed day, as the clock counts it
+    assert "National day (Monday 5 July 2027)" in article  # the observed day, as the clock counts it
     cells = page.locator(".pb-clock__due")
     # as built (Python), for the worked example: late on the last working day before the break
     assert page.locator(".pb-clock__date").input_value() == "2026-12-22"

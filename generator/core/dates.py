@@ -51,6 +51,14 @@ def long_date(day: date) -> str:
     return f"{day_and_month(day)} {day.year}"
 
 
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def weekday_date(day: date) -> str:
+    """``Monday 5 July 2027``: the one way a closed day is written (record pages, SLA pages)."""
+    return f"{WEEKDAYS[day.weekday()]} {long_date(day)}"
+
+
 def digest_title(start: date, end: date) -> str:
     """The title of the digest of the changes from ``start`` to ``end`` (the page and the chat post)."""
     return f"Playbook changes, {day_and_month(start)} to {long_date(end)}"

@@ -152,6 +152,13 @@ def next_open(schedule: Any, today: date, calendar: list[Closure],
     return None
 
 
+def next_of(record: Record, calendar: list[Closure], today: date) -> tuple[date, date] | None:
+    """The next dates of ``record``'s closure (observed day applied) ending on or after ``today``."""
+    key = (record.collection, record.id)
+    found = next((c for c in calendar if (c.record.collection, c.record.id) == key), None)
+    return found.next_occurrence(today) if found is not None else None
+
+
 def upcoming(calendar: list[Closure], today: date, days: int = 365) -> list[tuple[date, date, Record]]:
     """The closures that end on or after ``today`` and start within ``days``, soonest first."""
     horizon = today + timedelta(days=days) if today < date.max - timedelta(days=days) else date.max

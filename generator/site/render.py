@@ -142,6 +142,8 @@ def make_environment(root: Path) -> Environment:
         next_date=_next_date_filter,
         period_days=period_days,
         closures_ahead=_closures_filter,
+        next_closed=_next_closed_filter,
+        weekday_date=_weekday_date,
         sla_clock=_clock_filter,
         goal_standing=_goal_filter,
         clock_time=clock.shown,
@@ -281,6 +283,16 @@ def _next_date_filter(context: Any, schedule: Any, today: date) -> date | None:
 def _closures_filter(context: Any, today: date, days: int = 365) -> list[tuple[date, date, Record]]:
     """The company closures ahead of ``today`` (within ``days``): (first day, last day, record)."""
     return closures.upcoming(context["closures"], today, days)
+
+
+@pass_context
+def _next_closed_filter(context: Any, record: Record) -> tuple[date, date] | None:
+    """When ``record`` (a company closure) next closes the company, from the build's ``today``."""
+    return closures.next_of(record, context["closures"], context["today"])
+
+
+def _weekday_date(value: date) -> str:
+    return dates.weekday_date(value)
 
 
 @pass_context
