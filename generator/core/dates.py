@@ -51,12 +51,13 @@ def long_date(day: date) -> str:
     return f"{day_and_month(day)} {day.year}"
 
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# Weekday names as settings and schedules write them (``days: [monday, ...]``); Monday is 0.
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def weekday_date(day: date) -> str:
     """``Monday 5 July 2027``: the one way a closed day is written (record pages, SLA pages)."""
-    return f"{WEEKDAYS[day.weekday()]} {long_date(day)}"
+    return f"{WEEKDAYS[day.weekday()].capitalize()} {long_date(day)}"
 
 
 def digest_title(start: date, end: date) -> str:

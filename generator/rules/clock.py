@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from ..core.dates import WEEKDAYS
 from .closures import Closure
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DEFAULT_DAYS = WEEKDAYS[:5]
 MAX_DAYS = 3660  # days a deadline may look ahead before it counts as never due (10 years)
 SPAN_DAYS = 730  # the closures a page carries for its clock: two years from the build's today

@@ -26,7 +26,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+from ..core.dates import WEEKDAYS
+
 WEEKS = ("first", "second", "third", "fourth", "last")
 UNITS = ("days", "weeks", "months", "quarters")
 _UNIT_DAYS = {"days": 1, "weeks": 7, "months": 30, "quarters": 91}

@@ -143,7 +143,7 @@ def make_environment(root: Path) -> Environment:
         period_days=period_days,
         closures_ahead=_closures_filter,
         next_closed=_next_closed_filter,
-        weekday_date=_weekday_date,
+        weekday_date=dates.weekday_date,
         sla_clock=_clock_filter,
         goal_standing=_goal_filter,
         clock_time=clock.shown,
@@ -289,10 +289,6 @@ def _closures_filter(context: Any, today: date, days: int = 365) -> list[tuple[d
 def _next_closed_filter(context: Any, record: Record) -> tuple[date, date] | None:
     """When ``record`` (a company closure) next closes the company, from the build's ``today``."""
     return closures.next_of(record, context["closures"], context["today"])
-
-
-def _weekday_date(value: date) -> str:
-    return dates.weekday_date(value)
 
 
 @pass_context
