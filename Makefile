@@ -66,7 +66,7 @@ test: lint node
 	$(BIN)/pytest -n auto --dist loadfile
 
 test-fast: lint
-	$(BIN)/pytest -m "not browser and not site" -q
+	$(BIN)/pytest -m "not browser and not site" -q -n auto --dist loadfile
 
 lint: venv
 	$(BIN)/ruff check .
