@@ -364,3 +364,23 @@ def test_front_matter_with_a_key_twice_is_a_located_error_and_the_page_stays_int
     assert [str(p) for p in problems if p.file == "docs/guide.md"] == [
         "docs/guide.md:4:1: error: front matter: duplicate key 'audience' (it is already set at line 3): "
         "keep one of the two"]
+
+
+def test_a_built_in_template_failing_is_a_bug_not_a_content_problem(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 24, point 9, second half: the freshness template (built in) failing on content that
+    check passed was reported as a located content problem, exit 1. Without check's rule for the
+    fields every page shows, the same content now ends as what it is: a generator bug, exit 3."""
+    monkeypatch.setattr("generator.rules.audience.ON_EVERY_PAGE", ())
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "audience", root)
+    common = root / "schemas/_common.schema.json"
+    edit_file(common, '"owner": {\n      "type": "string",', '"owner": {\n      "x-audience": "internal",\n'
+              '      "type": "string",', count=1)
+    out = io.StringIO()
+    status = main(["export", "--root", str(root), "--audience", "partner", "--out", "-", "--today", "2026-11-20"],
+                  out)
+    err = capsys.readouterr().err
+    assert status == 3, (out.getvalue(), err)
+    assert "template error" not in out.getvalue() + err
+    assert "this is a bug in the playbook generator" in err

@@ -500,15 +500,30 @@ def raised_by_template(exc: BaseException) -> bool:
     return last.suffix == ".j2" or not last.resolve().is_relative_to(_PACKAGE)
 
 
-def _template_problem(exc: Exception, root: Path) -> Problem:
+def _template_frames(exc: Exception) -> list[tuple[Path, int]]:
+    """The template lines ``exc`` passed through, innermost last."""
     if isinstance(exc, TemplateSyntaxError):
-        name, line = exc.filename or exc.name or "template", exc.lineno or 1
-    else:
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
-        name, line = (frames[-1].filename, frames[-1].lineno or 1) if frames else ("template", 1)
-    path = Path(name)
-    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else f"(built-in) {path.name}"
-    return Problem(shown, line, 1, f"template error: {type(exc).__name__}: {exc}")
+        return [(Path(exc.filename or exc.name or "template"), exc.lineno or 1)]
+    return [(Path(f.filename), f.lineno or 1) for f in traceback.extract_tb(exc.__traceback__)
+            if f.filename.endswith(".j2")]
+
+
+def company_template_line(exc: Exception, root: Path) -> tuple[str, int] | None:
+    """The innermost line of the company's own templates (under ``root``) that ``exc`` passed
+    through, or None when it came from the generator's built-in templates alone: a built-in
+    template failing on checked content is a bug in the generator, never a content problem."""
+    root = root.resolve()
+    for path, line in reversed(_template_frames(exc)):
+        if path.resolve().is_relative_to(root):
+            return path.resolve().relative_to(root).as_posix(), line
+    return None
+
+
+def _template_problem(exc: Exception, root: Path) -> Problem | None:
+    located = company_template_line(exc, root)
+    if located is None:
+        return None
+    return Problem(located[0], located[1], 1, f"template error: {type(exc).__name__}: {exc}")
 
 
 class Renderer:
@@ -574,12 +589,11 @@ class Renderer:
                 continue
             try:
                 out[path] = job()
-            except TemplateError as exc:
-                problems.append(_template_problem(exc, self.playbook.root))
             except Exception as exc:
-                if not raised_by_template(exc):
+                problem = _template_problem(exc, self.playbook.root)
+                if problem is None or not (isinstance(exc, TemplateError) or raised_by_template(exc)):
                     raise  # a bug in the generator: its traceback, never dressed as a content error
-                problems.append(_template_problem(exc, self.playbook.root))
+                problems.append(problem)
         if problems:
             raise PlaybookError(sorted(set(problems)))
         return out
