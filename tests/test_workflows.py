@@ -342,3 +342,29 @@ def test_the_smoke_test_opens_the_changed_pages_and_fails_on_a_script_error(buil
     result = _smoke(broken, "content/stages/mql.yaml")
     assert result.returncode == 1
     assert result.stdout == "/stages/mql/: script error: undefinedFunction is not defined\n"
+
+
+def secret_jobs_outside_an_environment(data: dict[str, Any]) -> list[str]:
+    """The jobs that read a secret (other than the run's own GITHUB_TOKEN) without both a
+    protected environment and the default-branch condition."""
+    found = []
+    for name, job in data.get("jobs", {}).items():
+        text = json.dumps(job).replace("secrets.GITHUB_TOKEN", "")
+        if "secrets." in text and not (job.get("environment") and job.get("if") == DEFAULT_BRANCH_ONLY):
+            found.append(name)
+    return found
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_secrets_are_read_only_in_an_environment_on_the_default_branch(path: Path) -> None:
+    """Issue 24, point 15: the digest read its webhook secrets outside an environment, so anyone who
+    could push a branch could dispatch it with changed code and read them."""
+    data, _, _ = load(path)
+    assert secret_jobs_outside_an_environment(data) == []
+
+
+def test_the_secret_rule_catches_the_digest_without_its_environment() -> None:
+    data, _, _ = load(REPO / ".github/workflows/digest.yml")
+    assert secret_jobs_outside_an_environment(data) == []
+    del data["jobs"]["digest"]["environment"]
+    assert secret_jobs_outside_an_environment(data) == ["digest"]
