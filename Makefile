@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv node serve site check test test-fast lint bench clean
+.PHONY: help venv node serve site check test test-fast lint bench clean starter-manifest
 
 help:
 	@echo "make serve   validate and serve the playbook at http://127.0.0.1:8000"
@@ -16,6 +16,7 @@ help:
 	@echo "make test-fast  every test except real browsers and full-site builds"
 	@echo "make lint    ruff and mypy (strict on generator/)"
 	@echo "make bench   measure speed and memory (not part of make test)"
+	@echo "make starter-manifest  list the example company's files in starter.sha256 (after editing them)"
 	@echo "make node    install the form editor (Decap CMS) from package-lock.json into node_modules/"
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -76,6 +77,11 @@ lint: venv
 # BENCH_RELOAD_RUNS (default 3) edits per builder in the reload measurement.
 bench: venv
 	$(BIN)/python -m bench.run
+
+# playbook init removes only the files listed here, byte for byte (README "Adopting the playbook").
+starter-manifest: venv
+	$(BIN)/python -c 'from pathlib import Path; from generator.repo.adopt import MANIFEST, manifest_text; \
+	Path(MANIFEST).write_text(manifest_text(Path(".")))'
 
 clean:
 	rm -rf site build .pytest_cache .ruff_cache

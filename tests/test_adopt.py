@@ -12,6 +12,7 @@ import pytest
 
 from generator.cli import main
 from generator.content.loader import load_yaml
+from generator.repo.adopt import MANIFEST, manifest_text
 from generator.rules.project import load_playbook
 
 from .conftest import FIXTURES, REPO, edit_file, mkdocs_build
@@ -33,10 +34,15 @@ def clone(tmp_path: Path) -> Path:
     shutil.copytree(FIXTURES / "basic", root)
     (root / "playbook.yml").write_text(STARTER_SETTINGS)
     (root / "docs/start-here.md").write_text("# Start here\n\nThe Example Corp playbook.\n")
+    (root / MANIFEST).write_text(manifest_text(root))
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "starter")
     return root
+
+
+def git_show(root: Path, spec: str) -> bytes:
+    return subprocess.run(["git", "-C", str(root), "show", spec], capture_output=True, check=True).stdout
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -119,12 +125,82 @@ def test_init_keeps_and_reports_what_the_company_changed(clone: Path) -> None:
     (clone / "content/teams/growth.yaml").write_text("title: Growth\nowner: growth\nlast_reviewed: 2026-11-01\n")
     code, out = run("init", "--company", "Acme", "--today", "2026-12-01", "--root", str(clone))
     assert code == 0
-    assert "     kept  content/stages/sql.yaml  (changed since the last commit or never committed: delete it " \
-           "yourself if it belongs to the example)" in out.splitlines()
-    assert "     kept  content/teams/growth.yaml  (changed since the last commit or never committed: delete it " \
-           "yourself if it belongs to the example)" in out.splitlines()
+    assert "     kept  content/stages/sql.yaml  (changed from the example: delete it yourself if it belongs to " \
+           "the example)" in out.splitlines()
+    assert "     kept  content/teams/growth.yaml  (not one of the examples: yours, so it stays)" in out.splitlines()
     assert "Our own definition:" in edited.read_text()
     assert (clone / "content/teams/growth.yaml").is_file()
+
+
+def test_init_recognises_the_examples_by_content_not_by_being_committed(clone: Path) -> None:
+    """The audit's case: records the company wrote, or changed, and committed are not examples."""
+    (clone / "content/teams/growth.yaml").write_text("title: Growth\nowner: growth\nlast_reviewed: 2026-11-01\n")
+    edit_file(clone / "content/stages/sql.yaml", "A lead sales has spoken to", "Our own definition:")
+    git(clone, "add", "-A")
+    git(clone, "commit", "-q", "-m", "Our own records")
+    code, out = run("init", "--company", "Acme", "--today", "2026-12-01", "--root", str(clone))
+    assert code == 0, out
+    assert out.splitlines()[1:4] == [
+        "  removed  content/*/*.yaml  (5 example records (git can restore them))",
+        "     kept  content/stages/sql.yaml  (changed from the example: delete it yourself if it belongs to the "
+        "example)",
+        "     kept  content/teams/growth.yaml  (not one of the examples: yours, so it stays)",
+    ]
+    assert "Our own definition:" in (clone / "content/stages/sql.yaml").read_text()
+    assert (clone / "content/teams/growth.yaml").is_file()
+    assert not (clone / MANIFEST).exists()  # the list of examples goes with them
+
+
+def test_an_example_copied_but_never_committed_is_kept(clone: Path) -> None:
+    (clone / "content/stages/sql.yaml").unlink()
+    git(clone, "commit", "-q", "-am", "No SQL stage")
+    (clone / "content/stages/sql.yaml").write_bytes(git_show(clone, "HEAD~1:content/stages/sql.yaml"))
+    code, out = run("init", "--company", "Acme", "--today", "2026-12-01", "--root", str(clone))
+    assert code == 0, out
+    assert "     kept  content/stages/sql.yaml  (changed since the last commit or never committed, so git could " \
+           "not restore it: delete it yourself)" in out.splitlines()
+
+
+def test_without_a_list_of_the_examples_init_removes_nothing(clone: Path) -> None:
+    (clone / MANIFEST).unlink()
+    git(clone, "commit", "-q", "-am", "No manifest")
+    before = records(clone)
+    code, out = run("init", "--company", "Acme", "--today", "2026-12-01", "--root", str(clone))
+    assert code == 0, out
+    assert out.splitlines()[1] == (f"     kept  content/  (no {MANIFEST} lists the example company's files, so "
+                                   "none was removed: delete the example records yourself and run init with "
+                                   "--keep-starter)")
+    assert records(clone) == before
+    assert load_yaml((clone / "playbook.yml").read_bytes()).data["starter"] is True
+
+
+def test_init_changes_playbook_yml_in_place_keeping_comments_and_other_settings(clone: Path) -> None:
+    settings = clone / "playbook.yml"
+    settings.write_text('# Ours: ask RevOps before changing anything here.\ncompany: "Example Corp"  # legal name\n'
+                        'starter: true\nfiscal_year_starts: 2  # February\nworking_hours:\n  from: "08:00"\n'
+                        '  to: "18:00"\n  days: [monday, friday]\n  time_zone: Europe/Paris\n')
+    git(clone, "commit", "-q", "-am", "Our settings")
+    code, out = run("init", "--company", "Acme", "--repo-url", "https://github.com/acme/playbook", "--today",
+                    "2026-12-01", "--root", str(clone))
+    assert code == 0, out
+    assert settings.read_text() == (
+        '# Ours: ask RevOps before changing anything here.\ncompany: "Acme"  # legal name\n'
+        'repo_url: "https://github.com/acme/playbook"  # the repository: edit links; without it, no page calls '
+        'the code host\n'
+        'starter: false\n'
+        'owners:\n'
+        '  collections: [people, teams]  # the collections whose records can own records\n'
+        '  handle_field: github  # the field with a code-host handle\n'
+        '  handle_format: github  # github (user, org/team) or gitlab (user, group/subgroup/...)\n'
+        'codeowners: ".github/CODEOWNERS"  # where `playbook codeowners` writes\n'
+        'fiscal_year_starts: 2  # February\nworking_hours:\n  from: "08:00"\n'
+        '  to: "18:00"\n  days: [monday, friday]\n  time_zone: Europe/Paris\n')
+    assert run("init", "--company", "Acme", "--root", str(clone))[1].splitlines()[0] == "unchanged  playbook.yml"
+
+
+def test_the_starter_manifest_lists_the_bundled_example_files() -> None:
+    """Starter-specific: `make starter-manifest` after changing the example company's files."""
+    assert (REPO / MANIFEST).read_text() == manifest_text(REPO), "run `make starter-manifest`"
 
 
 def test_init_outside_a_git_clone_removes_nothing(clone: Path) -> None:
@@ -212,7 +288,7 @@ def test_codeowners_is_never_written_among_the_sources(clone: Path, capsys) -> N
                 io.StringIO()) == 2
     assert capsys.readouterr().err == (
         "playbook: error: the settings are not valid:\n"
-        "playbook.yml:9:13: error: codeowners: must be a path inside the repository, outside content/, "
+        "playbook.yml:7:13: error: codeowners: must be a path inside the repository, outside content/, "
         "docs/, schemas/ and templates/, like .github/CODEOWNERS or .gitlab/CODEOWNERS\n"
     )
     assert not (clone / "docs/CODEOWNERS").exists()

@@ -13,6 +13,7 @@ was committed is kept and reported. An existing page or record is never overwrit
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -27,10 +28,13 @@ from ..core.problems import errors, format_text
 from ..history import gitrepo
 from ..rules import editor
 from ..rules.project import CONTENT, SUFFIX, load_playbook
-from . import codeowners
+from . import codeowners, settings_edit
 from .scaffold import ScaffoldError, scaffold
 
 START_PAGE = "docs/start-here.md"
+# The example company's files by content, in `sha256sum` format: the only files init removes.
+MANIFEST = "starter.sha256"
+_MANIFEST_LINE = re.compile(r"([0-9a-f]{64})  (\S.*)")
 EXAMPLE_NOTE = ("# An example written by `playbook init`: replace it with a real record (and rename the\n"
                 "# file to the record's id), or delete it once the collection has records of its own.\n")
 # The hand-written lines init writes in place of the example company's (its team's handle).
@@ -79,39 +83,6 @@ class Request:
 # playbook.yml
 
 
-def _yaml_text(value: str) -> str:
-    text = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{text}"'
-
-
-def settings_text(data: dict[str, Any]) -> str:
-    """``playbook.yml`` as ``init`` writes it: the settings in a fixed order, with a word on each."""
-    owners = data.get("owners") or {}
-    lines = [
-        "# The one place for what differs between companies (written by `playbook init`; see",
-        "# \"Adopting the playbook\" in README.md). Every command and the site read it.",
-        f"company: {_yaml_text(data['company'])}",
-    ]
-    for key, about in (("site_name", "the site's name (default: '<company> — Sales & Marketing Playbook')"),
-                       ("site_url", "where the site is published"),
-                       ("repo_url", "the repository: edit links; without it, no page calls the code host"),
-                       ("branch", "the branch edit links open")):
-        if data.get(key):
-            lines.append(f"{key}: {_yaml_text(str(data[key]))}  # {about}")
-    lines.append(f"starter: {'true' if data.get('starter') else 'false'}  # true: content/ still holds the "
-                 "fictional example company")
-    lines.append("owners:")
-    collections = ", ".join(owners.get("collections") or DEFAULT_OWNERS)
-    lines.append(f"  collections: [{collections}]  # the collections whose records can own records")
-    field = owners.get("handle_field") or "github"
-    lines.append(f"  handle_field: {field}  # the field with a code-host handle")
-    lines.append(f"  handle_format: {owners.get('handle_format') or 'github'}  # github (user, org/team) or "
-                 "gitlab (user, group/subgroup/...)")
-    lines.append(f"codeowners: {_yaml_text(data.get('codeowners') or codeowners.OUTPUT)}  # where `playbook "
-                 "codeowners` writes")
-    return "\n".join(lines) + "\n"
-
-
 def merged_settings(current: dict[str, Any], request: Request) -> dict[str, Any]:
     data = dict(current)
     owners = dict(data.get("owners") or {})
@@ -129,7 +100,11 @@ def merged_settings(current: dict[str, Any], request: Request) -> dict[str, Any]
         owners["handle_field"] = request.handle_field
     if request.owner_collections is not None:
         owners["collections"] = list(request.owner_collections)
+    owners.setdefault("collections", list(DEFAULT_OWNERS))
+    owners.setdefault("handle_field", "github")
+    owners.setdefault("handle_format", "github")
     data["owners"] = owners
+    data.setdefault("codeowners", codeowners.OUTPUT)
     return data
 
 
@@ -186,44 +161,87 @@ def restorable(root: Path, paths: list[str]) -> tuple[set[str], bool]:
     return same, True
 
 
-def remove_starter(root: Path) -> tuple[list[Step], bool]:
-    """Remove the example records (and the example start page); return the steps and whether
-    the starter is gone."""
+def example_files(root: Path) -> list[str]:
+    """The files that make up the example company: its records and its start page."""
     records = sorted(p.relative_to(root).as_posix() for p in (root / CONTENT).glob(f"*/*{SUFFIX}"))
-    candidates = [*records, START_PAGE] if (root / START_PAGE).is_file() else records
+    return [*records, START_PAGE] if (root / START_PAGE).is_file() else records
+
+
+def manifest_text(root: Path) -> str:
+    """:data:`MANIFEST` for the example files at ``root``, in ``sha256sum`` format (``make
+    starter-manifest`` writes it; a test checks it matches the starter)."""
+    return "".join(f"{hashlib.sha256((root / rel).read_bytes()).hexdigest()}  {rel}\n"
+                   for rel in example_files(root))
+
+
+def read_manifest(root: Path) -> dict[str, str] | None:
+    """Each example file's path and its bytes' SHA-256, as :data:`MANIFEST` lists them (a line
+    that is not ``<64 hex digits>  <path>`` names nothing); None when there is no list."""
+    path = root / MANIFEST
+    if not path.is_file() or path.is_symlink():
+        return None
+    found = (_MANIFEST_LINE.fullmatch(line) for line in path.read_text("utf-8", "replace").splitlines())
+    return {m[2]: m[1] for m in found if m}
+
+
+def _example(root: Path, rel: str, examples: dict[str, str]) -> bool:
+    path = root / rel
+    return rel in examples and path.is_file() and not path.is_symlink() \
+        and hashlib.sha256(path.read_bytes()).hexdigest() == examples[rel]
+
+
+def remove_starter(root: Path) -> tuple[list[Step], bool, set[str]]:
+    """Remove the example records (and the example start page); return the steps, whether the
+    starter is gone, and the records removed. A file is removed only when it is one of the
+    examples, byte for byte as :data:`MANIFEST` lists it, and git can restore it."""
+    examples = read_manifest(root)
+    if examples is None:
+        return [Step("kept", f"{CONTENT}/", f"no {MANIFEST} lists the example company's files, so none was "
+                     "removed: delete the example records yourself and run init with --keep-starter")], \
+            False, set()
+    files = example_files(root)
+    candidates = [*files, MANIFEST]
     safe, in_git = restorable(root, candidates)
     if not in_git:
         return [Step("kept", f"{CONTENT}/", "not the top of a git clone, so removed records could not be "
                      "restored: run `playbook init` in your clone of the repository, or delete the example "
-                     "records yourself and run it with --keep-starter")], False
+                     "records yourself and run it with --keep-starter")], False, set()
     steps: list[Step] = []
-    removed = 0
-    for rel in records:
-        if rel in safe:
-            (root / rel).unlink()
-            removed += 1
+    removed: set[str] = set()
+    for rel in files:
+        if rel not in examples:
+            note = "not one of the examples: yours, so it stays"
+        elif not _example(root, rel, examples):
+            note = "changed from the example: delete it yourself if it belongs to the example"
+        elif rel not in safe:
+            note = "changed since the last commit or never committed, so git could not restore it: " \
+                "delete it yourself"
         else:
-            steps.append(Step("kept", rel, "changed since the last commit or never committed: delete it "
-                              "yourself if it belongs to the example"))
-    if removed:
-        steps.insert(0, Step("removed", f"{CONTENT}/*/*{SUFFIX}",
-                             f"{removed} example records (git can restore them)"))
-    if (root / START_PAGE).is_file() and START_PAGE in safe:
-        (root / START_PAGE).unlink()
-    elif (root / START_PAGE).is_file():
-        steps.append(Step("kept", START_PAGE, "changed since the last commit: the example start page was not "
-                          "replaced"))
+            (root / rel).unlink()
+            removed.add(rel)
+            continue
+        steps.append(Step("kept", rel, note))
+    count = len(removed - {START_PAGE})
+    if count:
+        steps.insert(0, Step("removed", f"{CONTENT}/*/*{SUFFIX}", f"{count} example records (git can restore "
+                             "them)"))
+    if MANIFEST in safe:
+        (root / MANIFEST).unlink()
+    else:
+        steps.append(Step("kept", MANIFEST, "changed since the last commit: delete it yourself"))
     for folder in (root / CONTENT).iterdir() if (root / CONTENT).is_dir() else ():
         if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
             folder.rmdir()
-    return steps, True
+    return steps, True, removed
 
 
-def starter_handles(playbook: Playbook) -> set[str]:
-    """The code-host handles of the example company's owners (people and teams), as written."""
+def starter_handles(playbook: Playbook, removed: set[str]) -> set[str]:
+    """The code-host handles of the example company's owners (people and teams) among the
+    ``removed`` records, as written."""
     field = playbook.settings.handle_field
     return {str(r.get(field)) for r in playbook.records.values()
-            if r.collection in playbook.settings.owner_collections and isinstance(r.get(field), str)}
+            if r.file in removed and r.collection in playbook.settings.owner_collections
+            and isinstance(r.get(field), str)}
 
 
 def _names_handle(line: str, handles: set[str]) -> bool:
@@ -353,7 +371,8 @@ def init(root: Path, request: Request, today: date) -> list[Step]:
     replace = starter and not request.keep_starter
     if replace:
         data["starter"] = False
-    _, problems = read_settings(settings_text(data).encode())  # before anything changes
+    text = (root / FILE).read_text(encoding="utf-8") if (root / FILE).is_file() else ""
+    _, problems = read_settings(settings_edit.updated(text, data).encode())  # before anything changes
     if problems:
         raise InitError(f"the settings are not valid:\n{format_text(problems).rstrip()}")
     refuse_links(root, [FILE, START_PAGE, editor.SETTINGS, before,
@@ -361,11 +380,12 @@ def init(root: Path, request: Request, today: date) -> list[Step]:
     steps: list[Step] = []
     handles: set[str] = set()
     if replace:
-        handles = starter_handles(load_playbook(root)[0])
-        removed, gone = remove_starter(root)
+        before_removal = load_playbook(root)[0]
+        removed, gone, files = remove_starter(root)
+        handles = starter_handles(before_removal, files)
         steps += removed
         data["starter"] = not gone
-    steps.insert(0, _write(root, FILE, settings_text(data)))
+    steps.insert(0, _write(root, FILE, settings_edit.updated(text, data)))
     settings, _ = load_settings(root)
     steps += skeleton(root, today)
     playbook, _ = load_playbook(root)
