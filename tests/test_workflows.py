@@ -18,6 +18,7 @@ from generator.rules import editor
 
 REPO = Path(__file__).parent.parent
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+DIGEST = re.compile(r"[^@\s]+@sha256:[0-9a-f]{64}")  # a tag can be moved; a digest cannot
 BROKEN = Path(__file__).parent / "fixtures" / "workflows"
 BIN = Path(sys.executable).parent
 PINNED = re.compile(r"[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}")
@@ -55,6 +56,12 @@ def load(path: Path) -> tuple[dict[str, Any], list[str], Any]:
 # The project's own rules, for every workflow (another helper's too)
 
 
+def job_images(job: dict) -> list[str]:
+    """The container images a job runs: its ``container`` and its ``services``."""
+    found = [job.get("container"), *(job.get("services") or {}).values()]
+    return [str(c.get("image") if isinstance(c, dict) else c) for c in found if c]
+
+
 def policy_problems(path: Path) -> list[str]:
     """Every way a workflow breaks the rules in CONTRIBUTING.md ("How CI is kept safe")."""
     data, lines, doc = load(path)
@@ -72,6 +79,9 @@ def policy_problems(path: Path) -> list[str]:
             found.append(f"{name}: job {job_id} has no timeout-minutes")
         if not isinstance(job.get("permissions"), dict):
             found.append(f"{name}: job {job_id} must state its permissions")
+        for image in job_images(job):
+            if not DIGEST.fullmatch(image):
+                found.append(f"{name}: job {job_id} runs image {image} without a digest (@sha256:<64 hex>)")
         for index, step in enumerate(job.get("steps", [])):
             where = f"{name}:{doc.locate(('jobs', job_id, 'steps', index))[0]}"
             uses = step.get("uses", "")
@@ -100,9 +110,11 @@ def test_the_rules_catch_a_careless_workflow() -> None:
         "insecure.yml: must not run on pull_request_target",
         "insecure.yml: job greet has no timeout-minutes",
         "insecure.yml: job greet must state its permissions",
-        "insecure.yml:8: actions/checkout@v4 is not pinned to a full commit SHA",
-        "insecure.yml:8: checkout without persist-credentials: false",
-        "insecure.yml:11: ${{ }} inside run: pass values through env: instead",
+        "insecure.yml: job greet runs image python:3.11-bookworm without a digest (@sha256:<64 hex>)",
+        "insecure.yml: job greet runs image redis:7 without a digest (@sha256:<64 hex>)",
+        "insecure.yml:12: actions/checkout@v4 is not pinned to a full commit SHA",
+        "insecure.yml:12: checkout without persist-credentials: false",
+        "insecure.yml:15: ${{ }} inside run: pass values through env: instead",
     ]
 
 
@@ -183,8 +195,8 @@ def test_ci_checks_tests_builds_and_summarises_pull_requests() -> None:
     job, newest = data["jobs"]["check"], data["jobs"]["newest-python"]
     assert job["permissions"] == newest["permissions"] == {"contents": "read"}
     # the oldest supported Python in the main job, the newest in the other; both run every test
-    assert (job["container"]["image"], newest["container"]["image"]) == (
-        "python:3.11-bookworm", "python:3.13-bookworm")
+    assert (job["container"]["image"].split("@")[0], newest["container"]["image"].split("@")[0]) == (
+        "python:3.11-bookworm", "python:3.13-bookworm")  # each pinned by digest (policy_problems)
     assert "make test" in "\n".join(job_runs(newest))
     runs = "\n".join(job_runs(job))
     for command in (".venv/bin/playbook check --format github", "make test",
