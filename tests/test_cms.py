@@ -320,3 +320,15 @@ def test_an_untitled_field_has_the_same_label_in_the_form_as_on_the_page(basic: 
     playbook = loaded(basic)
     label = fields(cms.config(playbook), "people")["desk_phone-ext"]["label"]
     assert label == field_title(playbook.collections["people"], "desk_phone-ext") == "Desk phone ext"
+
+
+def test_the_configuration_reads_the_same_whichever_yaml_emitter_writes_it(basic: Path) -> None:
+    """libyaml writes it when PyYAML has it (faster at a thousand records); the text is the pure
+    Python emitter's, byte for byte, non-ASCII and long lines included."""
+    edit_file(basic / "schemas/stages.schema.json", '"description": "The shared definitions of each stage',
+              '"description": "Les définitions « partagées » ' + "long " * 30 + 'of each stage')
+    playbook, _ = load_playbook(basic)
+    data = cms.config(playbook, "https://github.com/acme/playbook", True)
+    written = cms.dumps(data)
+    assert "« partagées »" in written
+    assert written.split("\n", 1)[1] == yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

@@ -97,3 +97,23 @@ def test_links_work_in_a_site_built_without_directory_urls(basic: Path) -> None:
     index = json.loads((site / "search/search_index.json").read_text())
     ranked = {d["location"]: d.get("boost") for d in index["docs"]}
     assert ranked["stages/mql.html"] == TERM_BOOST
+
+
+def test_a_collections_order_is_sorted_once_and_follows_added_records(basic: Path) -> None:
+    """The order is worked out once per collection (every page asks for it, for its pager), and a
+    record added afterwards still takes its place."""
+    import copy
+    from dataclasses import replace
+
+    playbook, _ = load_playbook(basic)
+    stages = playbook.in_collection("stages")
+    assert [r.id for r in stages] == ["mql", "sql"]
+    assert playbook.neighbours(stages[0]) == (None, stages[1])
+    assert playbook.neighbours(stages[1]) == (stages[0], None)
+    stages.clear()  # a caller's list is its own
+    sql = playbook.records[("stages", "sql")]
+    early = replace(sql, id="lead", doc=copy.deepcopy(sql.doc))
+    early.doc.data["order"] = 0
+    playbook.records[("stages", "lead")] = early
+    assert [r.id for r in playbook.in_collection("stages")] == ["lead", "mql", "sql"]
+    assert playbook.neighbours(playbook.records[("stages", "mql")])[0] is early

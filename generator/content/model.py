@@ -88,13 +88,33 @@ class Playbook:
     settings: Settings = field(default_factory=Settings)  # playbook.yml
     named: dict[str, Any] | None = field(default=None, repr=False)  # see referenced
     directory_urls: bool = True  # the builder's use_directory_urls (see page_url)
+    _ordered: dict[tuple[str, int, int], tuple[tuple[Record, ...], dict[tuple[str, str], int]]] = \
+        field(default_factory=dict, repr=False, compare=False)
 
     def url(self, record: Record) -> str:
         """Where ``record``'s page is served, relative to the site root (:func:`page_url`)."""
         return page_url(record.page, self.directory_urls)
 
     def in_collection(self, name: str) -> list[Record]:
-        """The records of one collection, in the order its schema asks for."""
+        """The records of one collection, in the order its schema asks for (sorted once: every
+        page asks, for its pager and its links; records are only ever added, so the count says
+        whether the order is still current)."""
+        return list(self._order(name)[0])
+
+    def neighbours(self, record: Record) -> tuple[Record | None, Record | None]:
+        """The records before and after ``record`` in its collection's order."""
+        siblings, at = self._order(record.collection)
+        i = at[record.key]
+        return (siblings[i - 1] if i > 0 else None, siblings[i + 1] if i + 1 < len(siblings) else None)
+
+    def _order(self, name: str) -> tuple[tuple[Record, ...], dict[tuple[str, str], int]]:
+        stamp = (name, len(self.records), len(self.collections))
+        if stamp not in self._ordered:
+            ordered = tuple(self._sorted(name))
+            self._ordered[stamp] = (ordered, {r.key: i for i, r in enumerate(ordered)})
+        return self._ordered[stamp]
+
+    def _sorted(self, name: str) -> list[Record]:
         collection = self.collections.get(name)
         if collection is None:
             return []

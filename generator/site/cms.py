@@ -300,9 +300,14 @@ def config(playbook: Playbook, repo_url: str | None = None,
     return out
 
 
+# libyaml's emitter when PyYAML has it: the same text (tests/test_cms.py), five times faster.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def dumps(data: dict[str, Any]) -> str:
     return ("# Written into each internal build by the playbook from schemas/ and playbook.yml; "
-            "not a source file.\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
+            "not a source file.\n" + yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True,
+                                                width=100))
 
 
 # ---------------------------------------------------------------------------
@@ -418,9 +423,21 @@ def entry_link(page: str, record: Record) -> str:
     return f"{target}#/collections/{quote(record.collection)}/entries/{quote(record.id)}"
 
 
-def reviewers(playbook: Playbook, record: Record) -> tuple[str, list[str]]:
+def members(playbook: Playbook) -> dict[str, list[str]]:
+    """Each team's id -> the titles of the records in it, in the playbook's order (one pass, so
+    that every record page's reviewers cost nothing more)."""
+    found: dict[str, list[str]] = {}
+    for other in playbook.records.values():
+        team = other.get(TEAM_FIELD)
+        if isinstance(team, str):
+            found.setdefault(team, []).append(other.title)
+    return found
+
+
+def reviewers(playbook: Playbook, record: Record,
+              teams: dict[str, list[str]] | None = None) -> tuple[str, list[str]]:
     """Who reviews a change to ``record``: its owner's title and, for an owner that is a team,
-    its lead and the people in it, by name."""
+    its lead and the people in it, by name (``teams``: :func:`members`, when already known)."""
     owner_id = record.get("owner")
     owners = playbook.settings.owner_collections
     owner = playbook.find(owner_id, owners) if isinstance(owner_id, str) else None
@@ -430,20 +447,27 @@ def reviewers(playbook: Playbook, record: Record) -> tuple[str, list[str]]:
     lead = playbook.find(owner.get("lead")) if isinstance(owner.get("lead"), str) else None
     if lead is not None:
         names.append(lead.title)
-    for other in playbook.records.values():
-        if other.get(TEAM_FIELD) == owner.id and other.title not in names:
-            names.append(other.title)
+    for title in (members(playbook) if teams is None else teams).get(owner.id, []):
+        if title not in names:
+            names.append(title)
     return owner.title, names
 
 
-def issue_link(repo_url: str | None, record: Record, collection: Collection | None) -> str | None:
-    """A new issue on the code host, prefilled with the record and a line for the field."""
+def field_labels(collection: Collection | None) -> str:
+    """The fields of a collection's records, by their labels, for an issue's text."""
+    properties = collection.schema.get("properties") if collection is not None else None
+    return ", ".join(_label(n, _at(s, collection.resolver)[0]) for n, s in properties.items()) \
+        if collection is not None and isinstance(properties, dict) else ""
+
+
+def issue_link(repo_url: str | None, record: Record, collection: Collection | None,
+               fields: str | None = None) -> str | None:
+    """A new issue on the code host, prefilled with the record and a line for the field
+    (``fields``: :func:`field_labels` of the collection, when already known)."""
     found = repository(repo_url)
     if found is None or repo_url is None:
         return None
-    properties = collection.schema.get("properties") if collection is not None else None
-    fields = ", ".join(_label(n, _at(s, collection.resolver)[0]) for n, s in properties.items()) \
-        if collection is not None and isinstance(properties, dict) else ""
+    fields = field_labels(collection) if fields is None else fields
     title = f"Suggested change: {record.title}"
     body = (f"Record: {record.title} ({record.collection}/{record.id}, file {record.file})\n\n"
             f"Field to change (one of: {fields}):\n\nWhat it says now:\n\nWhat it should say:\n\nWhy:\n")
@@ -458,17 +482,23 @@ def _md(text: str) -> str:
     return str(inline(text))
 
 
-def suggestion(playbook: Playbook, record: Record, page: str, repo_url: str | None = None) -> str:
+def suggestion(playbook: Playbook, record: Record, page: str, repo_url: str | None = None,
+               teams: dict[str, list[str]] | None = None, labels: dict[str, str] | None = None) -> str:
     """The Markdown that ends a record page of an internal build (left out of the search index:
-    every record page has it, so it would only make every page match "change")."""
-    owner, people = reviewers(playbook, record)
+    every record page has it, so it would only make every page match "change"). For every page
+    of a build, ``teams`` (:func:`members`) and ``labels`` (collection -> :func:`field_labels`,
+    filled as it goes) are worked out once."""
+    owner, people = reviewers(playbook, record, teams)
     who = _md(owner) + (f" ({', '.join(_md(p) for p in people)})" if people else "")
     lines = ["", "---", "", '<div class="pb-suggest" data-search-exclude markdown>', "",
              f"**Something wrong or out of date?** [Suggest a change]({entry_link(page, record)}): "
              f"the form opens this record; sign in, change the field and save. {who} reviews it "
              "before it is published."]
     collection = playbook.collections.get(record.collection)
-    issue = issue_link(playbook.settings.repo_url or repo_url, record, collection)
+    labels = {} if labels is None else labels
+    if record.collection not in labels:
+        labels[record.collection] = field_labels(collection)
+    issue = issue_link(playbook.settings.repo_url or repo_url, record, collection, labels[record.collection])
     if issue:
         lines += ["", f"Cannot sign in? [Describe the change]({issue}) and the owner makes it."]
     return "\n".join([*lines, "", "</div>"]) + "\n"

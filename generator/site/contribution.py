@@ -159,12 +159,15 @@ def contribute(tree: Tree, today: date) -> Contribution:
     files[export.SCHEMA_FILE] = export.SCHEMA
     meta, suggestions = {}, {}
     internal = tree.audience == "internal"
+    teams = cms.members(tree.playbook) if internal else {}  # worked out once per build
+    labels: dict[str, str] = {}
     for page in tree.pages:
         record = record_for(tree, page)
         if record is not None:
             meta[page] = page_meta(record)
             if internal:  # "Suggest a change": the form at /admin/, or an issue
-                suggestions[page] = cms.suggestion(tree.playbook, record, page, tree.repo_url)
+                suggestions[page] = cms.suggestion(tree.playbook, record, page, tree.repo_url, teams,
+                                                   labels)
     if internal:  # the form editor (generator.site.cms); no trace of it in other builds
         files.update(cms.site_files(tree.playbook, tree.root or Path.cwd(), tree.repo_url))
     return Contribution(

@@ -255,10 +255,7 @@ class Page:
     def neighbours(self) -> tuple[Record | None, Record | None]:
         """The records before and after this page's record in its collection's order."""
         assert self.record is not None
-        siblings = self.playbook.in_collection(self.record.collection)
-        at = next(i for i, r in enumerate(siblings) if r.key == self.record.key)
-        return (siblings[at - 1] if at > 0 else None,
-                siblings[at + 1] if at + 1 < len(siblings) else None)
+        return self.playbook.neighbours(self.record)
 
     def records(self, collection: str) -> list[Record]:
         return self.playbook.in_collection(collection)
