@@ -384,3 +384,21 @@ def test_serve_rebuilds_changed_pages_in_place_and_keeps_the_search_index_whole(
         assert "MQL follow-up" not in _fetch(f"{base}/stages/sql/")[1]
         served = _index(_fetch(f"{base}/search/search_index.json")[1])
         assert not any(str(e["location"]).startswith("slas/mql-follow-up/") for e in served)
+
+
+@pytest.mark.site
+def test_the_feed_link_extends_the_companys_own_main_template(basic: Path) -> None:
+    """The plugin names the change feed the way a `playbook build --out` project does: a main.html
+    that extends the theme's (here the company's custom_dir one, whose blocks stay)."""
+    (basic / "custom").mkdir()
+    (basic / "custom/main.html").write_text('{% extends "base.html" %}\n{% block extrahead %}'
+                                            '<meta name="company" content="ours">{% endblock %}\n'
+                                            '{% block announce %}Our announcement{% endblock %}\n')
+    edit(basic, "mkdocs.yml", "  name: material\n", "  name: material\n  custom_dir: custom\n")
+    result = mkdocs_build(basic)
+    assert result.returncode == 0, result.stderr
+    mql = read(basic, "stages/mql/index.html")
+    head = mql.split("</head>")[0]
+    assert '<meta name="company" content="ours">' in head and "Our announcement" in mql
+    assert re.findall(r'<link rel="alternate" type="application/atom\+xml" href="([^"]*)"', head) == [
+        "../../changes.xml"]

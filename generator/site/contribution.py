@@ -253,5 +253,31 @@ def feed_link(href: str) -> str:
             'title="What changed in the playbook">')
 
 
+def feed_block(path: str | None) -> list[str]:
+    """The lines of a ``main.html`` that name the change feed (at ``path`` in the site) in every
+    page's head: the one way it is added, by the plugin (:func:`with_feed`) and in a project of
+    ``playbook build --out`` (:func:`generator.site.project_out.head_template`), so every builder
+    gives each page the same link."""
+    if path is None:
+        return []
+    link = feed_link("HREF").replace("HREF", "{{ '" + path + "' | url }}")
+    return ["{% block extrahead %}", "  {{ super() }}", "  " + link, "{% endblock %}"]
+
+
+THEME_MAIN = "playbook-theme-main.html"  # the theme's (or the company's) main.html, under another name
+
+
+def with_feed(env: Any, path: str | None) -> Any:
+    """A template loader for ``env`` (MkDocs' Jinja environment) whose ``main.html`` extends the
+    theme's own and adds :func:`feed_block`; ``env``'s loader as it is without a feed."""
+    if path is None:
+        return env.loader
+    from jinja2 import ChoiceLoader, DictLoader
+
+    original = env.loader.get_source(env, "main.html")[0]
+    main = "\n".join([f'{{% extends "{THEME_MAIN}" %}}', *feed_block(path)]) + "\n"
+    return ChoiceLoader([DictLoader({"main.html": main, THEME_MAIN: original}), env.loader])
+
+
 def file_bytes(content: Path | bytes) -> bytes:
     return content if isinstance(content, bytes) else content.read_bytes()

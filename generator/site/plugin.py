@@ -30,12 +30,12 @@ from ..content.config import Settings, load_settings
 from .contribution import (
     Contribution,
     contribute,
-    feed_link,
     record_for,
     search_settings,
     site_name_text,
     site_options,
     site_overrides,
+    with_feed,
 )
 from ..core.dates import parse_iso_date
 from ..rules.guard import (
@@ -242,21 +242,19 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return markdown
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
-        """Every page's head names the change feed, so feed readers find it. The nav entries
-        marked active for a record page are reset."""
+        """The nav entries marked active for a record page are reset."""
         while self.active:
             self.active.pop().active = False
-        if self.contribution is None or self.contribution.feed is None:
-            return output
-        depth = page.url.count("/") if page.url else 0
-        link = feed_link("../" * depth + self.contribution.feed)
-        return output.replace("</head>", f"{link}\n</head>", 1)
+        return output
 
     def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
         self.nav = nav
         return nav
 
     def on_env(self, env: Any, config: Any, files: Any) -> Any:
+        # Every page's head names the change feed, so feed readers find it (the theme's main.html,
+        # extended as in a project of `playbook build --out`).
+        env.loader = with_feed(env, self.contribution.feed if self.contribution is not None else None)
         if self.serving and self.tree is not None and not self.problems:
             self.built = reload.Built(config, files, self.nav, env, reload.stamps(config))
         return env

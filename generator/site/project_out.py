@@ -33,7 +33,7 @@ from .contribution import (
     TOOLTIPS,
     Contribution,
     contribute,
-    feed_link,
+    feed_block,
     file_bytes,
     search_settings,
     site_options,
@@ -190,10 +190,7 @@ def head_template(added: Contribution, parent: str = "base.html") -> str:
     the theme's ``base.html``, or the company's own ``main.html`` (kept as :data:`COMPANY_MAIN`)."""
     lines = ["{#- Written by 'playbook build --out': the site's name is text; every page's head names "
              "the change feed. -#}", f'{{% extends "{parent}" %}}', SITE_NAME_TEMPLATE]
-    if added.feed is not None:
-        link = feed_link("HREF").replace("HREF", "{{ '" + added.feed + "' | url }}")
-        lines += ["{% block extrahead %}", "  {{ super() }}", "  " + link, "{% endblock %}"]
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, *feed_block(added.feed)]) + "\n"
 
 
 def project_config(config: dict[str, Any], added: Contribution, nav: list[Any] | None) -> dict[str, Any]:
