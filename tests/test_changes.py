@@ -394,3 +394,35 @@ def test_one_week_of_many_changes_still_makes_a_bounded_page_and_export(
     data = export.export(log.playbook, TODAY, "internal", log)
     assert (len(data["changes"]), data["changes_omitted"]) == (3, 7)  # 10 changes from 7 to 20 March
     jsonschema.validate(data, json.loads(export.SCHEMA.read_text()))
+
+
+def test_the_commit_that_brings_the_playbook_in_marks_no_record_new(tmp_path: Path) -> None:
+    """Issue 20: importing (or replacing) the whole playbook in one commit is not news; what
+    changes afterwards is. A small commit adding records to a small playbook still marks them."""
+    import shutil
+
+    from tests.history_repo import FIXTURES as HISTORY_FIXTURES
+    from tests.history_repo import commit, git, write
+
+    root = tmp_path / "playbook"
+    shutil.copytree(HISTORY_FIXTURES / "basic", root)
+    git(root, "init", "-q", "-b", "main")
+    person = "title: Person {n}\nowner: revops\nlast_reviewed: 2026-01-10\nrole: Analyst\nteam: revops\n"
+    for n in range(10):
+        write(root, f"content/people/person-{n}.yaml", person.format(n=n))
+    commit(root, "Import the playbook", "2026-03-02T10:00:00+00:00")
+    edit_file(root / "content/stages/sql.yaml", "title: Sales qualified lead", "title: Sales-qualified lead")
+    commit(root, "Retitle SQL", "2026-03-03T10:00:00+00:00")
+    write(root, "content/people/person-new.yaml", person.format(n="new"))
+    commit(root, "A new analyst", "2026-03-04T10:00:00+00:00")
+    log = generate(root, date(2026, 3, 5)).changes
+    marks = {key[1]: log.mark(record) for key, record in log.playbook.records.items()}
+    assert marks.pop("sql") == "changed" and marks.pop("person-new") == "new"
+    assert set(marks.values()) == {None}, marks  # 16 imported records, none marked
+    assert len(log.imports) == 1
+    small = tmp_path / "small"
+    shutil.copytree(HISTORY_FIXTURES / "basic", small)
+    git(small, "init", "-q", "-b", "main")
+    commit(small, "Import", "2026-03-02T10:00:00+00:00")  # 6 records: fewer than IMPORT_MIN
+    small_log = generate(small, date(2026, 3, 5)).changes
+    assert {small_log.mark(r) for r in small_log.playbook.records.values()} == {"new"}

@@ -33,6 +33,11 @@ from .history import History, Shown, commits_since, read_history, visible
 
 WINDOW_DAYS = 14
 PAGE_LIMIT = 500  # changes on the What changed page; older ones are on record pages
+# A commit that adds at least this share of today's records, and at least IMPORT_MIN of them, brings
+# the playbook in (its first import, or a replacement of the whole of it): not news, so its records
+# are not marked "new" (their later changes are).
+IMPORT_SHARE = 0.5
+IMPORT_MIN = 10
 EXPORT_LIMIT = 500  # changes in playbook.json (the newest of the mark window)
 PAGE = "changes.md"
 KIND_WORDS = {"added": "added", "removed": "removed", "renamed": "renamed", "changed": "changed",
@@ -106,6 +111,15 @@ class Item:
         return "; ".join(details) if details else KIND_WORDS[self.kind]
 
 
+def imports(items: Iterable[Item], records: int) -> set[str]:
+    """The commits that brought the playbook in (see :data:`IMPORT_SHARE`), of ``records`` today."""
+    added: dict[str, int] = {}
+    for item in items:
+        if item.kind == "added":
+            added[item.shown.entry.commit] = added.get(item.shown.entry.commit, 0) + 1
+    return {commit for commit, count in added.items() if count >= max(IMPORT_MIN, IMPORT_SHARE * records)}
+
+
 class ChangeLog:
     """The changes one audience may see, newest first, with the site's view of each record."""
 
@@ -129,6 +143,7 @@ class ChangeLog:
         self.by_record: dict[tuple[str, str], list[Item]] = {}
         for item in self.items:
             self.by_record.setdefault(item.shown.current, []).append(item)
+        self.imports = imports(self.items, len(playbook.records))
 
     def _item(self, shown: Shown) -> Item:
         record = self.playbook.records.get(shown.current)
@@ -185,7 +200,8 @@ class ChangeLog:
         return self.today - timedelta(days=self.window) < day <= self.today
 
     def mark(self, record: Record) -> str | None:
-        items = [i for i in self.of(record) if i.real and self._recent(i.day)]
+        items = [i for i in self.of(record) if i.real and self._recent(i.day)
+                 and not (i.kind == "added" and i.shown.entry.commit in self.imports)]
         if not items:
             return None
         return "new" if any(i.kind == "added" for i in items) else "changed"
