@@ -50,8 +50,8 @@ def run(*argv: str) -> tuple[int, str]:
 def test_the_page_lists_weeks_newest_first_with_reviews_apart(repo: Path) -> None:
     page = tree(repo)["changes.md"]
     weeks = [line for line in page.splitlines() if line.startswith("## ")]
-    assert weeks == ["## Week of 16 March 2026", "## Week of 9 March 2026", "## Week of 2 March 2026",
-                     "## Week of 5 January 2026"]
+    assert weeks == ["## At a glance", "## Week of 16 March 2026", "## Week of 9 March 2026",
+                     "## Week of 2 March 2026", "## Week of 5 January 2026"]
     week2 = page.split("## Week of 2 March 2026")[1].split("## Week of 5 January")[0]
     headlines = [line for line in week2.splitlines() if line.startswith("**")]
     assert headlines == [
@@ -426,3 +426,26 @@ def test_the_commit_that_brings_the_playbook_in_marks_no_record_new(tmp_path: Pa
     commit(small, "Import", "2026-03-02T10:00:00+00:00")  # 6 records: fewer than IMPORT_MIN
     small_log = generate(small, date(2026, 3, 5)).changes
     assert {small_log.mark(r) for r in small_log.playbook.records.values()} == {"new"}
+
+
+def test_the_page_opens_with_a_summary_by_section_and_keeps_older_weeks_behind_a_fold(repo: Path) -> None:
+    """Issue 20: what changed this week and this month, by section, first; the last 30 days'
+    weeks open, the older ones under "Older changes" (with how many)."""
+    page = tree(repo)["changes.md"]
+    glance = page.split("## At a glance\n\n")[1].split("\n\n")[0].splitlines()
+    assert glance == [
+        "| Section | Last 7 days | Last 30 days |",
+        "| --- | --- | --- |",
+        "| Lifecycle stages | 2: [Marketing qualified lead](stages/mql.md), Hidden stage SECRETSTAGETITLE | 3: "
+        "[Marketing qualified lead](stages/mql.md), Hidden stage SECRETSTAGETITLE, [Sales qualified lead]"
+        "(stages/sql.md) |",
+        "| Service-level agreements | 1: [MQL follow-up](slas/mql-first-call.md) | 1: [MQL follow-up]"
+        "(slas/mql-first-call.md) |",
+        "| Competitors | 1: [Open Rival Ltd](competitors/open-rival.md) | 2: [Open Rival Ltd]"
+        "(competitors/open-rival.md), [SECRETRIVALTITLE Systems](competitors/secretrival.md) |",
+    ]  # the reviews of the Sales team and the January import are not changes of the month
+    recent, older = page.split('<details class="pb-older" markdown>\n<summary>Older changes (8)</summary>')
+    assert "## Week of 2 March 2026" in recent and "## Week of 5 January 2026" not in recent
+    assert older.count('data-kind="added"') == 8 and "## Week of 5 January 2026" in older
+    partner = tree(repo, "partner")["changes.md"]
+    assert "## At a glance" in partner and not any(s in partner for s in SECRETS)

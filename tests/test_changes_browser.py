@@ -120,3 +120,17 @@ def test_a_site_without_history_says_so(tmp_path: Path, page: Any) -> None:
         page.goto(url + "changes/")
         assert "History unavailable" in page.text_content(".md-content")
         assert "not in a git repository" in page.text_content(".md-content")
+
+
+def test_older_changes_wait_behind_a_fold_under_a_summary(site: str, page: Any) -> None:
+    """Issue 20: the page opens with what changed by section, the last 30 days' weeks open and the
+    older ones folded under "Older changes"."""
+    page.goto(site + "changes/")
+    assert page.inner_text("table >> nth=0").splitlines()[0].split("\t") == [
+        "Section", "Last 7 days", "Last 30 days"]
+    assert not page.eval_on_selector("details.pb-older", "d => d.open")
+    older = "#week-of-5-january-2026"  # checkVisibility: a closed fold's content keeps its layout box
+    assert page.eval_on_selector("#week-of-2-march-2026", "e => e.checkVisibility()")
+    assert not page.eval_on_selector(older, "e => e.checkVisibility()")
+    page.click("details.pb-older > summary")
+    assert page.eval_on_selector(older, "e => e.checkVisibility()")

@@ -38,6 +38,8 @@ PAGE_LIMIT = 500  # changes on the What changed page; older ones are on record p
 # are not marked "new" (their later changes are).
 IMPORT_SHARE = 0.5
 IMPORT_MIN = 10
+RECENT_DAYS = 30  # the What changed page lists these days' changes; older ones behind "Older changes"
+GLANCE_DAYS = (7, RECENT_DAYS)  # the periods of its summary, "At a glance"
 EXPORT_LIMIT = 500  # changes in playbook.json (the newest of the mark window)
 PAGE = "changes.md"
 KIND_WORDS = {"added": "added", "removed": "removed", "renamed": "renamed", "changed": "changed",
@@ -173,6 +175,33 @@ class ChangeLog:
     def omitted(self) -> int:
         """How many changes the page leaves out (see :data:`PAGE_LIMIT`)."""
         return max(0, len(self.items) - self.page_limit)
+
+    def split_weeks(self, limit: int | None = None, days: int = RECENT_DAYS) -> tuple[
+            list[tuple[date, list[Item], list[Item]]], list[tuple[date, list[Item], list[Item]]]]:
+        """:meth:`weeks`, as the weeks that hold a day of the last ``days`` (to ``today``) and
+        the older ones."""
+        start = self.today - timedelta(days=days - 1)
+        weeks = self.weeks(limit)
+        recent = [w for w in weeks if w[0] + timedelta(days=6) >= start]
+        return recent, weeks[len(recent):]
+
+    def glance(self) -> list[tuple[str, list[list[Item]]]]:
+        """The summary of the What changed page: per section (collection, in the site's order)
+        that had a real change in the longest of :data:`GLANCE_DAYS`, the latest change to each
+        record changed in each period (newest first, one per record)."""
+        found: dict[str, list[list[Item]]] = {}
+        for n, days in enumerate(GLANCE_DAYS):
+            start, seen = self.today - timedelta(days=days - 1), set()
+            for item in self.items:  # newest first
+                if item.real and start <= item.day <= self.today and item.shown.current not in seen:
+                    seen.add(item.shown.current)
+                    found.setdefault(item.collection, [[] for _ in GLANCE_DAYS])[n].append(item)
+        order = list(self.playbook.collections)
+        return sorted(found.items(), key=lambda p: (order.index(p[0]) if p[0] in order else len(order), p[0]))
+
+    def section_title(self, name: str) -> str:
+        collection = self.playbook.collections.get(name)
+        return collection.title if collection is not None else name
 
     def weeks(self, limit: int | None = None) -> list[tuple[date, list[Item], list[Item]]]:
         """(Monday, real changes, review-only changes) per week, newest week first; with
