@@ -493,7 +493,8 @@ def test_a_printed_battlecard_is_one_sheet_without_navigation_or_history(desktop
                                                                          paper: str) -> None:
     page = desktop.open(site.url + "phases/lead/")  # a record page with a history
     page.emulate_media(media="print")
-    for hidden in (".md-header", ".md-sidebar--primary", ".pb-history", ".pb-pager", ".pb-crumbs"):
+    for hidden in (".md-header", ".md-sidebar--primary", ".pb-history", ".pb-pager", ".pb-crumbs", ".pb-suggest",
+                   ".md-typeset hr:has(+ .pb-suggest)"):
         assert page.locator(hidden).first.evaluate("e => getComputedStyle(e).display") == "none", hidden
     card = desktop.open(site.url + "battlecards/rival-a/")
     pdf = card.pdf(format=paper, print_background=False)
