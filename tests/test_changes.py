@@ -449,3 +449,11 @@ def test_the_page_opens_with_a_summary_by_section_and_keeps_older_weeks_behind_a
     assert older.count('data-kind="added"') == 8 and "## Week of 5 January 2026" in older
     partner = tree(repo, "partner")["changes.md"]
     assert "## At a glance" in partner and not any(s in partner for s in SECRETS)
+
+
+def test_the_weeks_stay_out_of_the_search_index(repo: Path) -> None:
+    """The page is found by its title; its weeks are other pages' history. Zensical honours the
+    mark too, and refuses to build when one section's text passes its index limit (64 KB: a week
+    holding a thousand-record import did, before the weeks were marked)."""
+    page = tree(repo)["changes.md"]
+    assert page.count('<div class="pb-week" data-search-exclude markdown>') == page.count('class="pb-week"') == 4
