@@ -36,15 +36,24 @@ $(NODE_STAMP): package.json package-lock.json
 
 node: $(NODE_STAMP)
 
-serve: venv node
-	$(BIN)/playbook check
-	$(BIN)/$(if $(filter properdocs,$(BUILDER)),properdocs,mkdocs) serve -f mkdocs.yml
-
 # BUILDER=mkdocs (default) and BUILDER=properdocs build with the playbook plugin; BUILDER=zensical
-# builds with Zensical from the project `playbook build --out` writes (no plugin).
+# builds with Zensical from the project `playbook build --out` writes (no plugin;
+# `make serve` keeps it current with `playbook build --out --watch`).
 # PLAYBOOK_AUDIENCE and PLAYBOOK_TODAY apply to every builder.
 BUILDER ?= mkdocs
 PROJECT := build/$(BUILDER)-project
+
+serve: venv node
+	$(BIN)/playbook check
+ifeq ($(BUILDER),zensical)
+	$(BIN)/playbook build --out $(PROJECT) --audience "$${PLAYBOOK_AUDIENCE:-internal}" \
+		$${PLAYBOOK_TODAY:+--today "$$PLAYBOOK_TODAY"}
+	trap 'kill 0' EXIT; $(BIN)/playbook build --out $(PROJECT) --watch --audience "$${PLAYBOOK_AUDIENCE:-internal}" \
+		$${PLAYBOOK_TODAY:+--today "$$PLAYBOOK_TODAY"} & cd $(PROJECT) && $(CURDIR)/$(BIN)/zensical serve
+else
+	$(BIN)/$(if $(filter properdocs,$(BUILDER)),properdocs,mkdocs) serve -f mkdocs.yml
+endif
+
 
 site: venv node
 ifeq ($(BUILDER),mkdocs)

@@ -5,9 +5,9 @@ the changed page is served with the new text.
   which watches ``content/``. A record edit takes the plugin's reload in place
   (:mod:`generator.site.reload`); an edit of a hand-written page in ``docs/`` takes the full rebuild
   (every page loaded, rendered and written), measured in the same run for the ratio.
-- ``zensical``: ``zensical serve`` of the project ``playbook build --out`` writes (Zensical runs
-  no plugin, so nothing watches ``content/``): a record edit is followed by ``playbook build
-  --out`` (it writes only the changed files), which ``zensical serve`` picks up; the
+- ``zensical``: ``zensical serve`` of the project ``playbook build --out`` writes, with ``playbook
+  build --out --watch`` beside it (Zensical runs no plugin): a record edit is built again from the
+  previous tree and only the changed files are written, which ``zensical serve`` picks up; the
   hand-written page is edited in the project, so only Zensical's own rebuild is timed.
 
 The clock starts just before the file is written and stops when an HTTP GET of the page first
@@ -98,6 +98,12 @@ def measure(builder: str, root: Path, work: Path, today: str, times: int = 3) ->
     originals = {p: p.read_bytes() for p in (record, page / PAGE)}
     proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
+    watcher = None
+    if builder == "zensical":  # `make serve BUILDER=zensical`: the project follows content/ by itself
+        watching = [str(BIN / "playbook"), "build", "--root", str(root), "--out", str(project),
+                    "--today", today, "--watch"]
+        watcher = subprocess.Popen(watching, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
     watchdog = threading.Timer(TIMEOUT, lambda: os.killpg(proc.pid, signal.SIGKILL))
     watchdog.start()
     result: dict[str, Any] = {"record": [], "page": []}
@@ -110,8 +116,6 @@ def measure(builder: str, root: Path, work: Path, today: str, times: int = 3) ->
             marker = f"Reload probe {n}."
             start = time.monotonic()
             _edit(record, marker, "summary: ")
-            if builder == "zensical":
-                _project(root, project, today)
             result["record"].append(_until(base + record_url, marker, start + TIMEOUT) - start)
             time.sleep(1.0)
             start = time.monotonic()
@@ -121,6 +125,9 @@ def measure(builder: str, root: Path, work: Path, today: str, times: int = 3) ->
             time.sleep(1.0)
     finally:
         watchdog.cancel()
+        if watcher is not None:
+            os.killpg(watcher.pid, signal.SIGINT)
+            watcher.wait(timeout=20)
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
         try:
