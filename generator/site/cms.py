@@ -30,13 +30,13 @@ from urllib.parse import quote, urlencode, urlsplit
 import yaml
 
 from ..content.config import Settings
-from ..core.escape import inline
 from ..content.model import Playbook, Record
-from ..rules.owners import TEAM_FIELD
-from ..core.problems import Problem
-from ..core.wording import field_title
 from ..content.schemas import Collection, ref_targets, resolve
 from ..content.validate import pattern_message
+from ..core.escape import inline
+from ..core.problems import Problem
+from ..core.wording import field_title
+from ..rules.owners import TEAM_FIELD
 
 ADMIN = "admin"
 PAGE = f"{ADMIN}/index.html"

@@ -26,13 +26,13 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from . import cms, export, search
-from ..history import feed
-from ..rules import glossary
 from ..content.config import Settings
-from ..core.escape import page_title
 from ..content.model import Record
 from ..content.schemas import is_valid_id
+from ..core.escape import page_title
+from ..history import feed
+from ..rules import glossary
+from . import cms, export, search
 from .site import Options, Tree
 
 ASSETS = Path(__file__).parent.parent / "assets"

@@ -14,10 +14,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..rules.audience import DEFAULT, is_withheld
-from ..history.changelog import EXPORT_LIMIT, ChangeLog, records_json
-from ..rules.freshness import assess_all
 from ..content.model import Playbook
+from ..history.changelog import EXPORT_LIMIT, ChangeLog, records_json
+from ..rules.audience import DEFAULT, is_withheld
+from ..rules.freshness import assess_all
 
 FORMAT = "playbook-export"
 VERSION = 1

@@ -23,10 +23,22 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from ..history import changelog
-from . import reload, search
-from ..rules.audience import AUDIENCES
 from ..content.config import Settings, load_settings
+from ..core.dates import parse_iso_date
+from ..core.problems import BUG_NOTICE, PlaybookError, Problem
+from ..history import changelog
+from ..rules.audience import AUDIENCES
+from ..rules.guard import (
+    ENV,
+    SettingsError,
+    check_extensions,
+    problems_page,
+    prune_nav,
+    resolve_audience,
+    strip_comments,
+)
+from ..rules.project import fewer_gc_passes
+from . import reload, search
 from .contribution import (
     Contribution,
     contribute,
@@ -37,18 +49,6 @@ from .contribution import (
     site_overrides,
     with_feed,
 )
-from ..core.dates import parse_iso_date
-from ..rules.guard import (
-    ENV,
-    SettingsError,
-    check_extensions,
-    problems_page,
-    prune_nav,
-    resolve_audience,
-    strip_comments,
-)
-from ..core.problems import BUG_NOTICE, PlaybookError, Problem
-from ..rules.project import fewer_gc_passes
 from .site import Options, Tree, generate, navigation
 from .tooltips import TermExtension
 

@@ -28,6 +28,9 @@ from urllib.parse import urljoin
 import yaml
 
 from ..content.config import load_settings
+from ..content.pages import PAGE_SUFFIXES
+from ..core.problems import PlaybookError, Problem
+from ..rules.guard import check_extensions, prune_nav, strip_comments
 from .contribution import (
     SITE_NAME_TEMPLATE,
     TOOLTIPS,
@@ -39,9 +42,6 @@ from .contribution import (
     site_options,
     site_overrides,
 )
-from ..rules.guard import check_extensions, prune_nav, strip_comments
-from ..content.pages import PAGE_SUFFIXES
-from ..core.problems import PlaybookError, Problem
 from .site import DOCS, Options, Tree, navigation, write_files
 
 CONFIG = "mkdocs.yml"

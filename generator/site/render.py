@@ -34,17 +34,17 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from ..rules import clock, closures, goals
+from ..content.model import Playbook, Record
+from ..content.schemas import Collection, resolve
 from ..core import dates, escape, wording
-from ..rules.audience import is_withheld
 from ..core.dates import is_real_date, parse_iso_date
+from ..core.problems import PlaybookError, Problem
+from ..core.wording import humanize
+from ..rules import clock, closures, goals
+from ..rules.audience import is_withheld
 from ..rules.freshness import Freshness, assess_all
 from ..rules.glossary import is_plain_term
-from ..content.model import Playbook, Record
-from ..core.problems import PlaybookError, Problem
 from ..rules.schedule import next_date, period_days
-from ..content.schemas import Collection, resolve
-from ..core.wording import humanize
 
 TEMPLATES = "templates"
 _BLANK_LINES = re.compile(r"\n{3,}")

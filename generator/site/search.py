@@ -36,8 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..rules.glossary import Term
 from ..content.model import Playbook
+from ..rules.glossary import Term
 
 INDEX = "search/search_index.json"
 # Field weights given to the search plugin unless the site's configuration sets them.

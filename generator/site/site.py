@@ -15,14 +15,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..history import changelog, feed
-from ..rules.audience import DEFAULT, of_page, scope, sees
 from ..content.config import DEFAULT_SITE_NAME
-from ..history.history import History, after_adoption, read_history
 from ..content.model import Playbook, Record
 from ..content.pages import is_page, read_page
 from ..core.problems import PlaybookError, Problem, errors
 from ..core.wording import humanize
+from ..history import changelog, feed
+from ..history.history import History, after_adoption, read_history
+from ..rules.audience import DEFAULT, of_page, scope, sees
 from ..rules.project import Memo, fewer_gc_passes, load_playbook
 from .render import render_pages
 
