@@ -346,12 +346,6 @@ def test_partner_site_holds_no_internal_change_and_links_the_feed(repo: Path, tm
     assert [c["id"] for c in data["changes"]] == ["mql", "mql", "mql-first-call", "mql", "mql", "sql"]
 
 
-def test_plain_text_of_the_engines_markdown() -> None:
-    assert changelog.plain("**Definition**: … within <del>one</del> <ins>two</ins> working \\*days\\* "
-                           "&lt;b&gt;") == "Definition: … within [-one-] {+two+} working *days* <b>"
-    assert changelog.plain("**Owner**: Sales (`teams/sales`)\n\nmore") == "Owner: Sales (teams/sales)"
-
-
 def test_a_long_history_shows_whole_recent_weeks_on_the_page(repo: Path) -> None:
     log = changelog.load(repo, TODAY)
     log.page_limit = 4  # the 4th newest change is in the week of 16 March

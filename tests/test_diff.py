@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.history.diff import AMBIGUOUS, FOUND, REVIEWED, FieldChange, Ref, compare
 from generator.history.diff_markdown import summary
 from generator.history.gitrepo import blob_id
 
@@ -294,3 +295,69 @@ def test_rename_pairs_the_most_similar_files(repo: Repo) -> None:
     assert "`content/stages/sql.yaml` → `content/stages/sales-qualified.yaml`" in out
     assert "#### Lifecycle stage: Other — `content/stages/other.yaml`" in out
     assert "1 added, 1 renamed.\n" in out
+
+
+# ---------------------------------------------------------------------------
+# The FieldChange values the engine produces (the renderers' input: tests/test_renderers.py)
+
+
+def _fields(repo: Repo) -> list[FieldChange]:
+    changes, _ = compare(repo.root, repo.base)
+    assert [c.kind for c in changes] == ["changed"]
+    return changes[0].fields
+
+
+def test_field_changes_of_each_kind_with_schema_titles_and_nested_paths(repo: Repo) -> None:
+    mql, sla = "content/stages/mql.yaml", "content/slas/mql-follow-up.yaml"
+    repo.edit(mql, "abbreviation: MQL\n", "")
+    repo.edit(mql, "owner: revops\n", "owner: revops\nreview_every_days: 30\n")
+    repo.edit(mql, "  - Fit grade A or B\n  - Behaviour score of 60 or more\n",
+              "  - Behaviour score of 60 or more\n  - Fit grade A or B\n")
+    repo.edit(mql, "next_stages: [sql]", "next_stages: []")
+    assert _fields(repo) == [
+        FieldChange(("review_every_days",), ("Review every (days)",), "added", None, 30),
+        FieldChange(("abbreviation",), ("Abbreviation",), "removed", "MQL", None),
+        FieldChange(("entry_criteria",), ("Entry criteria",), "reordered"),
+        FieldChange(("next_stages",), ("Next stages",), "changed",
+                    removed=(Ref("sql", FOUND, "stages", "Sales qualified lead"),)),
+        FieldChange((), (), "changed", removed=(Ref("sql", FOUND, "stages", "Sales qualified lead"),),
+                    references=True),
+    ]
+    repo.git("checkout", "--", mql)
+    repo.edit(sla, "reassigns the lead.", "reassigns it.")
+    repo.edit(sla, "provider: sales", "provider: revops")
+    repo.edit(sla, "last_reviewed: 2026-02-15", "last_reviewed: 2026-11-20")
+    assert _fields(repo) == [
+        FieldChange(("provider",), ("Provider",), "changed", Ref("sales", FOUND, "teams", "Sales"),
+                    Ref("revops", FOUND, "teams", "Revenue operations")),
+        FieldChange(("escalation", 0, "action"), ("Escalation", "1", "Action"), "changed",
+                    "The sales manager reassigns the lead.", "The sales manager reassigns it."),
+        FieldChange((REVIEWED,), ("Last reviewed",), "changed", "2026-02-15", "2026-11-20", metadata=True),
+    ]
+    assert _fields(repo)[1].title == "Action"
+
+
+def test_housekeeping_fields_are_flagged_metadata(repo: Repo) -> None:
+    mql = "content/stages/mql.yaml"
+    repo.edit(mql, "order: 2", "order: 5")  # the collection's numeric sort field
+    repo.edit(mql, "owner: revops\n", "owner: revops\naudience: partner\n")
+    repo.edit(mql, "summary: A lead", "summary: A good lead")
+    flagged = {f.path: f.metadata for f in _fields(repo)}
+    assert flagged == {("order",): True, ("summary",): False, ("audience",): True}
+    # A company marks its own housekeeping fields in the schema, at any depth.
+    repo.edit("schemas/stages.schema.json", '"title": "Abbreviation"}', '"title": "Abbreviation", "x-metadata": true}')
+    repo.edit(mql, "abbreviation: MQL", "abbreviation: M")
+    flagged = {f.path: f.metadata for f in _fields(repo)}
+    assert flagged[("abbreviation",)] is True and flagged[("summary",)] is False
+
+
+def test_an_ambiguous_reference_is_an_explicit_outcome(repo: Repo) -> None:
+    # "sales" is both a person and a team, and owner may name either: it names neither.
+    repo.write("content/people/sales.yaml", "title: Sal Es\nowner: sales\nlast_reviewed: 2026-03-01\n")
+    repo.edit("content/stages/mql.yaml", "owner: revops", "owner: sales")
+    changes, _ = compare(repo.root, repo.base)
+    owner = next(f for c in changes if c.kind == "changed" for f in c.fields if f.path == ("owner",))
+    assert owner.new == Ref("sales", AMBIGUOUS, among=("people", "teams"))
+    out = summary(repo.root, repo.base)
+    assert "- **Owner**: Revenue operations (`teams/revops`) → sales (ambiguous: a record in people, teams)\n" in out
+    assert "- **Owner**: sales (ambiguous: a record in people, teams)\n" in out  # the added person's owner

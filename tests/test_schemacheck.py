@@ -49,7 +49,7 @@ AUDIENCE_FIELD = '"abbreviation": {"type": "string", "title": "Abbreviation"}'
      "nor a playbook annotation)"),
     ('"x-confidential": true',
      "schemas/stages.schema.json:16:65: error: unknown annotation 'x-confidential' (annotations: "
-     "x-audience, x-drift, x-error, x-playbook, x-ref, x-replaces)"),
+     "x-audience, x-drift, x-error, x-metadata, x-playbook, x-ref, x-replaces)"),
 ])
 def test_a_misspelt_confidentiality_mark_is_a_located_error(basic: Path, mark: str, expected: str) -> None:
     edit(basic, STAGES, AUDIENCE_FIELD, AUDIENCE_FIELD[:-1] + ", " + mark + "}")

@@ -3,8 +3,8 @@ located problem, never a traceback or a field silently left public.
 
 - :func:`read_schema`: a schema file that is a folder, not UTF-8, not JSON or nested absurdly
   deep is a problem at its line and column.
-- :func:`annotation_problems`: the playbook's own ``x-`` annotations (``x-playbook``,
-  ``x-ref``, ``x-audience``, ``x-drift``, ``x-error``, ``x-replaces``) are checked against
+- :func:`annotation_problems`: the playbook's own ``x-`` annotations (``x-playbook``, ``x-ref``,
+  ``x-audience``, ``x-drift``, ``x-metadata``, ``x-error``, ``x-replaces``) are checked against
   ``generator/schemas/annotations.schema.json`` wherever they appear; an unknown ``x-`` key
   is an error with a did-you-mean. The errors are located in the schema file (JSON is YAML,
   so the project's YAML loader gives every node its line and column). Invalid values are

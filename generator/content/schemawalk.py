@@ -60,7 +60,7 @@ HOW = {
 # descends into a field; ``not`` included).
 IN_PLACE = ("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas")
 # The playbook's annotations that describe record values (read by walking records).
-ON_VALUES = ("x-audience", "x-ref", "x-drift")
+ON_VALUES = ("x-audience", "x-ref", "x-drift", "x-metadata")
 MAX_REF_HOPS = 20
 
 

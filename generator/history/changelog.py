@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -29,7 +28,9 @@ from ..rules.audience import DEFAULT, scope
 from ..rules.owners import team_of
 from ..rules.project import load_playbook
 from . import feed, webhook
+from .diff import FieldChange
 from .history import History, Shown, commits_since, read_history, visible
+from .renderers import TEXT, chat_details, feed_html
 
 WINDOW_DAYS = 14
 PAGE_LIMIT = 500  # changes on the What changed page; older ones are on record pages
@@ -44,22 +45,6 @@ EXPORT_LIMIT = 500  # changes in playbook.json (the newest of the mark window)
 PAGE = "changes.md"
 KIND_WORDS = {"added": "added", "removed": "removed", "renamed": "renamed", "changed": "changed",
               "reviewed": "reviewed, no change"}
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_EMPHASIS = re.compile(r"(?<![\\*])\*([^*]+)\*")
-_CODE = re.compile(r"`([^`]*)`")
-_ESCAPE = re.compile(r"\\(.)")
-
-
-def plain(markdown: str) -> str:
-    """One line of the diff engine's Markdown as plain text (for the feed and chats); a word
-    diff's removed and added words read ``[-old-]`` and ``{+new+}``."""
-    first = markdown.split("\n", 1)[0]
-    for tag, mark in (("<del>", "[-"), ("</del>", "-]"), ("<ins>", "{+"), ("</ins>", "+}")):
-        first = first.replace(tag, mark)
-    text = _BOLD.sub(r"\1", first)
-    text = _CODE.sub(r"\1", text)
-    text = _EMPHASIS.sub(r"\1", text)
-    return _ESCAPE.sub(r"\1", text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 @dataclass(frozen=True)
@@ -84,8 +69,17 @@ class Item:
         return self.shown.entry.day
 
     @property
+    def fields(self) -> tuple[FieldChange, ...]:
+        return self.shown.view.fields
+
+    @property
     def lines(self) -> tuple[str, ...]:
+        """The change in Markdown (for the pages)."""
         return self.shown.view.lines
+
+    def text_lines(self) -> list[str]:
+        """The change in plain text."""
+        return TEXT.lines(self.fields, self.kind)
 
     @property
     def collection(self) -> str:
@@ -105,7 +99,7 @@ class Item:
 
     def summary(self) -> str:
         """The change in one plain line, for the record page's "Changed on" line."""
-        details = [plain(line) for line in self.lines if not line.startswith("**Last reviewed**")]
+        details = TEXT.lines([f for f in self.fields if not f.review], self.kind)
         if self.kind in ("added", "removed"):
             return KIND_WORDS[self.kind]
         if self.kind == "renamed":
@@ -372,7 +366,7 @@ def records_json(log: ChangeLog, items: list[Item]) -> list[dict[str, Any]]:
             "title": item.title,
             "page": log.playbook.url(item.record) if item.record is not None else None,
             "team": item.team.id if item.team is not None else None,
-            "summary": [plain(line) for line in item.lines],
+            "summary": item.text_lines(),
             "url": log.url(item),
         })
     return out
@@ -387,7 +381,7 @@ def text(log: ChangeLog, items: list[Item]) -> str:
     for item in items:
         by = f"  ({log.author(item)}, {item.shown.entry.commit[:7]})" if log.author(item) else ""
         lines.append(f"{item.day.isoformat()}  {item.headline()}{by}")
-        lines += [f"    {plain(line)}" for line in item.lines]
+        lines += [f"    {line}" for line in item.text_lines()]
     # For a terminal: no text from git or a record may carry an escape sequence or a bell.
     return "\n".join(printable(line) for line in lines) + "\n"
 
@@ -416,12 +410,11 @@ def atom(log: ChangeLog, *, site_name: str, site_url: str | None, limit: int = 5
     for item in log.items[:limit]:
         entry = item.shown.entry
         page = log.playbook.url(item.record) if item.record is not None else None
-        lines = [plain(line) for line in item.lines]
         author = log.author(item) or site_name
         entries.append(feed.Entry(
             id=f"urn:playbook:change:{entry.commit}:{item.shown.change.collection}/{item.shown.change.id}",
             title=item.headline(), updated=_moment(item), author=author,
-            link=page or log.url(item), content_html=feed.html_list(lines),
+            link=page or log.url(item), content_html=feed_html(item.fields, item.kind),
             categories=(item.collection,),
         ))
     updated = _moment(log.items[0]) if log.items else datetime.combine(log.today, datetime.min.time(), UTC)
@@ -441,10 +434,10 @@ def digest(log: ChangeLog, start: date, end: date, *, site_url: str | None) -> w
     posts = []
     for item in real:
         url = base + log.playbook.url(item.record) if base and item.record else log.url(item)
-        details = tuple(plain(line) for line in item.lines if not line.startswith("**Last reviewed**"))
         by = f", {log.author(item)}" if log.author(item) else ""
         day = day_and_month(item.day, short=True)
-        posts.append(webhook.Item(f"{item.headline()} ({day}{by})", url, details[:5]))
+        details = chat_details(item.fields, item.kind)
+        posts.append(webhook.Item(f"{item.headline()} ({day}{by})", url, details))
     if reviewed:
         posts.append(webhook.Item("Reviewed, no change: " + ", ".join(i.title for i in reviewed)))
     footer = (f"{len(real)} change{'s' if len(real) != 1 else ''}, {len(reviewed)} review"

@@ -32,21 +32,20 @@ from ..content.loader import LoadError, load_yaml
 from ..content.schemas import (
     SCHEMA_SUFFIX,
     Collection,
+    all_annotated_values,
     is_valid_id,
     load_schemas,
+    named_in,
     record_refs,
     ref_targets,
     resolve_node,
-    resolved_in,
 )
-from ..core.escape import inline
 from ..core.wording import field_title
 from ..rules.project import CONTENT, SUFFIX
 from . import gitrepo
 
 REVIEWED = "last_reviewed"
 RENAME_SIMILARITY = 0.5
-LONG_TEXT = 100
 _RECORD = re.compile(r"content/([^/]+)/([^/]+)\.yaml")
 
 
@@ -236,13 +235,78 @@ def _pair_renames(removed: dict[str, bytes], added: dict[str, bytes]) -> list[tu
 
 
 # ---------------------------------------------------------------------------
-# Describing changes
+# Describing changes: FieldChange values (written for each output by generator.history.renderers)
+
+FOUND, MISSING, AMBIGUOUS, WITHHELD = "found", "missing", "ambiguous", "withheld"
+METADATA = "x-metadata"
+BUILT_IN_METADATA = ("audience", REVIEWED)  # fields of every collection that are housekeeping
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A value that names a record, looked up on its side by the one reference rule
+    (:func:`generator.content.schemas.named_in`): found (with the record's collection and title
+    then), missing, ambiguous (an id that several of the named collections hold: it names none)
+    or withheld (a record the audience may not see)."""
+
+    id: str
+    outcome: str = FOUND
+    collection: str = ""
+    title: str = ""
+    among: tuple[str, ...] = ()  # ambiguous: the collections holding the id
+    token: int | None = None  # the history's: a record whose visibility is judged when read
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One change to one field of a record, as data: no output's wording or escaping.
+
+    ``path``: the keys and (0-based) positions from the record's top; ``titles``: one per step,
+    a key's schema title or an item's 1-based position. ``kind``: added, removed, changed or
+    reordered; ``old``/``new``: the values (a reference as a :class:`Ref`); for a list whose
+    items came and went, ``added``/``removed`` hold those items. ``metadata``: housekeeping
+    rather than content (``audience``, ``last_reviewed``, the collection's numeric ordering
+    field, anything marked ``"x-metadata": true``). ``references``: not a field but the records
+    the record names (``added``: gained, ``removed``: lost). In the change of a record added or
+    removed, the fields are what it held (its owner and review date)."""
+
+    path: tuple[str | int, ...]
+    titles: tuple[str, ...]
+    kind: str
+    old: Any = None
+    new: Any = None
+    added: tuple[Any, ...] = ()
+    removed: tuple[Any, ...] = ()
+    metadata: bool = False
+    references: bool = False
+
+    @property
+    def title(self) -> str:
+        """The schema title of the field (of the innermost key)."""
+        named = [t for step, t in zip(self.path, self.titles, strict=True) if not isinstance(step, int)]
+        return named[-1] if named else (self.titles[-1] if self.titles else "")
+
+    @property
+    def review(self) -> bool:
+        """The record's own review date."""
+        return self.path == (REVIEWED,)
+
+    def parts(self) -> list[tuple[str, str]]:
+        """(separator, title) per step: " / " before a key, " " before a position."""
+        return [("" if n == 0 else " " if isinstance(step, int) else " / ", title)
+                for n, (step, title) in enumerate(zip(self.path, self.titles, strict=True))]
+
+
+def _data(value: Any) -> Any:
+    """A record's value as plain data: text keys (how every output writes them)."""
+    if isinstance(value, dict):
+        return {str(k): _data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_data(v) for v in value]
+    return value
 
 
 class Describer:
-    # Long texts: a fenced line diff for reviewers (False), or a short word diff for readers (True).
-    word_diffs = False
-
     def __init__(self, base: Side, head: Side) -> None:
         self.base, self.head = base, head
         self.base_collections = base.collections()
@@ -261,133 +325,133 @@ class Describer:
         collection = self.collections(version.side).get(version.collection)
         return (collection.order if collection else 1000, version.collection, version.id)
 
-    def find(self, side: Side, record_id: str, targets: tuple[str, ...]) -> str | None:
-        """The file a reference names on ``side``, by the one reference rule (an id held by
-        several of its collections is ambiguous: it names none)."""
-        found = resolved_in(record_id, targets, lambda c, v: f"{CONTENT}/{c}/{v}{SUFFIX}" in side.files)
-        return f"{CONTENT}/{found}/{record_id}{SUFFIX}" if found is not None else None
+    def find(self, side: Side, record_id: str, targets: tuple[str, ...]) -> list[str]:
+        """The files a reference names on ``side``, by the one reference rule: one resolves it,
+        none names no record, more are an ambiguous reference (which names none of them)."""
+        def path(collection: str, name: str) -> str:
+            return f"{CONTENT}/{collection}/{name}{SUFFIX}"
 
-    def named(self, side: Side, record_id: str, targets: tuple[str, ...]) -> str:
-        """A referenced record as 'Title (`collection/id`)'."""
-        path = self.find(side, record_id, targets)
-        if path is None:
-            return f"{inline(record_id)} (no such record)"
-        raw = side.read([path]).get(path, b"")
-        version = _version(side, path, raw)
-        return f"{inline(version.title)} (`{version.collection}/{version.id}`)"
+        found = named_in(record_id, targets, lambda c, v: path(c, v) in side.files)
+        return [path(c, record_id) for c in found]
 
-    def label(self, node: dict[str, Any], name: str) -> str:
-        return inline(field_title(node, name))
+    def ref(self, side: Side, record_id: str, targets: tuple[str, ...]) -> Ref:
+        """A referenced record as found on ``side``."""
+        paths = self.find(side, record_id, targets)
+        if len(paths) > 1:
+            return Ref(record_id, AMBIGUOUS, among=tuple(p.split("/")[1] for p in paths))
+        if not paths:
+            return Ref(record_id, MISSING)
+        version = _version(side, paths[0], side.read(paths).get(paths[0], b""))
+        return Ref(version.id, FOUND, version.collection, version.title)
 
     # Values -----------------------------------------------------------------
 
-    def value(self, side: Side, node: dict[str, Any], value: Any) -> str:
-        if value is None or value == "" or value == [] or value == {}:
-            return "*(empty)*"
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, str) and "x-ref" in node:
-            return self.named(side, value, ref_targets(node["x-ref"]))
-        if isinstance(value, str | int | float):
-            return f"“{inline(value)}”" if isinstance(value, str) else str(value)
-        if isinstance(value, dict):
-            return "; ".join(f"{inline(k)}: {self.value(side, {}, v)}" for k, v in value.items())
-        return ", ".join(self.value(side, {}, v) for v in value)
+    def value(self, side: Side, node: dict[str, Any], value: Any) -> Any:
+        """A value as data; a reference as a :class:`Ref`."""
+        if isinstance(value, str) and value != "" and "x-ref" in node:
+            return self.ref(side, value, ref_targets(node["x-ref"]))
+        return _data(value)
 
     # Fields -----------------------------------------------------------------
 
-    def fields(self, collection: Collection | None, old: Any, new: Any) -> list[str]:
+    def fields(self, collection: Collection | None, old: Any, new: Any) -> list[FieldChange]:
         schema = collection.schema if collection else {}
-        return self._compare(collection, schema, "", old, new, top=True)
+        marked = self._marked(collection, old, new)
+        return self._compare(collection, schema, (), (), old, new, marked, metadata=False)
+
+    def _marked(self, collection: Collection | None, old: Any, new: Any) -> set[tuple[str | int, ...]]:
+        """Where housekeeping fields are, on either side (see :class:`FieldChange`)."""
+        marked: set[tuple[str | int, ...]] = {(name,) for name in BUILT_IN_METADATA}
+        if collection is None:
+            return marked
+        node = self._node(collection, collection.schema.get("properties", {}).get(collection.sort, {}))
+        if collection.sort != "title" and node.get("type") in ("integer", "number"):
+            marked.add((collection.sort,))
+        for data in (old, new):
+            marked.update(path for path, values in all_annotated_values(collection, data, METADATA).items()
+                          if True in values)
+        return marked
 
     def _node(self, collection: Collection | None, schema: Any) -> dict[str, Any]:
         if collection is None or not isinstance(schema, dict):
             return schema if isinstance(schema, dict) else {}
         return resolve_node(collection, schema)
 
-    def _compare(self, collection: Collection | None, schema: Any, label: str,
-                 old: Any, new: Any, top: bool = False) -> list[str]:
+    def _compare(self, collection: Collection | None, schema: Any, path: tuple[str | int, ...],
+                 titles: tuple[str, ...], old: Any, new: Any, marked: set[tuple[str | int, ...]],
+                 metadata: bool) -> list[FieldChange]:
         node = self._node(collection, schema)
+        metadata = metadata or path in marked
         if old == new or content(old) == content(new):
             return []
         if isinstance(old, dict) and isinstance(new, dict):
             properties = node.get("properties", {})
             keys = [k for k in properties if k in old or k in new]
             keys += sorted(k for k in {*old, *new} if k not in properties)
-            lines = []
+            found = []
             for key in keys:
-                if top and key == REVIEWED:
+                if not path and key == REVIEWED:
                     continue
                 sub = self._node(collection, properties.get(key, {}))
-                name = self.label(sub, key)
-                lines += self._compare(collection, properties.get(key, {}),
-                                       f"{label} / {name}" if label else name,
-                                       old.get(key), new.get(key))
-            return lines
+                found += self._compare(collection, properties.get(key, {}), (*path, key),
+                                       (*titles, field_title(sub, key)), old.get(key), new.get(key),
+                                       marked, metadata)
+            return found
         if isinstance(old, list) and isinstance(new, list):
-            return self._list(collection, node, label, old, new)
-        return self._scalar(node, label, old, new)
+            return self._list(collection, node, path, titles, old, new, marked, metadata)
+        kind = "added" if old is None else "removed" if new is None else "changed"
+        return [FieldChange(path, titles, kind, self.value(self.base, node, old),
+                            self.value(self.head, node, new), metadata=metadata)]
 
-    def _scalar(self, node: dict[str, Any], label: str, old: Any, new: Any) -> list[str]:
-        if old is None:
-            return [f"**{label}**: set to {self.value(self.head, node, new)}"]
-        if new is None:
-            return [f"**{label}**: removed (was {self.value(self.base, node, old)})"]
-        texts = isinstance(old, str) and isinstance(new, str)
-        if texts and ("\n" in old.strip() or "\n" in new.strip() or max(len(old), len(new)) > LONG_TEXT):
-            if self.word_diffs:
-                return [f"**{label}**: {word_diff(old, new)}"]
-            return [f"**{label}**: text changed\n\n" + _text_diff(old, new)]
-        return [f"**{label}**: {self.value(self.base, node, old)} → {self.value(self.head, node, new)}"]
-
-    def _list(self, collection: Collection | None, node: dict[str, Any], label: str,
-              old: list[Any], new: list[Any]) -> list[str]:
+    def _list(self, collection: Collection | None, node: dict[str, Any], path: tuple[str | int, ...],
+              titles: tuple[str, ...], old: list[Any], new: list[Any], marked: set[tuple[str | int, ...]],
+              metadata: bool) -> list[FieldChange]:
         items = node.get("items", {})
         item_node = self._node(collection, items)
         structured = any(isinstance(v, dict | list) for v in (*old, *new))
         if structured and len(old) == len(new):
-            lines = []
-            for number, (a, b) in enumerate(zip(old, new, strict=True), start=1):
-                lines += self._compare(collection, items, f"{label} {number}", a, b)
-            return lines
+            found = []
+            for number, (a, b) in enumerate(zip(old, new, strict=True)):
+                found += self._compare(collection, items, (*path, number), (*titles, str(number + 1)), a, b,
+                                       marked, metadata)
+            return found
         gone = Counter(_canonical(v) for v in old) - Counter(_canonical(v) for v in new)
         came = Counter(_canonical(v) for v in new) - Counter(_canonical(v) for v in old)
-        parts = []
+        added, removed = [], []
         for value in new:
             if came[_canonical(value)] > 0:
                 came[_canonical(value)] -= 1
-                parts.append(f"added {self.value(self.head, item_node, value)}")
+                added.append(self.value(self.head, item_node, value))
         for value in old:
             if gone[_canonical(value)] > 0:
                 gone[_canonical(value)] -= 1
-                parts.append(f"removed {self.value(self.base, item_node, value)}")
-        return [f"**{label}**: {'; '.join(parts) if parts else 'reordered'}"]
+                removed.append(self.value(self.base, item_node, value))
+        kind = "changed" if added or removed else "reordered"
+        return [FieldChange(path, titles, kind, added=tuple(added), removed=tuple(removed),
+                            metadata=metadata)]
 
     # References -------------------------------------------------------------
 
-    def refs(self, version: Version) -> dict[str, str]:
-        """The records a version names, as path -> display name."""
+    def refs(self, version: Version) -> dict[str, Ref]:
+        """The records a version names, by path (``?id`` for one it names no single record by)."""
         collection = self.collections(version.side).get(version.collection)
         if collection is None or not isinstance(version.data, dict):
             return {}
-        found: dict[str, str] = {}
+        found: dict[str, Ref] = {}
         for site in record_refs(collection, version.data):
-            path = self.find(version.side, site.value, site.targets)
-            key = path or f"?{site.value}"
+            paths = self.find(version.side, site.value, site.targets)
+            key = paths[0] if len(paths) == 1 else f"?{site.value}"
             if key not in found:
-                found[key] = self.named(version.side, site.value, site.targets)
+                found[key] = self.ref(version.side, site.value, site.targets)
         return found
 
-    def ref_changes(self, old: Version, new: Version) -> list[str]:
+    def ref_changes(self, old: Version, new: Version) -> list[FieldChange]:
         before, after = self.refs(old), self.refs(new)
-        gained = [after[k] for k in sorted(after) if k not in before]
-        lost = [before[k] for k in sorted(before) if k not in after]
-        lines = []
-        if gained:
-            lines.append(f"**References gained**: {', '.join(gained)}")
-        if lost:
-            lines.append(f"**References lost**: {', '.join(lost)}")
-        return lines
+        gained = tuple(after[k] for k in sorted(after) if k not in before)
+        lost = tuple(before[k] for k in sorted(before) if k not in after)
+        if not gained and not lost:
+            return []
+        return [FieldChange((), (), "changed", added=gained, removed=lost, references=True)]
 
 
 def _canonical(value: Any) -> str:
@@ -396,40 +460,6 @@ def _canonical(value: Any) -> str:
         return json.dumps(value, sort_keys=True, ensure_ascii=False, default=repr)
     except (TypeError, ValueError):
         return repr(value)
-
-
-def word_diff(old: str, new: str, context: int = 4) -> str:
-    """A long text's change on one line: the words removed (``<del>``) and added (``<ins>``)
-    with a few words around them, the rest as "…". Every word is escaped Markdown text."""
-    before, after = old.split(), new.split()
-    opcodes = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
-    parts: list[str] = []
-    for number, (tag, i1, i2, j1, j2) in enumerate(opcodes):
-        if tag == "equal":
-            words = before[i1:i2]
-            head = words[:context] if number > 0 else []
-            tail = words[-context:] if number < len(opcodes) - 1 else []
-            if len(words) > len(head) + len(tail):
-                parts += [" ".join(head), "…", " ".join(tail)]
-            else:
-                parts.append(" ".join(words))
-            continue
-        if i2 > i1:
-            parts.append(f"<del>{inline(' '.join(before[i1:i2]))}</del>")
-        if j2 > j1:
-            parts.append(f"<ins>{inline(' '.join(after[j1:j2]))}</ins>")
-    return " ".join(p if p.startswith(("<del>", "<ins>")) or p == "…" else str(inline(p))
-                    for p in parts if p)
-
-
-def _text_diff(old: str, new: str) -> str:
-    lines = [line for line in difflib.unified_diff(old.strip().splitlines(), new.strip().splitlines(),
-                                                   lineterm="", n=0)
-             if not line.startswith(("---", "+++", "@@"))]
-    body = "\n".join(lines)
-    longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return "\n".join(f"  {line}" for line in [f"{fence}diff", *lines, fence])
 
 
 # ---------------------------------------------------------------------------
@@ -441,8 +471,9 @@ class Change:
     kind: str  # added | removed | renamed | changed | reviewed
     old: Version | None
     new: Version | None
-    lines: list[str] = field(default_factory=list)
-    review_warning: bool = False
+    fields: list[FieldChange] = field(default_factory=list)
+    review_warning: bool = False  # the content changed but last_reviewed did not
+    unreadable: list[tuple[str | None, str]] = field(default_factory=list)  # (side's label, why)
 
 
 def compare(root: Path, base: str, head: str | None = None) -> tuple[list[Change], Describer]:
@@ -471,10 +502,10 @@ def compare_sides(describer: Describer) -> tuple[list[Change], Describer]:
     changes: list[Change] = []
     for path, raw in added.items():
         version = _version(head_side, path, raw)
-        changes.append(Change("added", None, version, _summary_line(describer, version)))
+        changes.append(_created(describer, "added", version))
     for path, raw in removed.items():
         version = _version(base_side, path, raw)
-        changes.append(Change("removed", version, None, _summary_line(describer, version)))
+        changes.append(_created(describer, "removed", version))
     modified = [(old, new) for old, new in pairs] + [(p, p) for p in changed]
     for old_path, new_path in modified:
         before = _version(base_side, old_path, base_side.read([old_path])[old_path])
@@ -486,54 +517,63 @@ def compare_sides(describer: Describer) -> tuple[list[Change], Describer]:
     return changes, describer
 
 
-def _summary_line(describer: Describer, version: Version) -> list[str]:
-    if version.error:
-        return [f"cannot be read: {inline(version.error)}"]
-    lines = []
+def _summary_line(describer: Describer, version: Version) -> list[FieldChange]:
+    """What an added or removed record held: its owner and review date."""
     data = version.data if isinstance(version.data, dict) else {}
     collection = describer.collections(version.side).get(version.collection)
+    kind = "added" if version.side is describer.head else "removed"
+
+    def held(name: str, title: str, value: Any, metadata: bool = False) -> FieldChange:
+        old, new = (None, value) if kind == "added" else (value, None)
+        return FieldChange((name,), (title,), kind, old, new, metadata=metadata)
+
+    found = []
     owner = data.get("owner")
     if isinstance(owner, str):
         node = describer._node(collection, collection.schema.get("properties", {}).get("owner", {})) \
             if collection else {}
-        lines.append(f"**Owner**: {describer.value(version.side, node, owner)}")
+        found.append(held("owner", "Owner", describer.value(version.side, node, owner)))
     if isinstance(data.get(REVIEWED), str):
-        lines.append(f"**Last reviewed**: {inline(data[REVIEWED])}")
-    return lines
+        found.append(held(REVIEWED, "Last reviewed", data[REVIEWED], metadata=True))
+    return found
+
+
+def _created(describer: Describer, kind: str, version: Version) -> Change:
+    """The change of a record added or removed."""
+    old, new = (None, version) if kind == "added" else (version, None)
+    if version.error:
+        return Change(kind, old, new, unreadable=[(None, version.error)])
+    return Change(kind, old, new, fields=_summary_line(describer, version))
 
 
 def _modification(describer: Describer, old: Version, new: Version, renamed: bool) -> Change | None:
     kind = "renamed" if renamed else "changed"
     if old.error or new.error:
-        lines = [f"cannot be read in {side.label}: {inline(v.error)}"
-                 for side, v in ((describer.base, old), (describer.head, new)) if v.error]
-        return Change(kind, old, new, lines)
+        return Change(kind, old, new, unreadable=[(side.label, v.error) for side, v in
+                                                  ((describer.base, old), (describer.head, new)) if v.error])
     if (old.data == new.data or content(old.data) == content(new.data)) and not renamed:
         return None  # formatting or comments only (as when the form editor saves a file)
     collection = describer.head_collections.get(new.collection)
-    lines = describer.fields(collection, old.data, new.data)
-    lines += describer.ref_changes(old, new)
+    fields = describer.fields(collection, old.data, new.data)
+    fields += describer.ref_changes(old, new)
     both = isinstance(old.data, dict) and isinstance(new.data, dict)
     old_review = old.data.get(REVIEWED) if both else None
     new_review = new.data.get(REVIEWED) if both else None
-    content_changed = bool(lines)
+    content_changed = bool(fields)
     review_changed = old_review != new_review
-    change = Change(kind, old, new, lines)
+    change = Change(kind, old, new, fields)
     if content_changed and not review_changed:
         change.review_warning = True
-        lines.append(f"⚠️ The content changed but `{REVIEWED}` is still {inline(old_review or 'unset')}: "
-                     "if the owner has confirmed the whole record is accurate, set it to that date.")
     elif review_changed:
-        note = (f"**Last reviewed**: {inline(old_review or 'unset')} → {inline(new_review or 'unset')}")
-        if not content_changed:
-            note += " — no other change: the owner confirms it is still accurate."
-            if not renamed:
-                change.kind = "reviewed"
-        lines.append(note)
+        review_kind = "added" if old_review is None else "removed" if new_review is None else "changed"
+        fields.append(FieldChange((REVIEWED,), ("Last reviewed",), review_kind, _data(old_review),
+                                  _data(new_review), metadata=True))
+        if not content_changed and not renamed:
+            change.kind = "reviewed"
     return change
 
 
 # Public names for the change history (generator/history/history.py).
 wanted = _wanted
 modification = _modification
-summary_lines = _summary_line
+created = _created

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from ..core.escape import inline
 from .diff import REVIEWED, Change, Describer, compare
+from .renderers import Markdown, review_warning
 
+REVIEWER = Markdown(word_diffs=False)  # long texts as fenced line diffs
 SECTIONS = (
     ("added", "Added"),
     ("removed", "Removed"),
@@ -31,6 +33,17 @@ def _heading(describer: Describer, change: Change) -> str:
     if change.kind == "renamed" and change.old and change.new:
         return f"{title} — `{change.old.path}` → `{change.new.path}`"
     return f"{title} — `{version.path}`"
+
+
+def lines(change: Change) -> list[str]:
+    """A record change's lines for a reviewer: what could not be read, each field's change, and
+    the reminder to bump the review date."""
+    found = [f"cannot be read{f' in {label}' if label else ''}: {inline(why)}"
+             for label, why in change.unreadable]
+    found += REVIEWER.lines(change.fields, change.kind)
+    if change.review_warning and change.old is not None and isinstance(change.old.data, dict):
+        found.append(review_warning(change.old.data.get(REVIEWED)))
+    return found
 
 
 def render(changes: list[Change], describer: Describer) -> str:
@@ -53,9 +66,10 @@ def render(changes: list[Change], describer: Describer) -> str:
         out += ["", f"### {title} ({len(group)})"]
         for change in group:
             out += ["", f"#### {_heading(describer, change)}"]
-            if change.lines:
+            found = lines(change)
+            if found:
                 out.append("")
-                out += [f"- {line}" for line in change.lines]
+                out += [f"- {line}" for line in found]
     return "\n".join(out) + "\n"
 
 

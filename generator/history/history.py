@@ -17,7 +17,8 @@ the diff engine (:mod:`generator.history.diff`): records added, removed, renamed
   :func:`generator.rules.audience.scope` itself: once with the marks of that version, then again
   with today's schemas' marks (whichever hides more: a field, a list's items, a record, an
   owner or a reference hidden then or now is gone). A reference to a record the audience saw
-  then is kept as a token, resolved when the history is read: it reads "withheld" when that
+  then is kept as a token (a :class:`generator.history.diff.Ref` with its number), resolved
+  when the history is read: it reads "withheld" when that
   record (under any later id) is hidden from the audience now. A record's history is shown
   to an audience only when the last version of the record (today's in the playbook being
   built, or the one that was deleted) is visible to it: a record since narrowed, or deleted
@@ -58,13 +59,11 @@ from ..rules.audience import AUDIENCES, DEFAULT, is_withheld, of_record, scope, 
 from ..rules.project import CONTENT, Memo, load_playbook
 from . import diff, gitrepo
 from .gitrepo import BlobReader, Commit, GitError
+from .renderers import MARKDOWN
 
-CACHE_FORMAT = 2
-REF = "\x00"  # around a token standing for a reference in a view's lines (see _Scoped)
-WITHHELD_TEXT = "*withheld*"
-_TOKEN = re.compile(r"\x00(\d+)\x00")
+CACHE_FORMAT = 3
 PATHS = (f"{CONTENT}/", "schemas/")
-_RECORD = re.compile(r"content/([^/]+)/([^/]+)\.yaml")
+WITHHELD_REF = diff.Ref("", diff.WITHHELD)
 _PULL = re.compile(r"(?:\(#(\d+)\)\s*$|^Merge pull request #(\d+)\b)")
 
 
@@ -78,10 +77,15 @@ class View:
 
     kind: str  # added | removed | renamed | changed | reviewed
     title: str
-    lines: tuple[str, ...]  # Markdown, from the diff engine (with tokens for references: see refs)
-    # Per token: the side it was named on ("old"/"new"), the record's collection and id then,
-    # and how it was named (see _Scoped; resolved by visible()).
-    refs: tuple[tuple[str, str, str, str], ...] = ()
+    fields: tuple[diff.FieldChange, ...]  # from the diff engine (see diff.Ref.token for references)
+    # Per token: the side it was named on ("old"/"new") and the record's collection and id then
+    # (see _Scoped; resolved by visible()).
+    refs: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The change in Markdown, as the pages show it."""
+        return tuple(MARKDOWN.lines(self.fields, self.kind))
 
 
 @dataclass(frozen=True)
@@ -160,7 +164,7 @@ def visible(history: History, viewer: str = DEFAULT,
     alive: dict[int, bool] = {}  # lineage -> whether its last version still exists
     numbered: list[tuple[int, Entry, RecordChange, list[int | None]]] = []
     for entry in history.entries:
-        found = [[lineage.get((c, i)) if side == "old" else None for side, c, i, _ in _refs(change, viewer)]
+        found = [[lineage.get((c, i)) if side == "old" else None for side, c, i in _refs(change, viewer)]
                  for change in entry.changes]
         for change, refs in zip(entry.changes, found, strict=True):
             old_key = (change.collection, change.old_id) if change.old_id else None
@@ -174,7 +178,7 @@ def visible(history: History, viewer: str = DEFAULT,
             alive[number] = change.new_id is not None
             numbered.append((number, entry, change, refs))
         for change, refs in zip(entry.changes, found, strict=True):
-            for index, (side, c, i, _) in enumerate(_refs(change, viewer)):
+            for index, (side, c, i) in enumerate(_refs(change, viewer)):
                 if side == "new":
                     refs[index] = lineage.get((c, i))
 
@@ -190,19 +194,25 @@ def visible(history: History, viewer: str = DEFAULT,
         if view is None or not seen(number):
             continue
         if view.refs:
-            names = [name if (n is not None and seen(n)) or (n is None and present is not None
-                                                             and (c, i) in present) else WITHHELD_TEXT
-                     for n, (_, c, i, name) in zip(refs, view.refs, strict=True)]
-            view = View(view.kind, view.title, _named(view.lines, names))
+            kept = [(n is not None and seen(n)) or (n is None and present is not None and (c, i) in present)
+                    for n, (_, c, i) in zip(refs, view.refs, strict=True)]
+            view = View(view.kind, view.title, tuple(_resolved(f, kept) for f in view.fields))
         shown.append(Shown(entry, change, view, final_key[number]))
     return shown
 
 
-def _named(lines: tuple[str, ...], names: list[str]) -> tuple[str, ...]:
-    return tuple(_TOKEN.sub(lambda m: names[int(m.group(1))], line) for line in lines)
+def _resolved(change: diff.FieldChange, kept: list[bool]) -> diff.FieldChange:
+    """A field change with each token resolved: the record, or "withheld"."""
+    def one(value: Any) -> Any:
+        if not isinstance(value, diff.Ref) or value.token is None:
+            return value
+        return replace(value, token=None) if kept[value.token] else WITHHELD_REF
+
+    return replace(change, old=one(change.old), new=one(change.new), added=tuple(map(one, change.added)),
+                   removed=tuple(map(one, change.removed)))
 
 
-def _refs(change: RecordChange, viewer: str) -> tuple[tuple[str, str, str, str], ...]:
+def _refs(change: RecordChange, viewer: str) -> tuple[tuple[str, str, str], ...]:
     view = change.views.get(viewer)
     return view.refs if view is not None else ()
 
@@ -266,48 +276,29 @@ class _Side(diff.Side):
         return self.playbook.collections
 
 
-class _Internal(diff.Describer):
-    """The diff engine's describer for internal readers: long texts as a short word diff."""
-
-    word_diffs = True
-
-
-class _Scoped(_Internal):
+class _Scoped(diff.Describer):
     """The describer for readers of a wider audience, over versions scoped for them. A reference
-    to a record hidden at that time reads "withheld"; one to a record they saw then is written
-    as a token (``REF`` and its number) resolved when the history is read, when it is known
+    to a record hidden at that time reads "withheld"; one to a record they saw then carries a
+    token (its number in ``tokens``), resolved when the history is read, when it is known
     whether that record is hidden from them now (:func:`visible`)."""
 
     def __init__(self, base: _Side, head: _Side, viewer: str) -> None:
         super().__init__(base, head)
         self.viewer = viewer
-        self.tokens: list[tuple[str, str, str, str]] = []  # (side, collection, id, name) per token
+        self.tokens: list[tuple[str, str, str]] = []  # (side, collection, id) per token
 
-    def named(self, side: diff.Side, record_id: str, targets: tuple[str, ...]) -> str:
+    def ref(self, side: diff.Side, record_id: str, targets: tuple[str, ...]) -> diff.Ref:
         if is_withheld(record_id):
-            return WITHHELD_TEXT
-        path = self.find(side, record_id, targets)
-        if path is None:
-            return super().named(side, record_id, targets)
-        match = _RECORD.fullmatch(path)
-        assert match and isinstance(side, _Side)
-        target = side.playbook.records.get((match.group(1), match.group(2)))
+            return WITHHELD_REF
+        found = super().ref(side, record_id, targets)
+        if found.outcome != diff.FOUND:
+            return found
+        assert isinstance(side, _Side)
+        target = side.playbook.records.get((found.collection, found.id))
         if target is None or not sees(self.viewer, of_record(target)):
-            return WITHHELD_TEXT
-        self.tokens.append(("new" if side is self.head else "old", target.collection, target.id,
-                            super().named(side, record_id, targets)))
-        return f"{REF}{len(self.tokens) - 1}{REF}"
-
-
-def _clean(value: Any) -> Any:
-    """A scoped value with the token character replaced (text cannot forge a reference)."""
-    if isinstance(value, str) and not is_withheld(value):
-        return value.replace(REF, "\ufffd")
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    return value
+            return WITHHELD_REF
+        self.tokens.append(("new" if side is self.head else "old", target.collection, target.id))
+        return replace(found, token=len(self.tokens) - 1)
 
 
 def _scoped(playbook: Playbook, viewer: str, keys: set[tuple[str, str]],
@@ -318,15 +309,13 @@ def _scoped(playbook: Playbook, viewer: str, keys: set[tuple[str, str]],
     first = scope(playbook, viewer, keys)
     marks = {name: today.get(name, collection) for name, collection in playbook.collections.items()}
     again = scope(Playbook(playbook.root, marks, dict(first.records), playbook.settings), viewer)
-    return {key: _clean(record.data) for key, record in again.records.items()}
+    return {key: record.data for key, record in again.records.items()}
 
 
-def _view(described: diff.Change, refs: list[tuple[str, str, str, str]]) -> View:
+def _view(described: diff.Change, refs: list[tuple[str, str, str]]) -> View:
     version = described.new or described.old
     assert version is not None
-    # The reviewer's reminder to bump last_reviewed is not for readers.
-    lines = described.lines[:-1] if described.review_warning else described.lines
-    return View(described.kind, version.title, tuple(lines), tuple(refs))
+    return View(described.kind, version.title, tuple(described.fields), tuple(refs))
 
 
 def _scoped_view(describer: _Scoped, change: diff.Change, old: Any, new: Any) -> View | None:
@@ -341,9 +330,9 @@ def _scoped_view(describer: _Scoped, change: diff.Change, old: Any, new: Any) ->
     if before is not None and after is not None:
         described = diff.modification(describer, before, after, renamed=before.path != after.path)
     elif after is not None:
-        described = diff.Change("added", None, after, diff.summary_lines(describer, after))
+        described = diff.created(describer, "added", after)
     elif before is not None:
-        described = diff.Change("removed", before, None, diff.summary_lines(describer, before))
+        described = diff.created(describer, "removed", before)
     else:
         described = None
     return _view(described, describer.tokens) if described is not None else None
@@ -355,7 +344,7 @@ def _key(version: diff.Version | None) -> tuple[str, str] | None:
 
 def _describe(base: _Side, head: _Side, today: dict[str, Collection]) -> list[RecordChange]:
     """Every record change between two valid versions, described for each audience."""
-    changes, _ = diff.compare_sides(_Internal(base, head))
+    changes, _ = diff.compare_sides(diff.Describer(base, head))
     old_keys = {k for c in changes if (k := _key(c.old)) is not None}
     new_keys = {k for c in changes if (k := _key(c.new)) is not None}
     views: dict[int, dict[str, View]] = {n: {} for n in range(len(changes))}
@@ -474,11 +463,46 @@ def _checksum(payload: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+def _slot(value: Any) -> Any:
+    """A value of a field change as JSON: a reference tagged, any other value as it is."""
+    return {"ref": asdict(value)} if isinstance(value, diff.Ref) else {"data": value}
+
+
+def _unslot(slot: dict[str, Any]) -> Any:
+    if "ref" in slot:
+        ref = slot["ref"]
+        token = ref["token"] if isinstance(ref["token"], int) else None
+        return diff.Ref(str(ref["id"]), str(ref["outcome"]), str(ref["collection"]), str(ref["title"]),
+                        tuple(map(str, ref["among"])), token)
+    return slot["data"]
+
+
+def _field_json(change: diff.FieldChange) -> dict[str, Any]:
+    return {"path": list(change.path), "titles": list(change.titles), "kind": change.kind,
+            "old": _slot(change.old), "new": _slot(change.new), "added": [_slot(v) for v in change.added],
+            "removed": [_slot(v) for v in change.removed], "metadata": change.metadata,
+            "references": change.references}
+
+
+def _field(data: dict[str, Any]) -> diff.FieldChange:
+    return diff.FieldChange(
+        tuple(p if isinstance(p, int) else str(p) for p in data["path"]), tuple(map(str, data["titles"])),
+        str(data["kind"]), _unslot(data["old"]), _unslot(data["new"]), tuple(map(_unslot, data["added"])),
+        tuple(map(_unslot, data["removed"])), bool(data["metadata"]), bool(data["references"]))
+
+
+def _entry_json(entry: Entry) -> dict[str, Any]:
+    data = asdict(replace(entry, changes=()))
+    data["changes"] = [{**asdict(replace(c, views={})), "views": {
+        k: {"kind": v.kind, "title": v.title, "fields": [_field_json(f) for f in v.fields],
+            "refs": [list(r) for r in v.refs]} for k, v in c.views.items()}} for c in entry.changes]
+    return data
+
+
 def _entry(data: dict[str, Any]) -> Entry:
     changes = tuple(
-        RecordChange(**{**c, "views": {k: View(v["kind"], v["title"], tuple(v["lines"]),
-                                               tuple((str(a), str(b), str(c), str(d))
-                                                     for a, b, c, d in v["refs"]))
+        RecordChange(**{**c, "views": {k: View(v["kind"], v["title"], tuple(map(_field, v["fields"])),
+                                               tuple((str(a), str(b), str(c)) for a, b, c in v["refs"]))
                                        for k, v in c["views"].items()}})
         for c in data["changes"]
     )
@@ -508,7 +532,7 @@ def _load_cache(path: Path) -> _State | None:
 def _save_cache(path: Path, state: _State) -> None:
     payload = {
         "format": CACHE_FORMAT, "head": state.head, "files": state.files, "valid": state.valid,
-        "valid_commit": state.valid_commit, "entries": [asdict(e) for e in state.entries],
+        "valid_commit": state.valid_commit, "entries": [_entry_json(e) for e in state.entries],
         "marks": state.marks,
     }
     text = json.dumps({"checksum": _checksum(payload), "payload": payload}, ensure_ascii=False)
