@@ -19,7 +19,7 @@ from generator.site import export
 from generator.site.site import Options, generate
 from tests.chat_server import chat
 from tests.conftest import build_site
-from tests.history_repo import scripted_repo
+from tests.history_repo import commit, scripted_repo
 
 from .conftest import edit_file
 
@@ -98,6 +98,30 @@ def test_a_record_page_shows_its_last_real_change_and_its_own_history(repo: Path
         "- **5 January 2026**: added"]  # its changes under its earlier id too
     sales = tree(repo)["teams/sales.md"]
     assert "Changed on 5 January 2026" in sales  # the review-only change of 5 March is not its last change
+
+
+def test_a_record_page_counts_housekeeping_changes_instead_of_listing_them(repo: Path, tmp_path: Path) -> None:
+    # SQL's change of 9 March moved it in the funnel (order: the collection's sort field).
+    pages = tree(repo)
+    sql = pages["stages/sql.md"]
+    assert "**Changed on 9 March 2026:** 1 housekeeping change · [all changes](#history)" in sql
+    history = sql.split("## History")[1]
+    assert "    - *1 housekeeping change*\n" in history and "Order in the funnel" not in history
+    assert "- **Order in the funnel**: 3 → 4" in pages["changes.md"]  # What changed still lists it
+    rival = pages["competitors/open-rival.md"]  # narrowed to internal on 17 March: its audience only
+    assert "**Changed on 17 March 2026:** 1 housekeeping change · [all changes](#history)" in rival
+    # A change to content and housekeeping at once names the fields by their schema titles.
+    root, _ = scripted_repo(tmp_path)
+    edit_file(root / "content/stages/sql.yaml", "order: 4", "order: 5")
+    edit_file(root / "content/stages/sql.yaml", "a real opportunity.", "a real deal.")
+    commit(root, "SQL: a deal, and later in the funnel", "2026-03-19T10:00:00+00:00")
+    sql = tree(root)["stages/sql.md"]
+    assert ("**Changed on 19 March 2026:** Definition: “A lead sales has spoken to and confirmed as a real "
+            "opportunity.” → “A lead sales has spoken to and confirmed as a real deal.”; and 1 housekeeping "
+            "change · [all changes](#history)") in sql
+    history = sql.split("## History")[1]
+    assert ("    - **Definition**: “A lead sales has spoken to and confirmed as a real opportunity.” → “A lead "
+            "sales has spoken to and confirmed as a real deal.”\n    - *1 housekeeping change*\n") in history
 
 
 def test_marks_use_the_builds_today_and_window(repo: Path) -> None:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from generator.history.diff import AMBIGUOUS, MISSING, REVIEWED, WITHHELD, FieldChange, Ref
-from generator.history.renderers import MARKDOWN, TEXT, Markdown, chat_details, feed_html
+from generator.history.renderers import MARKDOWN, TEXT, Markdown, chat_details, feed_html, housekeeping
 
 SALES = Ref("sales", collection="teams", title="Sales")
 SQL = Ref("sql", collection="stages", title="Sales qualified lead")
@@ -103,3 +103,11 @@ def test_field_change_title_and_parts() -> None:
     assert nested.title == "Action"
     assert nested.parts() == [("", "Escalation"), (" ", "1"), (" / ", "Action")]
     assert REVIEW.review and not nested.review
+
+
+def test_kept_fields_are_rendered_as_part_of_the_whole_change() -> None:
+    audience = FieldChange(("audience",), ("Audience",), "added", None, "partner", metadata=True)
+    # The review date is not "no other change" when a housekeeping field changed beside it.
+    assert MARKDOWN.lines([audience, REVIEW], "changed", keep=lambda f: f.review or not f.metadata) == [
+        "**Last reviewed**: 2026-02-15 → 2026-11-20"]
+    assert housekeeping(1) == "1 housekeeping change" and housekeeping(3) == "3 housekeeping changes"

@@ -30,7 +30,7 @@ from ..rules.project import load_playbook
 from . import feed, webhook
 from .diff import FieldChange
 from .history import History, Shown, commits_since, read_history, visible
-from .renderers import TEXT, chat_details, feed_html
+from .renderers import MARKDOWN, TEXT, chat_details, feed_html, housekeeping
 
 WINDOW_DAYS = 14
 PAGE_LIMIT = 500  # changes on the What changed page; older ones are on record pages
@@ -82,6 +82,17 @@ class Item:
         return TEXT.lines(self.fields, self.kind)
 
     @property
+    def housekeeping(self) -> int:
+        """How many of its field changes are housekeeping (audience, ordering, anything marked
+        ``x-metadata``; the review date aside, which the record page states)."""
+        return sum(1 for f in self.fields if f.metadata and not f.review)
+
+    def record_lines(self) -> list[str]:
+        """The change in Markdown for the record's own page: housekeeping counted, not listed."""
+        lines = MARKDOWN.lines(self.fields, self.kind, keep=lambda f: f.review or not f.metadata)
+        return lines + ([f"*{housekeeping(self.housekeeping)}*"] if self.housekeeping else [])
+
+    @property
     def collection(self) -> str:
         return self.shown.current[0]
 
@@ -98,8 +109,11 @@ class Item:
         return text
 
     def summary(self) -> str:
-        """The change in one plain line, for the record page's "Changed on" line."""
-        details = TEXT.lines([f for f in self.fields if not f.review], self.kind)
+        """The change in one plain line, for the record page's "Changed on" line: its fields by
+        their schema titles, housekeeping ones counted ("and 2 housekeeping changes")."""
+        details = TEXT.lines(self.fields, self.kind, keep=lambda f: not f.metadata)
+        if self.housekeeping:
+            details.append(("and " if details else "") + housekeeping(self.housekeeping))
         if self.kind in ("added", "removed"):
             return KIND_WORDS[self.kind]
         if self.kind == "renamed":

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ClassVar
 
 from ..core.escape import inline
@@ -146,10 +146,11 @@ class Text:
             return [f"{name}: {self.long_text(field.old, field.new)}"]
         return [f"{name}: {self.value(field.old)} → {self.value(field.new)}"]
 
-    def lines(self, fields: Sequence[FieldChange], record_kind: str) -> list[str]:
-        """Every line of a record change."""
+    def lines(self, fields: Sequence[FieldChange], record_kind: str,
+              keep: Callable[[FieldChange], bool] | None = None) -> list[str]:
+        """The lines of a record change (with ``keep``, of the fields it keeps only)."""
         alone = len(fields) == 1
-        return [line for f in fields for line in self.line(f, record_kind, alone)]
+        return [line for f in fields if keep is None or keep(f) for line in self.line(f, record_kind, alone)]
 
 
 class Markdown(Text):
@@ -200,6 +201,11 @@ def review_warning(old_review: object) -> str:
             "if the owner has confirmed the whole record is accurate, set it to that date.")
 
 
+def housekeeping(count: int) -> str:
+    """How many housekeeping changes (:attr:`FieldChange.metadata`) a record page leaves unlisted."""
+    return f"{count} housekeeping change{'s' if count != 1 else ''}"
+
+
 def feed_html(fields: Sequence[FieldChange], record_kind: str) -> str:
     """A feed entry's content: the plain lines as an HTML list."""
     return html_list(TEXT.lines(fields, record_kind))
@@ -207,4 +213,4 @@ def feed_html(fields: Sequence[FieldChange], record_kind: str) -> str:
 
 def chat_details(fields: Sequence[FieldChange], record_kind: str) -> tuple[str, ...]:
     """A chat item's details: the first plain lines, the review date aside."""
-    return tuple(TEXT.lines([f for f in fields if not f.review], record_kind))[:CHAT_DETAILS]
+    return tuple(TEXT.lines(fields, record_kind, keep=lambda f: not f.review))[:CHAT_DETAILS]
