@@ -276,3 +276,19 @@ def test_main_template_prints_the_site_name_as_text_and_keeps_the_company_one(tm
     assert main_html.splitlines()[1:3] == ['{% extends "playbook-company-main.html" %}', SITE_NAME_TEMPLATE]
     assert "{{ super() }}" in main_html and "changes.xml" in main_html
     assert files["overrides/playbook-company-main.html"] == (root / "custom/main.html").read_bytes()
+
+
+def test_the_feed_block_extends_the_themes_main_template_and_needs_one() -> None:
+    """The plugin's way (contribution.with_feed) of adding what head_template adds here."""
+    from jinja2 import DictLoader, Environment
+
+    from generator.site.contribution import with_feed
+
+    env = Environment(loader=DictLoader({"main.html": "<head>{% block extrahead %}<meta>{% endblock %}</head>"}))
+    env.loader = with_feed(env, "changes.xml")
+    env.filters["url"] = lambda p: "../" + p
+    assert env.get_template("main.html").render() == (
+        '<head>\n  <meta>\n  <link rel="alternate" type="application/atom+xml" href="../changes.xml" '
+        'title="What changed in the playbook">\n</head>')
+    bare = Environment(loader=DictLoader({"base.html": "x"}))
+    assert with_feed(bare, "changes.xml") is bare.loader  # no main.html to extend: nothing added

@@ -37,13 +37,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     code, tree = build_once(args, out)
     if not args.watch:
         return code
-    state = {"tree": tree}
 
     def rebuild() -> None:
+        nonlocal tree
         out.write(f"playbook build: sources changed at {time.strftime('%H:%M:%S')}, building again\n")
-        _, fresh = build_once(args, out, state["tree"])
-        if fresh is not None:  # with problems, the project keeps the last good build
-            state["tree"] = fresh
+        _, fresh = build_once(args, out, tree)
+        tree = fresh or tree  # with problems, the project keeps the last good build
         out.flush()
 
     out.write(f"playbook build: watching {playbook_root(args.root)} for changes (Ctrl-C stops)\n")

@@ -486,8 +486,8 @@ def suggestion(playbook: Playbook, record: Record, page: str, repo_url: str | No
                teams: dict[str, list[str]] | None = None, labels: dict[str, str] | None = None) -> str:
     """The Markdown that ends a record page of an internal build (left out of the search index:
     every record page has it, so it would only make every page match "change"). For every page
-    of a build, ``teams`` (:func:`members`) and ``labels`` (collection -> :func:`field_labels`,
-    filled as it goes) are worked out once."""
+    of a build, ``teams`` (:func:`members`) and ``labels`` (collection -> :func:`field_labels`)
+    are worked out once."""
     owner, people = reviewers(playbook, record, teams)
     who = _md(owner) + (f" ({', '.join(_md(p) for p in people)})" if people else "")
     lines = ["", "---", "", '<div class="pb-suggest" data-search-exclude markdown>', "",
@@ -495,10 +495,8 @@ def suggestion(playbook: Playbook, record: Record, page: str, repo_url: str | No
              f"the form opens this record; sign in, change the field and save. {who} reviews it "
              "before it is published."]
     collection = playbook.collections.get(record.collection)
-    labels = {} if labels is None else labels
-    if record.collection not in labels:
-        labels[record.collection] = field_labels(collection)
-    issue = issue_link(playbook.settings.repo_url or repo_url, record, collection, labels[record.collection])
+    fields = labels.get(record.collection) if labels is not None else None
+    issue = issue_link(playbook.settings.repo_url or repo_url, record, collection, fields)
     if issue:
         lines += ["", f"Cannot sign in? [Describe the change]({issue}) and the owner makes it."]
     return "\n".join([*lines, "", "</div>"]) + "\n"

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from jinja2 import ChoiceLoader, DictLoader, TemplateNotFound
 from markupsafe import Markup
 
 from ..content.config import Settings
@@ -159,8 +160,9 @@ def contribute(tree: Tree, today: date) -> Contribution:
     files[export.SCHEMA_FILE] = export.SCHEMA
     meta, suggestions = {}, {}
     internal = tree.audience == "internal"
-    teams = cms.members(tree.playbook) if internal else {}  # worked out once per build
-    labels: dict[str, str] = {}
+    # Worked out once per build, not per record page.
+    teams = cms.members(tree.playbook) if internal else {}
+    labels = {name: cms.field_labels(c) for name, c in tree.playbook.collections.items()} if internal else {}
     for page in tree.pages:
         record = record_for(tree, page)
         if record is not None:
@@ -272,9 +274,10 @@ def with_feed(env: Any, path: str | None) -> Any:
     theme's own and adds :func:`feed_block`; ``env``'s loader as it is without a feed."""
     if path is None:
         return env.loader
-    from jinja2 import ChoiceLoader, DictLoader
-
-    original = env.loader.get_source(env, "main.html")[0]
+    try:
+        original = env.loader.get_source(env, "main.html")[0]
+    except TemplateNotFound:  # a theme without main.html: its pages name no feed
+        return env.loader
     main = "\n".join([f'{{% extends "{THEME_MAIN}" %}}', *feed_block(path)]) + "\n"
     return ChoiceLoader([DictLoader({"main.html": main, THEME_MAIN: original}), env.loader])
 
